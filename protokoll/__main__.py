@@ -1,0 +1,3 @@
+from protokoll.cli import main
+
+raise SystemExit(main())

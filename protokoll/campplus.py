@@ -1,0 +1,82 @@
+"""CAM++ speaker embeddings as a pyannote.audio `Model`, so pyannote's own pipeline runs them.
+
+The weights (3D-Speaker CAM++, zh/en common, 192-dim) come from a registry
+package; the architecture from `speakerlab-slim` (3D-Speaker's code). Input is
+80-dim Kaldi fbank with per-utterance mean normalisation, as CAM++ was trained.
+pyannote's diarization pipeline passes per-frame speaker weights from the
+segmentation model; frames where the speaker is not active are left out
+before pooling, which is what pyannote's own embedding models do with them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from pyannote.audio.core.model import Model
+
+EMBEDDING_DIM = 192
+NUM_MEL_BINS = 80
+_MIN_ACTIVE_S = 0.2  # below this much active speech in a window a speaker counts as inactive
+_MIN_FRAMES = 20  # the same in 10 ms fbank frames
+
+
+class CamPlusPlus(Model):
+    def __init__(self, weights_path: Path | str | None = None) -> None:
+        super().__init__(sample_rate=16000, num_channels=1)
+        from speakerlab.models.campplus.DTDNN import CAMPPlus
+
+        self.campplus = CAMPPlus(feat_dim=NUM_MEL_BINS, embedding_size=EMBEDDING_DIM)
+        if weights_path is not None:
+            state = torch.load(str(weights_path), map_location="cpu", weights_only=True)
+            self.campplus.load_state_dict(state)
+        self.campplus.eval()
+
+    @property
+    def dimension(self) -> int:
+        return EMBEDDING_DIM
+
+    def _fbank(self, waveform: torch.Tensor) -> torch.Tensor:
+        import torchaudio.compliance.kaldi as kaldi
+
+        feats = kaldi.fbank(
+            waveform.unsqueeze(0),
+            num_mel_bins=NUM_MEL_BINS,
+            sample_frequency=self.hparams.sample_rate,
+            dither=0.0,
+        )
+        return feats - feats.mean(dim=0, keepdim=True)
+
+    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        """(batch, 1, samples) and optional (batch, frames) weights -> (batch, 192)."""
+        out = torch.full((len(waveforms), EMBEDDING_DIM), float("nan"))
+        selected: dict[int, torch.Tensor] = {}
+        for i, waveform in enumerate(waveforms):
+            if weights is None:
+                selected[i] = self._fbank(waveform[0])
+                continue
+            # pyannote asks for every (chunk, local speaker); most are silent: skip them
+            # before computing features (NaN embeddings are ignored by its clustering)
+            window_s = waveform.shape[-1] / self.hparams.sample_rate
+            if float((weights[i] > 0.5).float().mean()) * window_s < _MIN_ACTIVE_S:
+                continue
+            feat = self._fbank(waveform[0])
+            mask = (
+                F.interpolate(weights[i].float()[None, None], size=feat.shape[0], mode="nearest")[
+                    0, 0
+                ]
+                > 0.5
+            )
+            if int(mask.sum()) >= _MIN_FRAMES:
+                active = feat[mask]
+                selected[i] = active - active.mean(dim=0, keepdim=True)
+        if not selected:
+            return out
+        lengths = {f.shape[0] for f in selected.values()}
+        if len(lengths) == 1:
+            out[list(selected)] = self.campplus(torch.stack(list(selected.values())))
+        else:
+            for i, feat in selected.items():
+                out[i] = self.campplus(feat[None])[0]
+        return out.to(waveforms.device)

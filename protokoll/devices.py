@@ -1,0 +1,36 @@
+"""Choosing CPU or CUDA: `auto` means CUDA where a GPU is present, else CPU."""
+
+from __future__ import annotations
+
+import os
+
+
+def cuda_available() -> bool:
+    """True if CTranslate2 (and so faster-whisper) sees a CUDA device."""
+    try:
+        import ctranslate2
+    except ImportError:  # pragma: no cover - ctranslate2 is a hard dependency
+        return False
+    return bool(ctranslate2.get_cuda_device_count() > 0)
+
+
+def resolve_device(setting: str) -> str:
+    if setting == "auto":
+        return "cuda" if cuda_available() else "cpu"
+    return setting
+
+
+def resolve_compute_type(setting: str, device: str) -> str:
+    if setting != "auto":
+        return setting
+    return "float16" if device == "cuda" else "int8"
+
+
+def cpu_threads(setting: int) -> int:
+    """Threads for CPU inference: the configured number, else all cores this process may use."""
+    if setting > 0:
+        return setting
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)

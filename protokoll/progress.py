@@ -1,0 +1,77 @@
+"""Progress reporting: stages call a hook; the CLI (and later the job record) implements it.
+
+A hook is any callable `hook(stage, completed, total)`: `stage` is a short
+stage key ("intake", "transcription", ...), `completed` and `total` are in the
+stage's own unit (seconds of audio for most stages).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Protocol, TextIO
+
+STAGE_LABELS = {
+    "intake": "Audio einlesen",
+    "transcription": "Transkription",
+    "diarization": "Sprechererkennung",
+    "assignment": "Sprecherzuordnung",
+    "output": "Ausgabe schreiben",
+}
+
+
+class ProgressHook(Protocol):
+    def __call__(self, stage: str, completed: float, total: float) -> None: ...
+
+
+def null_hook(stage: str, completed: float, total: float) -> None:
+    """A hook that ignores progress."""
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:d}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:d}:{secs:02d}"
+
+
+class TerminalProgress:
+    """Prints `Stage  42 %  noch ca. 3:10` lines; rewrites the line on a TTY."""
+
+    def __init__(self, stream: TextIO | None = None, min_interval_s: float = 0.5) -> None:
+        self.stream = stream or sys.stderr
+        self.min_interval_s = min_interval_s
+        self._stage: str | None = None
+        self._stage_start = 0.0
+        self._last_print = 0.0
+        self._tty = self.stream.isatty()
+        if not self._tty:
+            self.min_interval_s = max(min_interval_s, 10.0)
+
+    def __call__(self, stage: str, completed: float, total: float) -> None:
+        now = time.monotonic()
+        if stage != self._stage:
+            if self._stage is not None and self._tty:
+                self.stream.write("\n")
+            self._stage, self._stage_start, self._last_print = stage, now, 0.0
+        done = total > 0 and completed >= total
+        if not done and now - self._last_print < self.min_interval_s:
+            return
+        self._last_print = now
+        fraction = min(1.0, completed / total) if total > 0 else 0.0
+        label = STAGE_LABELS.get(stage, stage)
+        line = f"{label:<20} {fraction * 100:5.1f} %"
+        elapsed = now - self._stage_start
+        if 0.02 < fraction < 1.0 and elapsed > 1.0:
+            remaining = elapsed * (1.0 - fraction) / fraction
+            line += f"  noch ca. {format_duration(remaining)}"
+        elif done:
+            line += f"  fertig nach {format_duration(elapsed)}"
+        if self._tty:
+            self.stream.write("\r" + line.ljust(60))
+            if done:
+                self.stream.write("\n")
+                self._stage = None
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
