@@ -7,38 +7,64 @@ Format (see `samples/agenda.toml` and `docs/agenda-format.md`)::
     [[members]] name, role, faction, chair, administration, absent
     [[items]]   number, title, paper, public
 
-Errors name the line (TOML syntax) or the field (content) that is wrong.
+Errors are German `AgendaError`s that name the line and column (syntax) or the field
+(content) that is wrong; entries are counted from 1 and labelled with the TOP number or
+the member's name, e.g. `items[2] (TOP 2).title`. Unknown fields are errors.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from protokoll.config import validation_message
 from protokoll.errors import AgendaError
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _number_as_text(value: object) -> object:
+    """Accept `number = 3` as well as `number = "3"` (TOP and session numbers are text)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 class Meeting(_Strict):
     body: str = Field(min_length=1)
     session_number: str = ""
-    date: date
+    date: dt.date
     place: str = ""
     start_time: str = ""
 
-    @field_validator("start_time")
+    _session_number = field_validator("session_number", mode="before")(_number_as_text)
+
+    @field_validator("date", mode="before")
     @classmethod
-    def _time(cls, value: str) -> str:
-        if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-            raise ValueError("Uhrzeit im Format HH:MM erwartet")
+    def _date(cls, value: object) -> object:
+        if isinstance(value, int | float):  # pydantic would read a number as a Unix time
+            raise ValueError("gültiges Datum im Format JJJJ-MM-TT erwartet, z. B. 2026-11-19")
+        return value
+
+    @field_validator("start_time", mode="before")
+    @classmethod
+    def _time(cls, value: object) -> object:
+        if isinstance(value, dt.time):  # TOML `start_time = 18:00:00`
+            return value.strftime("%H:%M")
+        if isinstance(value, str) and value.strip():
+            match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+            if not match:
+                raise ValueError("Uhrzeit im Format HH:MM erwartet, z. B. 18:00")
+            return f"{int(match[1]):02d}:{match[2]}"
         return value
 
 
@@ -57,6 +83,8 @@ class AgendaItem(_Strict):
     paper: str = ""
     public: bool = True
 
+    _number = field_validator("number", mode="before")(_number_as_text)
+
 
 class Agenda(_Strict):
     vocabulary: list[str] = Field(default_factory=list)
@@ -69,12 +97,15 @@ class Agenda(_Strict):
         return [m for m in self.members if not m.absent]
 
     def vocabulary_hint(self) -> list[str]:
-        """Terms for the recogniser: names, places, agenda titles and the extra vocabulary."""
+        """Terms for the recogniser: names, places, agenda titles and the extra vocabulary.
+
+        Each term once, in this order: present members, body, place, item titles, vocabulary.
+        """
         terms = [m.name for m in self.present_members]
         terms += [self.meeting.body, self.meeting.place]
         terms += [item.title for item in self.items]
         terms += self.vocabulary
-        return [t for t in terms if t]
+        return list(dict.fromkeys(t for t in terms if t))
 
     def max_speakers(self) -> int | None:
         """Everyone present may speak: the upper bound for diarization."""
@@ -92,51 +123,91 @@ class Agenda(_Strict):
         return facts
 
 
-def _field_path(loc: tuple[object, ...], data: object) -> str:
+# The table at each (list-free) path, for naming the allowed fields of an unknown one.
+_TABLES: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Agenda,
+    ("meeting",): Meeting,
+    ("members",): Member,
+    ("items",): AgendaItem,
+}
+
+
+def _field_path(loc: Sequence[object], data: object) -> str:
+    """`items[2] (TOP 2).title` for ("items", 1, "title"): 1-based, with the TOP or the name."""
     parts: list[str] = []
-    node = data
+    node: Any = data
     for key in loc:
+        child: Any = None
         if isinstance(key, int):
             label = parts.pop() if parts else "Eintrag"
+            if isinstance(node, list) and 0 <= key < len(node):
+                child = node[key]
             name = ""
-            if isinstance(node, list) and key < len(node) and isinstance(node[key], dict):
-                name = str(node[key].get("number") or node[key].get("name") or "")
+            if isinstance(child, dict):
+                if child.get("number") not in (None, ""):
+                    name = f"TOP {child['number']}"
+                elif child.get("name"):
+                    name = str(child["name"])
             parts.append(f"{label}[{key + 1}]" + (f" ({name})" if name else ""))
         else:
+            if isinstance(node, dict):
+                child = node.get(key)
             parts.append(str(key))
-        if isinstance(node, dict | list):
-            try:
-                node = node[key]  # type: ignore[index]
-            except (KeyError, IndexError, TypeError):
-                node = None
+        node = child
     return ".".join(parts)
 
 
+def _describe(err: Any, data: object) -> str:
+    loc = tuple(err["loc"])
+    where = _field_path(loc, data)
+    if err["type"] == "missing":
+        return f"Feld „{where}“ fehlt"
+    if err["type"] == "extra_forbidden":
+        table = _TABLES.get(tuple(str(k) for k in loc[:-1] if not isinstance(k, int)))
+        allowed = f" (erlaubt: {', '.join(table.model_fields)})" if table else ""
+        return f"unbekanntes Feld „{where}“{allowed}"
+    return f"Feld „{where}“: {validation_message(err)}"
+
+
+def _line_context(text: str, line: int) -> str:
+    lines = text.splitlines()
+    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return f" (Zeile {line}: {shown[:80]})" if shown else ""
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> AgendaError:
+    message = str(exc)
+    match = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", message)
+    if not match:
+        reason = message.replace(" (at end of document)", "")
+        return AgendaError(f"Tagesordnung {source}: TOML-Syntaxfehler am Dateiende – {reason}.")
+    reason, line, column = match[1], int(match[2]), int(match[3])
+    return AgendaError(
+        f"Tagesordnung {source}: TOML-Syntaxfehler in Zeile {line}, Spalte {column} "
+        f"– {reason}.{_line_context(text, line)}"
+    )
+
+
 def parse_agenda(text: str, source: str, fmt: str) -> Agenda:
+    """Parse and check an agenda; `fmt` is "toml" or "json", `source` names it in errors."""
     try:
-        if fmt == "json":
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text)
+        data = json.loads(text) if fmt == "json" else tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AgendaError(f"Tagesordnung {source}: TOML-Syntaxfehler – {exc}.") from None
+        raise _toml_error(exc, text, source) from None
     except json.JSONDecodeError as exc:
         raise AgendaError(
             f"Tagesordnung {source}: JSON-Syntaxfehler in Zeile {exc.lineno}, "
-            f"Spalte {exc.colno} – {exc.msg}."
+            f"Spalte {exc.colno} – {exc.msg}.{_line_context(text, exc.lineno)}"
         ) from None
+    if not isinstance(data, dict):
+        raise AgendaError(
+            f"Tagesordnung {source} ist fehlerhaft: erwartet wird ein Objekt mit den Feldern "
+            "„meeting“, „members“ und „items“."
+        )
     try:
         agenda = Agenda.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = _field_path(tuple(err["loc"]), data)
-            if err["type"] == "missing":
-                problems.append(f"Feld „{where}“ fehlt")
-            elif err["type"] == "extra_forbidden":
-                problems.append(f"unbekanntes Feld „{where}“")
-            else:
-                problems.append(f"Feld „{where}“: {err['msg']}")
+        problems = [_describe(err, data) for err in exc.errors()]
         raise AgendaError(f"Tagesordnung {source} ist fehlerhaft: " + "; ".join(problems)) from None
     numbers = [item.number for item in agenda.items]
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
@@ -148,15 +219,23 @@ def parse_agenda(text: str, source: str, fmt: str) -> Agenda:
 
 
 def load_agenda(path: Path) -> Agenda:
+    """Read an agenda file (`.toml` or `.json`, UTF-8); every problem is an AgendaError."""
     if not path.is_file():
         raise AgendaError(f"Tagesordnung „{path}“ wurde nicht gefunden.")
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise AgendaError(
-            f"Tagesordnung „{path.name}“: unbekanntes Format; erwartet wird .toml oder .json."
+            f"Tagesordnung „{path.name}“: unbekanntes Format „{path.suffix or '(keine Endung)'}“; "
+            "erwartet wird eine Datei mit der Endung .toml oder .json."
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # tolerate the BOM some editors write
     except UnicodeDecodeError:
-        raise AgendaError(f"Tagesordnung „{path.name}“ ist keine UTF-8-Textdatei.") from None
+        raise AgendaError(
+            f"Tagesordnung „{path.name}“ ist keine UTF-8-Textdatei; bitte als UTF-8 speichern."
+        ) from None
+    except OSError as exc:
+        raise AgendaError(
+            f"Tagesordnung „{path}“ kann nicht gelesen werden: {exc.strerror or exc}."
+        ) from None
     return parse_agenda(text, path.name, suffix[1:])

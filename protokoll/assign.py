@@ -5,6 +5,11 @@ within `max_gap_s` (word timestamps and turn edges disagree by a few hundred
 milliseconds); beyond that it stays unassigned (`None`). Segments are then
 re-cut wherever the speaker changes between words, so a recogniser segment that
 spans two speakers becomes two segments.
+
+Word timestamps and turn edges both wobble by a few hundred milliseconds, so a
+change of speaker that falls a word or two away from the end of a sentence is
+moved onto that sentence end (`snap_to_sentences`): people hand over the word
+at the end of a sentence, not in its middle.
 """
 
 from __future__ import annotations
@@ -70,6 +75,54 @@ def assign_word_speakers(
     ]
 
 
+_SENTENCE_END = (".", "?", "!", ":")
+SNAP_MAX_WORDS = 2
+
+
+def _ends_sentence(word: Word) -> bool:
+    return word.text.rstrip().endswith(_SENTENCE_END)
+
+
+def snap_to_sentences(words: Sequence[Word], max_words: int = SNAP_MAX_WORDS) -> list[Word]:
+    """Move each speaker change onto a sentence end no more than `max_words` words away.
+
+    A change between words i-1 and i that does not follow a sentence end is
+    moved to the nearest sentence end within `max_words` words; the words in
+    between take the speaker of the side they belong to. Changes with no
+    sentence end nearby are left as they are.
+    """
+    out = list(words)
+    i = 1
+    while i < len(out):
+        prev, cur = out[i - 1], out[i]
+        if prev.speaker == cur.speaker or _ends_sentence(prev):
+            i += 1
+            continue
+        best: int | None = None
+        for dist in range(1, max_words + 1):
+            # a sentence end just after the change: the first words still belong to prev
+            j = i + dist - 1
+            if j < len(out) - 1 and _ends_sentence(out[j]) and out[j].speaker == cur.speaker:
+                best = j + 1
+                break
+            # a sentence end just before the change: the last words belong to cur
+            k = i - 1 - dist
+            if k >= 0 and _ends_sentence(out[k]) and out[k + 1].speaker == prev.speaker:
+                best = k + 1
+                break
+        if best is None:
+            i += 1
+            continue
+        if best > i:
+            for m in range(i, best):
+                out[m] = replace(out[m], speaker=prev.speaker)
+        else:
+            for m in range(best, i):
+                out[m] = replace(out[m], speaker=cur.speaker)
+        i = max(best, i) + 1
+    return out
+
+
 def _join(words: Sequence[Word]) -> str:
     return "".join(w.text for w in words).strip()
 
@@ -89,6 +142,7 @@ def assign_speakers(
             replace(w, speaker=speaker_for_span(w.start_s, w.end_s, index, max_gap_s))
             for w in seg.words
         ]
+        words = snap_to_sentences(words)
         run: list[Word] = [words[0]]
         for word in words[1:]:
             if word.speaker == run[-1].speaker:

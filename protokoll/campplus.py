@@ -11,11 +11,13 @@ before pooling, which is what pyannote's own embedding models do with them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from pyannote.audio.core.model import Model
 
+SAMPLE_RATE_HZ = 16000
 EMBEDDING_DIM = 192
 NUM_MEL_BINS = 80
 _MIN_ACTIVE_S = 0.2  # below this much active speech in a window a speaker counts as inactive
@@ -24,7 +26,7 @@ _MIN_FRAMES = 20  # the same in 10 ms fbank frames
 
 class CamPlusPlus(Model):
     def __init__(self, weights_path: Path | str | None = None) -> None:
-        super().__init__(sample_rate=16000, num_channels=1)
+        super().__init__(sample_rate=SAMPLE_RATE_HZ, num_channels=1)
         from speakerlab.models.campplus.DTDNN import CAMPPlus
 
         self.campplus = CAMPPlus(feat_dim=NUM_MEL_BINS, embedding_size=EMBEDDING_DIM)
@@ -43,13 +45,14 @@ class CamPlusPlus(Model):
         feats = kaldi.fbank(
             waveform.unsqueeze(0),
             num_mel_bins=NUM_MEL_BINS,
-            sample_frequency=self.hparams.sample_rate,
+            sample_frequency=SAMPLE_RATE_HZ,
             dither=0.0,
         )
         return feats - feats.mean(dim=0, keepdim=True)
 
-    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
-        """(batch, 1, samples) and optional (batch, frames) weights -> (batch, 192)."""
+    def forward(self, waveforms: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+        """(batch, 1, samples) and optional `weights` (batch, frames) -> (batch, 192)."""
+        weights: torch.Tensor | None = kwargs.get("weights")
         out = torch.full((len(waveforms), EMBEDDING_DIM), float("nan"))
         selected: dict[int, torch.Tensor] = {}
         for i, waveform in enumerate(waveforms):
@@ -58,7 +61,7 @@ class CamPlusPlus(Model):
                 continue
             # pyannote asks for every (chunk, local speaker); most are silent: skip them
             # before computing features (NaN embeddings are ignored by its clustering)
-            window_s = waveform.shape[-1] / self.hparams.sample_rate
+            window_s = waveform.shape[-1] / SAMPLE_RATE_HZ
             if float((weights[i] > 0.5).float().mean()) * window_s < _MIN_ACTIVE_S:
                 continue
             feat = self._fbank(waveform[0])

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from protokoll import __version__
+from protokoll.config import Settings
 from protokoll.errors import ProtokollError
 
 log = logging.getLogger("protokoll")
@@ -58,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _settings(args: argparse.Namespace) -> Settings:
     import os
 
     from protokoll.config import load_settings

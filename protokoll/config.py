@@ -7,17 +7,21 @@ variables. Unknown keys are errors everywhere.
 Environment variables: `PROTOKOLL_PROFILE=gpu` selects a profile;
 `PROTOKOLL_<SECTION>__<KEY>=value` sets one value, e.g.
 `PROTOKOLL_TRANSCRIPTION__DEVICE=cuda` or `PROTOKOLL_DIARIZATION__MAX_SPEAKERS=12`.
-Values are parsed as TOML literals where possible (numbers, booleans, arrays),
-otherwise taken as strings.
+`PROTOKOLL_CONFIG` names the configuration file. Other `PROTOKOLL_*` variables
+without `__` (such as `PROTOKOLL_FLEURS_DIR` for the benchmarks) are no settings
+and are ignored; a `__` variable whose section or key is unknown is an error.
+Values for text and path settings are taken verbatim; all others are parsed
+as TOML literals where possible (numbers, booleans, arrays such as
+`["Lindenweg", "Mühlbach"]`), otherwise taken as strings.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -39,10 +43,10 @@ class ModelsSettings(_Section):
 
 
 class IntakeSettings(_Section):
-    max_duration_h: float = Field(8.0, gt=0)
-    max_size_gb: float = Field(20.0, gt=0)
+    max_duration_h: float = Field(default=8.0, gt=0)
+    max_size_gb: float = Field(default=20.0, gt=0)
     # A recording whose loudest second stays below this level counts as silent.
-    silence_threshold_dbfs: float = Field(-55.0, le=0)
+    silence_threshold_dbfs: float = Field(default=-55.0, le=0)
 
 
 class TranscriptionSettings(_Section):
@@ -50,14 +54,14 @@ class TranscriptionSettings(_Section):
     device: Device = "auto"
     compute_type: Literal["auto", "int8", "int8_float16", "float16", "float32"] = "auto"
     language: str = "de"
-    beam_size: int = Field(5, ge=1, le=10)
+    beam_size: int = Field(default=5, ge=1, le=10)
     # 0 = sequential faster-whisper; >0 = BatchedInferencePipeline with this batch size
-    batch_size: int = Field(8, ge=0, le=64)
+    batch_size: int = Field(default=8, ge=0, le=64)
     vad: bool = True
     word_timestamps: bool = True
     condition_on_previous_text: bool = False
     vocabulary: list[str] = Field(default_factory=list)
-    cpu_threads: int = Field(0, ge=0)
+    cpu_threads: int = Field(default=0, ge=0)
 
 
 class DiarizationSettings(_Section):
@@ -69,30 +73,31 @@ class DiarizationSettings(_Section):
     embedding_model: str = "campplus-zh-en-common"
     pretrained_model: str = "pyannote-speaker-diarization-community-1"
     device: Device = "auto"
-    min_speakers: int | None = Field(None, ge=1, le=100)
-    max_speakers: int | None = Field(None, ge=1, le=100)
-    clustering_threshold: float = Field(0.75, gt=0, lt=2)
-    min_cluster_size: int = Field(8, ge=1, le=50)
+    min_speakers: int | None = Field(default=None, ge=1, le=100)
+    max_speakers: int | None = Field(default=None, ge=1, le=100)
+    clustering_threshold: float = Field(default=0.75, gt=0, lt=2)
+    min_cluster_size: int = Field(default=8, ge=1, le=50)
     # sliding-window step as a share of the 10 s segmentation window (pyannote's default: 0.1)
-    segmentation_step: float = Field(0.2, gt=0, le=1)
-    embedding_batch_size: int = Field(16, ge=1)
-    segmentation_batch_size: int = Field(16, ge=1)
+    segmentation_step: float = Field(default=0.2, gt=0, le=1)
+    embedding_batch_size: int = Field(default=16, ge=1)
+    segmentation_batch_size: int = Field(default=16, ge=1)
 
     @model_validator(mode="after")
     def _bounds(self) -> DiarizationSettings:
-        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
-            raise ValueError("min_speakers ist größer als max_speakers")
+        low, high = self.min_speakers, self.max_speakers
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"min_speakers ({low}) ist größer als max_speakers ({high})")
         return self
 
 
 class AssignmentSettings(_Section):
     # a word outside every speaker turn takes the nearest turn within this distance
-    max_gap_s: float = Field(1.0, ge=0)
+    max_gap_s: float = Field(default=1.0, ge=0)
 
 
 class OutputSettings(_Section):
     dir: Path = Path("out")
-    low_confidence_threshold: float = Field(0.5, ge=0, le=1)
+    low_confidence_threshold: float = Field(default=0.5, ge=0, le=1)
 
 
 class Settings(_Section):
@@ -115,34 +120,173 @@ def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, A
     return merged
 
 
-def _parse_env_value(raw: str) -> Any:
+# ---- German messages for validation errors (shared with the agenda) -------------------------
+
+_SIMPLE_MESSAGES = {
+    "missing": "fehlt",
+    "string_type": "Text erwartet",
+    "string_too_short": "darf nicht leer sein",
+    "int_type": "ganze Zahl erwartet",
+    "int_parsing": "ganze Zahl erwartet",
+    "int_from_float": "ganze Zahl erwartet",
+    "float_type": "Zahl erwartet",
+    "float_parsing": "Zahl erwartet",
+    "bool_type": "true oder false erwartet",
+    "bool_parsing": "true oder false erwartet",
+    "list_type": "Liste erwartet",
+    "dict_type": "Tabelle erwartet",
+    "model_type": "Tabelle erwartet",
+    "model_attributes_type": "Tabelle erwartet",
+    "path_type": "Pfad (Text) erwartet",
+    "date_type": "gültiges Datum im Format JJJJ-MM-TT erwartet",
+    "date_parsing": "gültiges Datum im Format JJJJ-MM-TT erwartet",
+    "date_from_datetime_parsing": "gültiges Datum im Format JJJJ-MM-TT erwartet",
+    "date_from_datetime_inexact": "Datum ohne Uhrzeit im Format JJJJ-MM-TT erwartet",
+}
+
+_BOUND_MESSAGES = {
+    "greater_than": ("gt", "muss größer als {} sein"),
+    "greater_than_equal": ("ge", "muss mindestens {} sein"),
+    "less_than": ("lt", "muss kleiner als {} sein"),
+    "less_than_equal": ("le", "darf höchstens {} sein"),
+}
+
+
+def _show_input(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validation_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error (from `ValidationError.errors()`) as a short German phrase."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in _SIMPLE_MESSAGES:
+        message = _SIMPLE_MESSAGES[kind]
+    elif kind in _BOUND_MESSAGES and _BOUND_MESSAGES[kind][0] in ctx:
+        key, template = _BOUND_MESSAGES[kind]
+        message = template.format(ctx[key])
+    elif kind == "literal_error" and "expected" in ctx:
+        message = "erlaubt sind " + str(ctx["expected"]).replace(" or ", " oder ")
+    elif kind in ("value_error", "assertion_error") and "error" in ctx:
+        message = str(ctx["error"])
+    else:
+        message = str(err.get("msg", kind))
+    if kind != "missing" and "input" in err and not isinstance(err["input"], dict | list):
+        message += f" (angegeben: {_show_input(err['input'])})"
+    return message
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[object]) -> type[BaseModel] | None:
+    """The settings class at `loc` (a path of field names), if there is one."""
+    current: type[BaseModel] = model
+    for part in loc:
+        info = current.model_fields.get(str(part))
+        annotation = info.annotation if info else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        current = annotation
+    return current
+
+
+def allowed_keys(model: type[BaseModel], loc: Sequence[object]) -> list[str]:
+    """The field names allowed at `loc`; empty where `loc` names no table."""
+    found = _model_at(model, loc)
+    return list(found.model_fields) if found else []
+
+
+# ---- environment variables -------------------------------------------------------------------
+
+
+def _is_text_field(loc: Sequence[str]) -> bool:
+    """Whether the setting at `loc` takes text (str, Path or a choice of words)."""
+    section = _model_at(Settings, loc[:-1])
+    info = section.model_fields.get(loc[-1]) if section else None
+    if info is None:
+        return False
+    annotation = info.annotation
+    if annotation in (str, Path):
+        return True
+    if get_origin(annotation) is Literal:
+        return all(isinstance(arg, str) for arg in get_args(annotation))
+    return False
+
+
+def _parse_env_value(raw: str, loc: Sequence[str] = ()) -> Any:
+    if loc and _is_text_field(loc):
+        return raw
     try:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
 
 
-def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+def _env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """Settings from `PROTOKOLL_*` variables, and which variable set which path."""
     overrides: dict[str, Any] = {}
-    for name, raw in environ.items():
+    origins: dict[tuple[str, ...], str] = {}
+    for name in sorted(environ):
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue
-        path = name[len(ENV_PREFIX) :].lower().split("__")
+        rest = name[len(ENV_PREFIX) :].lower()
+        if "__" not in rest and rest not in Settings.model_fields:
+            continue  # e.g. PROTOKOLL_FLEURS_DIR: not a setting
+        path = tuple(rest.split("__"))
+        if not all(path):
+            raise ConfigError(
+                f"Umgebungsvariable {name}: erwartet wird PROTOKOLL_<ABSCHNITT>__<SCHLÜSSEL>, "
+                "z. B. PROTOKOLL_TRANSCRIPTION__DEVICE."
+            )
         node = overrides
-        for part in path[:-1]:
-            node = node.setdefault(part, {})
-        node[path[-1]] = _parse_env_value(raw)
-    return overrides
+        for depth, part in enumerate(path[:-1]):
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                other = origins.get(path[: depth + 1], "?")
+                raise ConfigError(f"Umgebungsvariablen {other} und {name} widersprechen sich.")
+            node = child
+        if isinstance(node.get(path[-1]), dict):
+            raise ConfigError(
+                f"Umgebungsvariable {name} ersetzt einen ganzen Abschnitt; "
+                f"bitte einzelne Schlüssel setzen ({name}__<SCHLÜSSEL>)."
+            )
+        node[path[-1]] = _parse_env_value(environ[name], path)
+        origins[path] = name
+    return overrides, origins
 
 
-def _format_validation_error(exc: ValidationError, source: str) -> str:
+def _has_path(data: Mapping[str, Any], loc: Sequence[object]) -> bool:
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _format_validation_error(
+    exc: ValidationError,
+    source: str,
+    env_origins: Mapping[tuple[str, ...], str] | None = None,
+    profile_data: Mapping[str, Any] | None = None,
+    profile: str = "",
+) -> str:
     problems = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"])
+        loc = tuple(str(p) for p in err["loc"])
+        where = ".".join(loc)
         if err["type"] == "extra_forbidden":
-            problems.append(f"unbekannter Schlüssel „{where}“")
+            problem = f"unbekannter Schlüssel „{where}“"
+            allowed = allowed_keys(Settings, loc[:-1])
+            if allowed:
+                problem += f" (erlaubt: {', '.join(allowed)})"
         else:
-            problems.append(f"„{where}“: {err['msg']}")
+            problem = f"„{where}“: {validation_message(err)}"
+        origin = (env_origins or {}).get(loc)
+        if origin:
+            problem += f" – gesetzt durch die Umgebungsvariable {origin}"
+        elif profile_data and _has_path(profile_data, loc):
+            problem += f" – gesetzt im Profil [profiles.{profile}]"
+        problems.append(problem)
     return f"Ungültige Konfiguration in {source}: " + "; ".join(problems)
 
 
@@ -155,29 +299,47 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         if not path.exists() and not env_path:
             path = None
     data: dict[str, Any] = {}
-    source = "den Umgebungsvariablen"
+    source = "den Standardwerten und Umgebungsvariablen"
     if path is not None:
         source = str(path)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise ConfigError(f"Konfigurationsdatei {path} nicht gefunden.") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"Konfigurationsdatei {path} ist keine UTF-8-Textdatei.") from None
+        except OSError as exc:
+            raise ConfigError(
+                f"Konfigurationsdatei {path} kann nicht gelesen werden: {exc.strerror or exc}."
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"Konfigurationsdatei {path} ist kein gültiges TOML: {exc}") from None
 
-    env = _env_overrides(environ)
+    env, env_origins = _env_overrides(environ)
     profiles = data.pop("profiles", {})
+    if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
+        raise ConfigError(
+            f"Ungültige Konfiguration in {source}: „profiles“ muss aus Tabellen "
+            "[profiles.<name>] bestehen."
+        )
     profile = env.get("profile", data.get("profile", "cpu"))
+    if not isinstance(profile, str):
+        raise ConfigError(
+            f"Ungültige Konfiguration in {source}: „profile“ muss ein Profilname (Text) sein."
+        )
+    profile_data: dict[str, Any] = {}
     if profile != "cpu" or profile in profiles:
         if profile not in profiles:
             known = ", ".join(sorted(profiles)) or "keine"
             raise ConfigError(
                 f"Profil „{profile}“ ist in {source} nicht definiert (vorhanden: {known})."
             )
-        data = _deep_merge(data, profiles[profile])
+        profile_data = profiles[profile]
+        data = _deep_merge(data, profile_data)
     data = _deep_merge(data, env)
     data["profile"] = profile
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, source)) from None
+        message = _format_validation_error(exc, source, env_origins, profile_data, profile)
+        raise ConfigError(message) from None

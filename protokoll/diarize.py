@@ -124,10 +124,13 @@ class PyannoteDiarizer:
                 if pipeline is None:
                     raise ModelError(f"{self._pretrained.path} enthält keine pyannote-Pipeline.")
             else:
-                assert self._segmentation is not None and self._embedding is not None
+                if self._segmentation is None or self._embedding is None:
+                    raise ModelError("Segmentierungs- und Sprechermodell fehlen.")
                 from protokoll.campplus import CamPlusPlus
 
                 seg_model = Model.from_pretrained(str(self._segmentation.path))
+                if seg_model is None:
+                    raise ModelError(f"{self._segmentation.path} enthält kein pyannote-Modell.")
                 emb_model = CamPlusPlus(self._embedding.path / self._embedding.entry.files[0].path)
                 pipeline = SpeakerDiarization(
                     segmentation=seg_model,
@@ -198,7 +201,7 @@ class PyannoteDiarizer:
             "Sprechererkennung: %d Sprecher, %d Abschnitte in %.1f s",
             len(set(mapping.values())), len(turns), time.monotonic() - started,
         )  # fmt: skip
-        params = {
+        params: dict[str, object] = {
             "pipeline": self.settings.pipeline,
             "min_speakers": min_speakers,
             "max_speakers": max_speakers,

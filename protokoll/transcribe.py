@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class FasterWhisperTranscriber:
         self.hotwords = build_hotwords([*settings.vocabulary, *vocabulary])
         self._model = None
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self) -> Any:
         if self._model is None:
             from faster_whisper import WhisperModel
 
@@ -161,7 +161,7 @@ class FasterWhisperTranscriber:
         )
 
 
-def _to_segment(seg) -> Segment:  # type: ignore[no-untyped-def]
+def _to_segment(seg: Any) -> Segment:
     words = tuple(
         Word(
             start_s=float(w.start),

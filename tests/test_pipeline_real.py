@@ -1,0 +1,191 @@
+"""The real models on real audio: the bundled sample and FLEURS German speech.
+
+These tests load faster-whisper, segmentation-3.0 and CAM++ from `models/`
+(installed by `protokoll models install`) and take about two minutes on two
+CPU cores. They are marked `slow`; CI runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from protokoll.agenda import load_agenda
+from protokoll.config import load_settings
+from protokoll.pipeline import RunResult, run
+from protokoll.scoring import diarization_error_rate, word_error_rate
+from protokoll.transcript import SpeakerTurn
+from protokoll.writers.rttm import read_rttm
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FLEURS = Path(os.environ.get("PROTOKOLL_FLEURS_DIR", ROOT.parent / "shared" / "data" / "fleurs-de"))
+
+pytestmark = pytest.mark.slow
+
+
+def _require_models() -> None:
+    for model_id in ("whisper-base", "pyannote-segmentation-3.0", "campplus-zh-en-common"):
+        if not (ROOT / "models" / model_id / "installed.json").exists():
+            pytest.fail(f"model {model_id} missing: run `protokoll models install` first")
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    _require_models()
+    out = tmp_path_factory.mktemp("sample-out")
+    settings = load_settings(ROOT / "config.toml", {})
+    agenda = load_agenda(SAMPLES / "agenda.toml")
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        return run(SAMPLES / "sitzung.ogg", out, settings, agenda=agenda)
+    finally:
+        os.chdir(cwd)
+
+
+def _reference() -> list[SpeakerTurn]:
+    return read_rttm(SAMPLES / "sitzung.rttm")
+
+
+def _label_mapping(ref: list[SpeakerTurn], hyp: list[SpeakerTurn]) -> dict[str, str]:
+    """hypothesis label -> reference label by the largest overlap."""
+    overlap: Counter[tuple[str, str]] = Counter()
+    for r in ref:
+        for h in hyp:
+            ov = min(r.end_s, h.end_s) - max(r.start_s, h.start_s)
+            if ov > 0:
+                overlap[(h.speaker, r.speaker)] += ov
+    mapping: dict[str, str] = {}
+    for (h, r), _ in overlap.most_common():
+        if h not in mapping and r not in mapping.values():
+            mapping[h] = r
+    return mapping
+
+
+def test_all_outputs_written(sample_run: RunResult) -> None:
+    for name in ("transcript.json", "diarization.rttm", "transcript.vtt", "transcript.docx"):
+        path = sample_run.outputs[name]
+        assert path.is_file() and path.stat().st_size > 0, name
+    data = json.loads(sample_run.outputs["transcript.json"].read_text(encoding="utf-8"))
+    assert data["language"] == "de"
+    assert len(data["audio"]["sha256"]) == 64
+    assert data["audio"]["duration_s"] == pytest.approx(220.17, abs=0.1)
+    seg = data["segments"][0]
+    assert {"start_s", "end_s", "speaker", "text", "words"} <= set(seg)
+    assert {"start_s", "end_s", "probability"} <= set(seg["words"][0])
+    assert {m["stage"] for m in data["models"]} == {"transcription", "diarization"}
+    assert all(len(m["sha256"]) == 64 for m in data["models"])
+    assert sample_run.outputs["transcript.vtt"].read_text(encoding="utf-8").startswith("WEBVTT")
+
+
+def test_speaker_count_and_der(sample_run: RunResult) -> None:
+    hyp = sample_run.transcript.turns
+    assert len({t.speaker for t in hyp}) == 5
+    der = diarization_error_rate(_reference(), hyp, collar_s=0.25)
+    print(f"DER sample (collar 0.25 s): {der:.4f}")
+    assert der < 0.10
+
+
+def test_every_reference_turn_gets_its_own_speaker(sample_run: RunResult) -> None:
+    ref = _reference()
+    hyp = sample_run.transcript.turns
+    mapping = _label_mapping(ref, hyp)
+    assert len(mapping) == 5
+    for turn in ref:
+        share: Counter[str] = Counter()
+        for h in hyp:
+            ov = min(turn.end_s, h.end_s) - max(turn.start_s, h.start_s)
+            if ov > 0:
+                share[mapping.get(h.speaker, "?")] += ov
+        assert share.most_common(1)[0][0] == turn.speaker, turn
+
+
+def test_words_carry_the_right_speaker(sample_run: RunResult) -> None:
+    ref = _reference()
+    hyp_to_ref = _label_mapping(ref, sample_run.transcript.turns)
+    right = total = 0
+    for seg in sample_run.transcript.segments:
+        for word in seg.words:
+            mid = (word.start_s + word.end_s) / 2
+            truth = next((r.speaker for r in ref if r.start_s - 0.3 <= mid <= r.end_s + 0.3), None)
+            if truth is None:
+                continue
+            total += 1
+            right += hyp_to_ref.get(word.speaker or "", "?") == truth
+    print(f"words with the right speaker: {right}/{total}")
+    assert total > 300
+    assert right / total >= 0.97
+
+
+def test_sample_wer(sample_run: RunResult) -> None:
+    hyp = " ".join(s.text for s in sample_run.transcript.segments)
+    result = word_error_rate((SAMPLES / "sitzung.txt").read_text(encoding="utf-8"), hyp)
+    print(f"WER sample: {result.wer:.3f}")
+    assert result.wer < 0.25
+
+
+def test_fleurs_real_speech_wer(tmp_path: Path) -> None:
+    clips = sorted(FLEURS.glob("*.ogg"))[:3]
+    if not clips:
+        pytest.skip(f"FLEURS clips not found in {FLEURS} (set PROTOKOLL_FLEURS_DIR)")
+    _require_models()
+    from protokoll.intake import decode, read_wav
+    from protokoll.stages import build_transcriber, model_store
+
+    settings = load_settings(ROOT / "config.toml", {})
+    transcriber = build_transcriber(settings, model_store(settings, ROOT))
+    refs, hyps = [], []
+    for clip in clips:
+        audio = read_wav(decode(clip, tmp_path / clip.stem).wav_path)
+        result = transcriber.transcribe(audio)
+        assert result.language == "de"
+        refs.append(clip.with_suffix(".txt").read_text(encoding="utf-8"))
+        hyps.append(" ".join(s.text for s in result.segments))
+    wer = word_error_rate(" ".join(refs), " ".join(hyps)).wer
+    print(f"WER FLEURS ({len(clips)} clips): {wer:.3f}")
+    assert wer < 0.35
+
+
+def test_transcript_survives_diarization_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clips = sorted(FLEURS.glob("*.ogg"))[:1]
+    recording = clips[0] if clips else SAMPLES / "sitzung.ogg"
+    _require_models()
+    from protokoll.diarize import PyannoteDiarizer
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulierter Absturz")
+
+    monkeypatch.setattr(PyannoteDiarizer, "diarize", broken)
+    monkeypatch.chdir(ROOT)
+    result = run(recording, tmp_path / "out", load_settings(ROOT / "config.toml", {}))
+    t = result.transcript
+    assert t.segments and all(s.speaker == "SPEAKER_00" for s in t.segments)
+    assert any("Sprechererkennung ist fehlgeschlagen" in w for w in t.warnings)
+    assert (tmp_path / "out" / "transcript.docx").is_file()
+
+
+@pytest.mark.gpu
+def test_cuda_transcription_float16(tmp_path: Path) -> None:
+    from protokoll.devices import cuda_available
+
+    if not cuda_available():
+        pytest.skip("no CUDA GPU on this machine")
+    _require_models()
+    from protokoll.intake import decode, read_wav
+    from protokoll.stages import build_transcriber, model_store
+
+    settings = load_settings(ROOT / "config.toml", {"PROTOKOLL_TRANSCRIPTION__DEVICE": "cuda"})
+    transcriber = build_transcriber(settings, model_store(settings, ROOT))
+    audio = read_wav(decode(SAMPLES / "sitzung.ogg", tmp_path).wav_path)
+    result = transcriber.transcribe(audio)
+    assert result.model is not None and result.model.device == "cuda"
+    assert result.model.parameters["compute_type"] == "float16"
+    hyp = " ".join(s.text for s in result.segments)
+    assert word_error_rate((SAMPLES / "sitzung.txt").read_text(encoding="utf-8"), hyp).wer < 0.25
