@@ -79,7 +79,7 @@ def transcribe_recording(
     del transcriber
     gc.collect()  # release the recogniser (and its GPU memory) before diarization
 
-    warnings: list[str] = []
+    warnings: list[str] = list(decoded.warnings)
     models = [result.model] if result.model else []
     turns = exclusive = single_speaker_turns(decoded.duration_s)
     started = time.monotonic()

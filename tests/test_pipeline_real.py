@@ -189,3 +189,45 @@ def test_cuda_transcription_float16(tmp_path: Path) -> None:
     assert result.model.parameters["compute_type"] == "float16"
     hyp = " ".join(s.text for s in result.segments)
     assert word_error_rate((SAMPLES / "sitzung.txt").read_text(encoding="utf-8"), hyp).wer < 0.25
+
+
+def test_no_text_over_silence_noise_and_applause(tmp_path: Path) -> None:
+    """Speech, 25 s of room noise and applause-like bursts, speech: nothing is invented between."""
+    clips = sorted(FLEURS.glob("*.ogg"))[:2]
+    if len(clips) < 2:
+        pytest.skip(f"FLEURS clips not found in {FLEURS} (set PROTOKOLL_FLEURS_DIR)")
+    _require_models()
+    import wave
+
+    import numpy as np
+
+    from protokoll.hallucination import is_subtitle_credit
+    from protokoll.intake import decode, read_wav
+    from protokoll.stages import build_transcriber, model_store
+
+    rng = np.random.default_rng(7)
+    first = read_wav(decode(clips[0], tmp_path / "a").wav_path)
+    second = read_wav(decode(clips[1], tmp_path / "b").wav_path)
+    quiet = rng.normal(0, 10 ** (-55 / 20), 16000 * 15).astype(np.float32)
+    applause = rng.normal(0, 1, 16000 * 10).astype(np.float32)
+    envelope = np.abs(np.sin(np.linspace(0, 40 * np.pi, applause.size))) ** 4
+    applause *= (0.05 * envelope).astype(np.float32)
+    gap_start = first.size / 16000
+    gap_end = gap_start + (quiet.size + applause.size) / 16000
+    audio = np.concatenate([first, quiet, applause, second])
+    path = tmp_path / "mixed.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((np.clip(audio, -1, 1) * 32767).astype(np.int16).tobytes())
+
+    settings = load_settings(ROOT / "config.toml", {})
+    transcriber = build_transcriber(settings, model_store(settings, ROOT))
+    result = transcriber.transcribe(read_wav(decode(path, tmp_path / "m").wav_path))
+    assert result.segments
+    for seg in result.segments:
+        assert not is_subtitle_credit(seg.text), seg.text
+        for word in seg.words:
+            inside = gap_start + 1.0 < word.start_s and word.end_s < gap_end - 1.0
+            assert not inside, f"text over noise at {word.start_s:.1f} s: {word.text!r}"
