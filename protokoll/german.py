@@ -1,0 +1,21 @@
+"""German number, duration and size formatting for messages and documents."""
+
+from __future__ import annotations
+
+
+def num_de(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def duration_de(seconds: float) -> str:
+    if seconds < 120:
+        return f"{num_de(seconds)} Sekunden"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} Minuten"
+    return f"{num_de(seconds / 3600)} Stunden"
+
+
+def size_de(size: float) -> str:
+    if size >= 1024**3:
+        return f"{num_de(size / 1024**3)} GB"
+    return f"{num_de(size / 1024**2)} MB"
