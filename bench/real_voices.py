@@ -83,7 +83,9 @@ def build_session(
             start = pos
             pieces += [clip, pause]
             pos += clip.size + pause.size
-            turns.append(SpeakerTurn(start / SAMPLE_RATE_HZ, (start + clip.size) / SAMPLE_RATE_HZ, name))
+            turns.append(
+                SpeakerTurn(start / SAMPLE_RATE_HZ, (start + clip.size) / SAMPLE_RATE_HZ, name)
+            )
     audio = np.concatenate(pieces)
     audio += rng.normal(0, 10 ** (-60 / 20), audio.size).astype(np.float32)
     return audio, turns
