@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from protokoll.transcript import UNKNOWN_SPEAKER
 
 UNKNOWN_SPEAKER_NAME = "Unbekannt"
+_DIARIZATION_LABEL = re.compile(r"SPEAKER_(\d+)")
 
 
 def speaker_display_name(label: str | None, speaker_names: Mapping[str, str] | None = None) -> str:
     """The name shown to readers for a speaker label.
 
-    A mapped name wins; an unmapped label is shown as is, except that a missing label
+    A mapped name wins; the diarization's ``SPEAKER_00`` reads "Sprecher 1" (German
+    readers, counted from one); other labels are shown as they are; a missing label
     (``None``) or the pipeline's ``UNBEKANNT`` label reads "Unbekannt".
     """
     if label is not None and speaker_names:
@@ -22,6 +25,9 @@ def speaker_display_name(label: str | None, speaker_names: Mapping[str, str] | N
             return name.strip()
     if label is None or label == UNKNOWN_SPEAKER:
         return UNKNOWN_SPEAKER_NAME
+    match = _DIARIZATION_LABEL.fullmatch(label)
+    if match:
+        return f"Sprecher {int(match.group(1)) + 1}"
     return label
 
 

@@ -58,6 +58,8 @@ MEETING_LABELS: dict[str, str] = {
     "body": "Gremium",
     "title": "Sitzung",
     "session": "Sitzung",
+    "session_number": "Sitzungsnummer",
+    "start_time": "Beginn",
     "date": "Datum",
     "time": "Uhrzeit",
     "start": "Beginn",

@@ -49,7 +49,7 @@ def test_unmapped_and_missing_speakers() -> None:
         Segment(2.0, 3.0, "drei", speaker=UNKNOWN_SPEAKER),
     ]
     lines = format_vtt(segments, {"SPEAKER_00": "Frau A"}).splitlines()
-    assert "<v SPEAKER_07>eins" in lines
+    assert "<v Sprecher 8>eins" in lines
     assert "<v Unbekannt>zwei" in lines
     assert "<v Unbekannt>drei" in lines
     assert "<v Unbekannt>zwei" in format_vtt(segments).splitlines()
@@ -74,3 +74,8 @@ def test_empty_segments_skipped_and_zero_length_stretched(tmp_path: Path) -> Non
     write_vtt(segments, path)
     text = path.read_text(encoding="utf-8")
     assert text == "WEBVTT\n\n00:00:05.000 --> 00:00:05.001\n<v S>kurz\n"
+
+
+def test_other_labels_are_shown_as_given() -> None:
+    lines = format_vtt([Segment(0.0, 1.0, "eins", speaker="Gast")]).splitlines()
+    assert "<v Gast>eins" in lines

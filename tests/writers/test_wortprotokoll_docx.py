@@ -97,10 +97,10 @@ def test_speaker_blocks_names_and_timestamps(doc: DocxDocument) -> None:
     assert texts[first + 5] == "(Zwischenruf) <unverständlich> & so"
 
 
-def test_unmapped_speaker_shows_label(transcript: Transcript, tmp_path: Path) -> None:
+def test_unmapped_speaker_shows_german_number(transcript: Transcript, tmp_path: Path) -> None:
     doc = _write(transcript, tmp_path, speaker_names={"SPEAKER_01": "Stadtrat Öztürk"})
     texts = _texts(doc)
-    assert "SPEAKER_00 [00:01:23]" in texts
+    assert "Sprecher 1 [00:01:23]" in texts
     assert "Stadtrat Öztürk [00:01:30]" in texts
     assert not any(t.startswith("Gremium") for t in texts)
 
@@ -196,7 +196,7 @@ def test_sections_absent_when_empty(tmp_path: Path, transcript: Transcript) -> N
     assert "Hinweise" not in texts
     assert "Entfernte Passagen (zur Prüfung)" not in texts
     assert len(doc.tables) == 1
-    assert "SPEAKER_00 [00:00:00]" in texts
+    assert "Sprecher 1 [00:00:00]" in texts
     assert "Nur ein Satz." in texts
 
 
