@@ -1,5 +1,8 @@
 """The agenda file: meeting data, member list and agenda items (TOML or JSON).
 
+`load_agenda_source` also reads a DOCX invitation (`protokoll.agenda_docx`) or fetches the
+meeting from an OParl server (`protokoll.oparl`); both end in the same checks.
+
 Format (see `samples/agenda.toml` and `docs/agenda-format.md`)::
 
     vocabulary = ["Lindenweg", ...]          # optional extra terms for transcription
@@ -188,8 +191,8 @@ def _toml_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> AgendaE
     )
 
 
-def parse_agenda(text: str, source: str, fmt: str) -> Agenda:
-    """Parse and check an agenda; `fmt` is "toml" or "json", `source` names it in errors."""
+def _decode(text: str, source: str, fmt: str) -> dict[str, Any]:
+    """TOML or JSON text → a dict; syntax errors become AgendaErrors with line and column."""
     try:
         data = json.loads(text) if fmt == "json" else tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -204,6 +207,14 @@ def parse_agenda(text: str, source: str, fmt: str) -> Agenda:
             f"Tagesordnung {source} ist fehlerhaft: erwartet wird ein Objekt mit den Feldern "
             "„meeting“, „members“ und „items“."
         )
+    return data
+
+
+def agenda_from_data(data: dict[str, Any], source: str) -> Agenda:
+    """Check decoded agenda data (as in the TOML/JSON file) and build the Agenda.
+
+    Also used by the OParl and DOCX importers, so that every source is checked by the same
+    rules and reported in the same words; `source` names it in errors."""
     try:
         agenda = Agenda.model_validate(data)
     except ValidationError as exc:
@@ -218,8 +229,13 @@ def parse_agenda(text: str, source: str, fmt: str) -> Agenda:
     return agenda
 
 
-def load_agenda(path: Path) -> Agenda:
-    """Read an agenda file (`.toml` or `.json`, UTF-8); every problem is an AgendaError."""
+def parse_agenda(text: str, source: str, fmt: str) -> Agenda:
+    """Parse and check an agenda; `fmt` is "toml" or "json", `source` names it in errors."""
+    return agenda_from_data(_decode(text, source, fmt), source)
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    """The text of a `.toml`/`.json` agenda file and its format; problems are AgendaErrors."""
     if not path.is_file():
         raise AgendaError(f"Tagesordnung „{path}“ wurde nicht gefunden.")
     suffix = path.suffix.lower()
@@ -238,4 +254,91 @@ def load_agenda(path: Path) -> Agenda:
         raise AgendaError(
             f"Tagesordnung „{path}“ kann nicht gelesen werden: {exc.strerror or exc}."
         ) from None
-    return parse_agenda(text, path.name, suffix[1:])
+    return text, suffix[1:]
+
+
+def load_agenda(path: Path) -> Agenda:
+    """Read an agenda file (`.toml` or `.json`, UTF-8); every problem is an AgendaError."""
+    text, fmt = _read_text(path)
+    return parse_agenda(text, path.name, fmt)
+
+
+class _MemberList(_Strict):
+    """A member list: an agenda file whose `meeting` and `items` (if any) are not used."""
+
+    vocabulary: list[str] = Field(default_factory=list)
+    meeting: dict[str, Any] | None = None
+    members: list[Member] = Field(default_factory=list)
+    items: list[dict[str, Any]] | None = None
+
+
+def load_members(path: Path) -> tuple[list[Member], list[str]]:
+    """The members and the vocabulary of a `.toml`/`.json` file in the agenda format.
+
+    `[meeting]` and `[[items]]` may be there (any agenda file will do) but are not needed,
+    so a standing list of the council's members can be kept in a file of its own."""
+    text, fmt = _read_text(path)
+    data = _decode(text, path.name, fmt)
+    try:
+        members = _MemberList.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(err, data) for err in exc.errors()]
+        raise AgendaError(
+            f"Mitgliederliste {path.name} ist fehlerhaft: " + "; ".join(problems)
+        ) from None
+    if not members.members:
+        raise AgendaError(
+            f"Mitgliederliste {path.name} enthält keine Mitglieder ([[members]] fehlt)."
+        )
+    return list(members.members), list(members.vocabulary)
+
+
+def is_url(source: str | Path) -> bool:
+    """Whether an agenda source names a web address (`scheme://…`) rather than a file."""
+    return isinstance(source, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source) is not None
+
+
+def load_agenda_source(
+    source: str | Path,
+    *,
+    members_from: str | Path | None = None,
+    timeout: float | None = None,
+) -> Agenda:
+    """Read an agenda from wherever it is: a `.toml`, `.json` or `.docx` file, or the
+    http(s) address of an OParl Meeting.
+
+    `members_from` names a `.toml`/`.json` file in the agenda format whose `members` replace
+    those of the source and whose `vocabulary` is added to it; a DOCX invitation lists no
+    members, and OParl knows no factions. `timeout` (seconds) applies to each OParl request.
+    Every problem is an AgendaError.
+    """
+    if is_url(source):
+        from protokoll import oparl
+
+        agenda = oparl.load_meeting(
+            str(source), timeout=oparl.DEFAULT_TIMEOUT if timeout is None else timeout
+        )
+    else:
+        path = Path(source)
+        suffix = path.suffix.lower()
+        if suffix == ".docx":
+            from protokoll.agenda_docx import load_agenda_docx
+
+            agenda = load_agenda_docx(path)
+        elif suffix in (".toml", ".json") or not path.is_file():
+            agenda = load_agenda(path)
+        else:
+            raise AgendaError(
+                f"Tagesordnung „{path.name}“: unbekanntes Format "
+                f"„{path.suffix or '(keine Endung)'}“; erwartet wird eine Datei mit der Endung "
+                ".toml, .json oder .docx oder die http(s)-Adresse einer OParl-Sitzung."
+            )
+    if members_from is not None:
+        members, vocabulary = load_members(Path(members_from))
+        agenda = agenda.model_copy(
+            update={
+                "members": members,
+                "vocabulary": list(dict.fromkeys([*agenda.vocabulary, *vocabulary])),
+            }
+        )
+    return agenda

@@ -37,14 +37,48 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="Aufnahme transkribieren und Dokumente erzeugen")
     run.add_argument("recording", type=Path, metavar="AUFNAHME", help="Audio- oder Videodatei")
-    run.add_argument("--agenda", type=Path, metavar="DATEI", help="Tagesordnung (.toml/.json)")
+    run.add_argument(
+        "--agenda", metavar="QUELLE",
+        help="Tagesordnung (.toml/.json/.docx oder OParl-URL einer Sitzung)",
+    )  # fmt: skip
     run.add_argument(
         "--out", type=Path, default=None, metavar="ORDNER", help="Ausgabeordner (Standard: out/)"
     )
+    run.add_argument(
+        "--members", type=Path, metavar="DATEI",
+        help="Mitgliederliste (.toml/.json), ersetzt die der Tagesordnung (z. B. bei DOCX/OParl)",
+    )  # fmt: skip
     run.add_argument("--min-speakers", type=int, metavar="N", help="mindestens N Sprecher")
     run.add_argument("--max-speakers", type=int, metavar="N", help="höchstens N Sprecher")
     run.add_argument("--device", choices=["auto", "cpu", "cuda"], help="Rechengerät")
     run.add_argument("--quiet", action="store_true", help="keine Fortschrittsanzeige")
+
+    minutes = sub.add_parser(
+        "minutes",
+        help="nur die Niederschrift neu erzeugen, aus einem vorhandenen transcript.json",
+    )
+    minutes.add_argument("transcript", type=Path, metavar="TRANSKRIPT", help="transcript.json")
+    minutes.add_argument(
+        "--agenda", required=True, metavar="QUELLE",
+        help="Tagesordnung (.toml/.json/.docx oder OParl-URL einer Sitzung)",
+    )  # fmt: skip
+    minutes.add_argument(
+        "--members", type=Path, metavar="DATEI",
+        help="Mitgliederliste (.toml/.json), ersetzt die der Tagesordnung",
+    )  # fmt: skip
+    minutes.add_argument("--out", type=Path, metavar="ORDNER", help="Ausgabeordner")
+    minutes.add_argument(
+        "--names", type=Path, metavar="DATEI",
+        help="bestätigte Sprechernamen (.toml/.json: SPEAKER_00 = \"Name\")",
+    )  # fmt: skip
+    minutes.add_argument(
+        "--starts", type=Path, metavar="DATEI",
+        help="korrigierte TOP-Anfänge (.toml/.json: \"3\" = 127.5 oder \"00:02:07\")",
+    )  # fmt: skip
+    minutes.add_argument(
+        "--protocol", choices=["verlauf", "ergebnis", "wort"], help="Art der Niederschrift"
+    )
+    minutes.add_argument("--quiet", action="store_true", help="keine Fortschrittsanzeige")
 
     models = sub.add_parser("models", help="Modelle installieren und prüfen")
     msub = models.add_subparsers(dest="models_command", required=True, metavar="AKTION")
@@ -78,12 +112,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from protokoll.agenda import load_agenda
+    from protokoll.agenda import load_agenda_source
     from protokoll.pipeline import run
     from protokoll.progress import TerminalProgress, format_duration, null_hook
 
     settings = _settings(args)
-    agenda = load_agenda(args.agenda) if args.agenda else None
+    agenda = load_agenda_source(args.agenda, members_from=args.members) if args.agenda else None
     out_dir = args.out or settings.output.dir
     hook = null_hook if args.quiet else TerminalProgress()
     result = run(args.recording, out_dir, settings, agenda=agenda, hook=hook)
@@ -95,6 +129,88 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for warning in t.warnings:
         print(f"Hinweis: {warning}")
     for path in result.outputs.values():
+        print(f"  {path}")
+    return 0
+
+
+def _read_mapping(path: Path, what: str) -> dict[str, object]:
+    import json
+    import tomllib
+
+    from protokoll.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except FileNotFoundError:
+        raise InputError(f"{what} „{path}“ wurde nicht gefunden.") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{what} „{path.name}“ ist nicht lesbar: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{what} „{path.name}“ muss Schlüssel-Wert-Paare enthalten.")
+    return data
+
+
+def _seconds(value: object, key: str) -> float:
+    from protokoll.errors import InputError
+
+    if isinstance(value, int | float):
+        return float(value)
+    parts = str(value).split(":")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise InputError(
+            f"TOP {key}: „{value}“ ist keine Zeitangabe (Sekunden oder hh:mm:ss)."
+        ) from None
+    total = 0.0
+    for n in numbers:
+        total = total * 60 + n
+    return total
+
+
+def _cmd_minutes(args: argparse.Namespace) -> int:
+    import json
+
+    from protokoll.agenda import load_agenda_source
+    from protokoll.errors import InputError
+    from protokoll.pipeline import draft_minutes, minutes_writers, publish
+    from protokoll.progress import TerminalProgress, null_hook
+    from protokoll.transcript import Transcript
+
+    settings = _settings(args)
+    if args.protocol:
+        settings = settings.model_copy(
+            update={"minutes": settings.minutes.model_copy(update={"protocol_type": args.protocol})}
+        )
+    try:
+        transcript = Transcript.from_dict(json.loads(args.transcript.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise InputError(f"Transkript „{args.transcript}“ wurde nicht gefunden.") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"„{args.transcript.name}“ ist kein gültiges transcript.json von protokoll ({exc})."
+        ) from None
+    agenda = load_agenda_source(args.agenda, members_from=args.members)
+    names = (
+        {str(k): str(v) for k, v in _read_mapping(args.names, "Namensdatei").items()}
+        if args.names
+        else None
+    )
+    starts = (
+        {str(k): _seconds(v, str(k)) for k, v in _read_mapping(args.starts, "Grenzdatei").items()}
+        if args.starts
+        else None
+    )
+    hook = null_hook if args.quiet else TerminalProgress()
+    minutes = draft_minutes(
+        transcript, agenda, settings, confirmed_names=names, corrected_starts=starts, hook=hook
+    )
+    out_dir = args.out or args.transcript.parent
+    outputs = publish(out_dir, minutes_writers(minutes, settings))
+    flags = sum(len(i.flags) for i in minutes.items) + len(minutes.flags)
+    print(f"Niederschrift-Entwurf: {len(minutes.items)} TOP, {flags} Prüfhinweise.")
+    for path in outputs.values():
         print(f"  {path}")
     return 0
 
@@ -143,6 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "minutes":
+            return _cmd_minutes(args)
         return _cmd_models(args)
     except ProtokollError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)

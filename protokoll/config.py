@@ -100,6 +100,32 @@ class OutputSettings(_Section):
     low_confidence_threshold: float = Field(default=0.5, ge=0, le=1)
 
 
+class LLMSettings(_Section):
+    # llamacpp: embedded GGUF on CPU; transformers: GPU models; openai: a central
+    # OpenAI-compatible server (vLLM, llama.cpp server, ...); none: rules only
+    backend: Literal["llamacpp", "transformers", "openai", "none"] = "llamacpp"
+    model: str = "qwen2.5-coder-1.5b-instruct-q4km"
+    device: Device = "auto"
+    context_tokens: int = Field(default=8192, ge=1024)
+    max_output_tokens: int = Field(default=700, ge=16)
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    seed: int = 0
+    threads: int = Field(default=0, ge=0)
+    base_url: str = ""  # openai backend, e.g. http://llm.kreis.local:8000/v1
+    api_model: str = ""  # model name the server expects
+    api_key_env: str = "PROTOKOLL_LLM_API_KEY"  # the key is read from this variable
+    timeout_s: float = Field(default=300.0, gt=0)
+
+
+class MinutesSettings(_Section):
+    enabled: bool = True  # write minutes whenever an agenda is given
+    # verlauf: course of debate in indirect speech; ergebnis: results only; wort: verbatim
+    protocol_type: Literal["verlauf", "ergebnis", "wort"] = "verlauf"
+    template: Path | None = None  # the municipality's DOCX template (letterhead, styles)
+    recorder: str = ""  # name of the Schriftführer(in) for the signature line
+    public_version: bool = True  # also write the public version without non-public items
+
+
 class Settings(_Section):
     profile: str = "cpu"
     models: ModelsSettings = ModelsSettings()
@@ -108,6 +134,8 @@ class Settings(_Section):
     diarization: DiarizationSettings = DiarizationSettings()
     assignment: AssignmentSettings = AssignmentSettings()
     output: OutputSettings = OutputSettings()
+    llm: LLMSettings = LLMSettings()
+    minutes: MinutesSettings = MinutesSettings()
 
 
 def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:

@@ -388,4 +388,7 @@ def models_for_settings(settings: Any) -> list[str]:
             needed += [dia.segmentation_model, dia.embedding_model]
         else:
             needed.append(dia.pretrained_model)
+    llm = getattr(settings, "llm", None)
+    if llm is not None and llm.backend in ("llamacpp", "transformers"):
+        needed.append(llm.model)
     return list(dict.fromkeys(needed))

@@ -2,10 +2,12 @@
 
     intake -> transcription -> diarization -> speaker assignment -> outputs
 
-Outputs are first written to a hidden staging folder beside the output
-folder and moved into place only when all of them are complete, so a failure
-never leaves half-written files. If diarization fails, the transcript is still
-delivered with one speaker label and a warning.
+With an agenda, the minutes stage follows (`draft_minutes`, which can also
+run alone on an existing transcript). Outputs are first written to a hidden
+staging folder beside the output folder and moved into place only when all of
+them are complete, so a failure never leaves half-written files. If
+diarization fails, the transcript is still delivered with one speaker label
+and a warning.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from protokoll.assign import assign_speakers
 from protokoll.config import Settings
 from protokoll.diarize import single_speaker_turns
 from protokoll.intake import decode, read_wav
+from protokoll.minutes import Minutes
 from protokoll.progress import ProgressHook, null_hook
 from protokoll.stages import build_diarizer, build_transcriber, model_store
 from protokoll.transcript import Transcript
@@ -34,14 +38,13 @@ from protokoll.writers.wortprotokoll_docx import write_wortprotokoll_docx
 
 log = logging.getLogger(__name__)
 
-OUTPUT_FILES = ("transcript.json", "diarization.rttm", "transcript.vtt", "transcript.docx")
-
 
 @dataclass
 class RunResult:
     transcript: Transcript
     outputs: dict[str, Path]
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    minutes: Minutes | None = None
 
 
 def transcribe_recording(
@@ -130,33 +133,98 @@ def transcribe_recording(
     )
 
 
+Writer = Callable[[Path], None]
+
+
+def publish(out_dir: Path, writers: Mapping[str, Writer]) -> dict[str, Path]:
+    """Write every file into a staging folder, then move all into `out_dir`.
+
+    Nothing is moved unless every writer succeeded, so a failure never leaves
+    half-written or mismatched files; files already in `out_dir` stay untouched.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    try:
+        for name, write in writers.items():
+            write(staging / name)
+        out_dir.mkdir(exist_ok=True)
+        for name in writers:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {name: out_dir / name for name in writers}
+
+
+def transcript_writers(
+    transcript: Transcript, settings: Settings, agenda: Agenda | None = None
+) -> dict[str, Writer]:
+    uri = rttm_uri(Path(transcript.audio.file_name).stem)
+    return {
+        "transcript.json": lambda path: write_transcript_json(transcript, path),
+        "diarization.rttm": lambda path: write_rttm(transcript.turns, uri, path),
+        "transcript.vtt": lambda path: write_vtt(transcript.segments, path),
+        "transcript.docx": lambda path: write_wortprotokoll_docx(
+            transcript,
+            path,
+            meeting=agenda.meeting_facts() if agenda else None,
+            low_confidence_threshold=settings.output.low_confidence_threshold,
+        ),
+    }
+
+
+def minutes_writers(minutes: Minutes, settings: Settings) -> dict[str, Writer]:
+    from protokoll.writers.minutes_json import write_minutes_json
+    from protokoll.writers.niederschrift_docx import write_niederschrift_docx
+
+    template = settings.minutes.template
+    writers: dict[str, Writer] = {
+        "minutes.json": lambda path: write_minutes_json(minutes, path),
+        "niederschrift.docx": lambda path: write_niederschrift_docx(
+            minutes, path, template=template
+        ),
+    }
+    if settings.minutes.public_version and any(not i.public for i in minutes.items):
+        writers["minutes.oeffentlich.json"] = lambda path: write_minutes_json(
+            minutes, path, public_only=True
+        )
+        writers["niederschrift.oeffentlich.docx"] = lambda path: write_niederschrift_docx(
+            minutes, path, template=template, public_only=True
+        )
+    return writers
+
+
 def write_outputs(
     transcript: Transcript,
     out_dir: Path,
     settings: Settings,
     agenda: Agenda | None = None,
 ) -> dict[str, Path]:
-    """Write all outputs atomically into `out_dir`; nothing is left half-written."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
-        write_transcript_json(transcript, staging / "transcript.json")
-        write_rttm(transcript.turns, rttm_uri(Path(transcript.audio.file_name).stem),
-                   staging / "diarization.rttm")  # fmt: skip
-        write_vtt(transcript.segments, staging / "transcript.vtt")
-        write_wortprotokoll_docx(
-            transcript,
-            staging / "transcript.docx",
-            meeting=agenda.meeting_facts() if agenda else None,
-            low_confidence_threshold=settings.output.low_confidence_threshold,
-        )
-        out_dir.mkdir(exist_ok=True)
-        for name in OUTPUT_FILES:
-            os.replace(staging / name, out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return {name: out_dir / name for name in OUTPUT_FILES}
+    """Write the transcript's outputs atomically into `out_dir`."""
+    return publish(out_dir, transcript_writers(transcript, settings, agenda))
+
+
+def draft_minutes(
+    transcript: Transcript,
+    agenda: Agenda,
+    settings: Settings,
+    *,
+    confirmed_names: Mapping[str, str] | None = None,
+    corrected_starts: Mapping[str, float] | None = None,
+    hook: ProgressHook = null_hook,
+) -> Minutes:
+    """The minutes stage alone: from an existing transcript, no re-transcription."""
+    from protokoll.draft import MinutesDrafter
+    from protokoll.stages import build_llm, model_store
+
+    llm = build_llm(settings, model_store(settings))
+    drafter = MinutesDrafter(agenda, settings.minutes, llm, settings.llm.max_output_tokens)
+    return drafter.draft(
+        transcript,
+        confirmed_names=confirmed_names,
+        corrected_starts=corrected_starts,
+        hook=hook,
+    )
 
 
 def run(
@@ -173,8 +241,15 @@ def run(
             recording, settings, agenda=agenda, work_dir=Path(work), hook=hook,
             stage_seconds=timings,
         )  # fmt: skip
+    writers = transcript_writers(transcript, settings, agenda)
+    minutes = None
+    if agenda is not None and settings.minutes.enabled:
+        started = time.monotonic()
+        minutes = draft_minutes(transcript, agenda, settings, hook=hook)
+        timings["minutes"] = time.monotonic() - started
+        writers.update(minutes_writers(minutes, settings))
     started = time.monotonic()
-    outputs = write_outputs(transcript, out_dir, settings, agenda)
+    outputs = publish(out_dir, writers)
     timings["output"] = time.monotonic() - started
     hook("output", 1.0, 1.0)
-    return RunResult(transcript=transcript, outputs=outputs, stage_seconds=timings)
+    return RunResult(transcript=transcript, outputs=outputs, stage_seconds=timings, minutes=minutes)

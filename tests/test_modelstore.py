@@ -533,7 +533,12 @@ def test_repo_manifest_hub_entries_name_their_hub(
 def test_models_for_the_cpu_profile(repo_manifest: dict[str, modelstore.ModelEntry]) -> None:
     settings = load_settings(ROOT / "config.toml", environ={})
     ids = models_for_settings(settings)
-    assert ids == ["whisper-base", "pyannote-segmentation-3.0", "campplus-zh-en-common"]
+    assert ids == [
+        "whisper-base",
+        "pyannote-segmentation-3.0",
+        "campplus-zh-en-common",
+        "qwen2.5-coder-1.5b-instruct-q4km",
+    ]
     for model_id in ids:
         assert "cpu" in repo_manifest[model_id].profiles
         assert repo_manifest[model_id].source_kind == "pypi"
@@ -542,12 +547,16 @@ def test_models_for_the_cpu_profile(repo_manifest: dict[str, modelstore.ModelEnt
 def test_models_for_the_gpu_profile(repo_manifest: dict[str, modelstore.ModelEntry]) -> None:
     settings = load_settings(ROOT / "config.toml", environ={"PROTOKOLL_PROFILE": "gpu"})
     ids = models_for_settings(settings)
-    assert ids == ["whisper-large-v3-turbo", "pyannote-speaker-diarization-community-1"]
+    assert ids == [
+        "whisper-large-v3-turbo",
+        "pyannote-speaker-diarization-community-1",
+        "qwen2.5-7b-instruct",
+    ]
     for model_id in ids:
         assert "gpu" in repo_manifest[model_id].profiles
 
 
 def test_models_without_diarization() -> None:
-    env = {"PROTOKOLL_DIARIZATION__BACKEND": "none"}
+    env = {"PROTOKOLL_DIARIZATION__BACKEND": "none", "PROTOKOLL_LLM__BACKEND": "none"}
     settings = load_settings(ROOT / "config.toml", environ=env)
     assert models_for_settings(settings) == ["whisper-base"]

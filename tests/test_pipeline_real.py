@@ -29,7 +29,12 @@ pytestmark = pytest.mark.slow
 
 
 def _require_models() -> None:
-    for model_id in ("whisper-base", "pyannote-segmentation-3.0", "campplus-zh-en-common"):
+    for model_id in (
+        "whisper-base",
+        "pyannote-segmentation-3.0",
+        "campplus-zh-en-common",
+        "qwen2.5-coder-1.5b-instruct-q4km",
+    ):
         if not (ROOT / "models" / model_id / "installed.json").exists():
             pytest.fail(f"model {model_id} missing: run `protokoll models install` first")
 
@@ -231,3 +236,33 @@ def test_no_text_over_silence_noise_and_applause(tmp_path: Path) -> None:
         for word in seg.words:
             inside = gap_start + 1.0 < word.start_s and word.end_s < gap_end - 1.0
             assert not inside, f"text over noise at {word.start_s:.1f} s: {word.text!r}"
+
+
+def test_minutes_match_reference_with_real_llm(sample_run: RunResult) -> None:
+    """Boundaries, results and vote counts of minutes.json, written with the embedded LLM."""
+    from tests.minutes_reference import BOUNDARIES, BOUNDARY_TOLERANCE_S, EXPECTED
+
+    data = json.loads(sample_run.outputs["minutes.json"].read_text(encoding="utf-8"))
+    assert [i["number"] for i in data["items"]] == ["1", "2", "3", "4"]
+    for item in data["items"]:
+        number = item["number"]
+        assert item["start_s"] == pytest.approx(BOUNDARIES[number], abs=BOUNDARY_TOLERANCE_S)
+        result, counts = EXPECTED[number]
+        assert item["result"] == result, number
+        votes = item["votes"]
+        assert (votes["yes"], votes["no"], votes["abstain"], votes["biased"]) == counts, number
+    assert [i["public"] for i in data["items"]] == [True, True, True, False]
+    llm_models = [m for m in data["models"] if m["stage"] == "minutes"]
+    assert llm_models and len(llm_models[0]["sha256"]) == 64
+    debated = data["items"][1]
+    assert debated["summary"], "the LLM wrote no course of debate for TOP 2"
+    for sentence in debated["summary"]:
+        assert sentence["text"].strip()
+        if not sentence["flags"]:
+            assert sentence["sources"], sentence
+            for source in sentence["sources"]:
+                assert debated["start_s"] <= source["start_s"] <= debated["end_s"]
+    public = json.loads(sample_run.outputs["minutes.oeffentlich.json"].read_text(encoding="utf-8"))
+    assert [i["number"] for i in public["items"]] == ["1", "2", "3"]
+    assert sample_run.outputs["niederschrift.docx"].stat().st_size > 0
+    assert sample_run.outputs["niederschrift.oeffentlich.docx"].stat().st_size > 0

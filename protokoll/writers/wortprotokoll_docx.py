@@ -18,36 +18,49 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Pt, RGBColor
-from docx.table import Table
+from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from protokoll import __version__
 from protokoll.transcript import UNKNOWN_SPEAKER, Segment, Transcript
 from protokoll.writers._common import format_hms, speaker_display_name
+from protokoll.writers.docx_common import (
+    AI_KEYWORDS,
+    AI_SUBJECT,
+    DOC_LANGUAGE,
+    FONT_NAME,
+    FONT_SIZE_PT,
+    GREY,
+    HEADER_TEXT,
+    add_header_footer,
+    add_notice,
+    set_ai_properties,
+    set_column_widths,
+    set_page_and_defaults,
+    style_small,
+)
+
+__all__ = [
+    "AI_KEYWORDS",
+    "AI_SUBJECT",
+    "DOC_LANGUAGE",
+    "FONT_NAME",
+    "FONT_SIZE_PT",
+    "HEADER_TEXT",
+    "LANGUAGE_NAMES",
+    "MEETING_LABELS",
+    "NOTICE_TEXT",
+    "write_wortprotokoll_docx",
+]
 
 NOTICE_TEXT = (
     "KI-gestützter Entwurf: automatisch erstellt mit protokoll, "
     "vor Verwendung von einer verantwortlichen Person zu prüfen."
 )
-HEADER_TEXT = "KI-gestützter Entwurf – nicht geprüft"
-AI_SUBJECT = "KI-gestützter Entwurf"
-AI_KEYWORDS = "KI-generiert; Entwurf; protokoll"
-DOC_LANGUAGE = "de-DE"
-FONT_NAME = "Calibri"
-FONT_SIZE_PT = 11
 
 # A block's text starts a new paragraph after a pause this long or once this long.
 PARAGRAPH_PAUSE_S = 3.0
@@ -76,14 +89,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "tr": "Türkisch",
 }
 
-_CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_EXTENDED_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-# The format id Office uses for user-defined properties.
-_CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}»“”…%")
-_GREY = RGBColor(0x59, 0x59, 0x59)
 
 
 def write_wortprotokoll_docx(
@@ -106,12 +112,12 @@ def write_wortprotokoll_docx(
     """
     created_at = (created or datetime.now(UTC)).astimezone()
     doc = Document()
-    _set_page_and_defaults(doc)
-    _set_properties(doc, title, created_at)
-    _add_header_footer(doc)
+    set_page_and_defaults(doc)
+    set_ai_properties(doc, title, created_at)
+    add_header_footer(doc)
 
     doc.add_heading(f"{title} – Entwurf", level=0)
-    _add_notice(doc)
+    add_notice(doc, NOTICE_TEXT)
     _add_facts_table(doc, _facts(transcript, meeting, speaker_names, created_at))
 
     doc.add_heading("Wortlaut", level=1)
@@ -126,7 +132,7 @@ def write_wortprotokoll_docx(
             f" (Erkennungswahrscheinlichkeit unter {low_confidence_threshold * 100:.0f} %). "
             "Bitte mit der Aufnahme abgleichen."
         )
-        _style_small(legend)
+        style_small(legend)
     if not transcript.segments:
         doc.add_paragraph("Kein Wortlaut erkannt.")
     for block in _speaker_blocks(transcript.segments, speaker_names):
@@ -154,197 +160,12 @@ def write_wortprotokoll_docx(
             row[0].text = f"{format_hms(passage.start_s)}–{format_hms(passage.end_s)}"
             row[1].text = passage.text.strip()
             row[2].text = passage.reason
-        _set_column_widths(table, (Cm(3.2), Cm(9.3), Cm(3.5)))
+        set_column_widths(table, (Cm(3.2), Cm(9.3), Cm(3.5)))
 
     doc.save(os.fspath(path))
 
 
-# --- document setup -------------------------------------------------------------------
-
-
-def _set_page_and_defaults(doc: DocxDocument) -> None:
-    """A4 pages, Calibri 11 pt, German as default language for spelling and hyphenation."""
-    for section in doc.sections:
-        section.page_width = Cm(21.0)
-        section.page_height = Cm(29.7)
-        section.left_margin = section.right_margin = Cm(2.5)
-        section.top_margin = section.bottom_margin = Cm(2.0)
-
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT_NAME
-    normal.font.size = Pt(FONT_SIZE_PT)
-    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    rfonts.set(qn("w:eastAsia"), FONT_NAME)
-    rfonts.set(qn("w:cs"), FONT_NAME)
-
-    styles = doc.styles.element
-    rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
-    if rpr_default is None:
-        doc_defaults = styles.find(qn("w:docDefaults"))
-        if doc_defaults is None:
-            doc_defaults = OxmlElement("w:docDefaults")
-            styles.insert(0, doc_defaults)
-        rpr_default_parent = OxmlElement("w:rPrDefault")
-        doc_defaults.insert(0, rpr_default_parent)
-        rpr_default = OxmlElement("w:rPr")
-        rpr_default_parent.append(rpr_default)
-    lang = rpr_default.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr_default.append(lang)
-    lang.set(qn("w:val"), DOC_LANGUAGE)
-
-    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:val"), DOC_LANGUAGE)
-
-
-def _set_properties(doc: DocxDocument, title: str, created_at: datetime) -> None:
-    """Core properties and the custom ``ai_generated`` property (AI Act Art. 50 marking)."""
-    props = doc.core_properties
-    props.title = title
-    props.subject = AI_SUBJECT
-    props.keywords = AI_KEYWORDS
-    props.comments = f"Automatisch erstellt mit protokoll {__version__}; nicht geprüft"
-    props.author = "protokoll"
-    props.last_modified_by = "protokoll"
-    props.language = DOC_LANGUAGE
-    props.category = "Entwurf"
-    props.revision = 1
-    utc_naive = created_at.astimezone(UTC).replace(tzinfo=None)
-    props.created = utc_naive
-    props.modified = utc_naive
-    _set_custom_properties(
-        doc,
-        {
-            "ai_generated": True,
-            "ai_generator": f"protokoll {__version__}",
-            "review_status": "nicht geprüft",
-        },
-    )
-    _set_app_properties(doc)
-
-
-def _set_custom_properties(doc: DocxDocument, values: Mapping[str, bool | str]) -> None:
-    """Write ``docProps/custom.xml`` (python-docx has no API for custom properties)."""
-    items = []
-    for pid, (name, value) in enumerate(values.items(), start=2):  # pid 0 and 1 are reserved
-        if isinstance(value, bool):
-            typed = f"<vt:bool>{'true' if value else 'false'}</vt:bool>"
-        else:
-            typed = f"<vt:lpwstr>{escape(value)}</vt:lpwstr>"
-        items.append(
-            f'<property fmtid="{_CUSTOM_PROPS_FMTID}" pid="{pid}" '
-            f'name="{escape(name, {chr(34): "&quot;"})}">{typed}</property>'
-        )
-    blob = (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        f'<Properties xmlns="{_CUSTOM_PROPS_NS}" xmlns:vt="{_VT_NS}">{"".join(items)}</Properties>'
-    ).encode()
-
-    _set_package_part(
-        doc, RT.CUSTOM_PROPERTIES, "/docProps/custom.xml", CT.OFC_CUSTOM_PROPERTIES, blob
-    )
-
-
-def _set_app_properties(doc: DocxDocument) -> None:
-    """Replace the template's ``docProps/app.xml`` (it names "Microsoft Macintosh Word" as
-    the producing application) and drop its thumbnail (a picture of an empty page)."""
-    blob = (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        f'<Properties xmlns="{_EXTENDED_PROPS_NS}" xmlns:vt="{_VT_NS}">'
-        f"<Application>protokoll {escape(__version__)}</Application>"
-        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode()
-    _set_package_part(
-        doc, RT.EXTENDED_PROPERTIES, "/docProps/app.xml", CT.OFC_EXTENDED_PROPERTIES, blob
-    )
-    rels = doc.part.package.rels
-    for r_id in [r_id for r_id, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del rels[r_id]
-
-
-def _set_package_part(
-    doc: DocxDocument, reltype: str, partname: str, content_type: str, blob: bytes
-) -> None:
-    """Give the package-level part of ``reltype`` the content ``blob``, adding it if absent."""
-    package = doc.part.package
-    for rel in package.rels.values():
-        if rel.reltype == reltype and not rel.is_external:
-            # Such parts (custom.xml, app.xml) load as plain `Part`s holding their bytes.
-            rel.target_part._blob = blob
-            return
-    package.relate_to(Part(PackURI(partname), content_type, blob, package), reltype)
-
-
-def _add_header_footer(doc: DocxDocument) -> None:
-    """Header: the draft marking; footer: "Seite X von Y" from PAGE/NUMPAGES fields."""
-    section = doc.sections[0]
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    header.add_run(HEADER_TEXT)
-    _style_small(header)
-
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Seite ")
-    _add_field(footer, "PAGE", "1")
-    footer.add_run(" von ")
-    _add_field(footer, "NUMPAGES", "1")
-    _style_small(footer)
-
-
-def _add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
-    """A complex field (e.g. PAGE) Word computes when it lays out the document."""
-
-    def fld_char(kind: str) -> None:
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        paragraph.add_run()._r.append(el)
-
-    fld_char("begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} \\* MERGEFORMAT "
-    paragraph.add_run()._r.append(instr)
-    fld_char("separate")
-    paragraph.add_run(placeholder)
-    fld_char("end")
-
-
-def _style_small(paragraph: Paragraph) -> None:
-    for run in paragraph.runs:
-        run.font.size = Pt(9)
-        run.font.color.rgb = _GREY
-
-
 # --- front matter ---------------------------------------------------------------------
-
-
-def _add_notice(doc: DocxDocument) -> None:
-    """The AI notice: bold text on a light yellow, framed paragraph."""
-    notice = doc.add_paragraph()
-    notice.add_run(NOTICE_TEXT).bold = True
-    ppr = notice._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
-        border = OxmlElement(f"w:{side}")
-        border.set(qn("w:val"), "single")
-        border.set(qn("w:sz"), "8")
-        border.set(qn("w:space"), "4")
-        border.set(qn("w:color"), "BF9000")
-        borders.append(border)
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), "FFF2CC")
-    # pPr children have a schema order: pBdr and shd follow pStyle/keepNext/... and come
-    # before spacing, jc etc. This paragraph has no style, so they go first.
-    index = 0 if ppr.pStyle is None else 1
-    ppr.insert(index, shading)
-    ppr.insert(index, borders)
 
 
 def _facts(
@@ -392,14 +213,8 @@ def _add_facts_table(doc: DocxDocument, rows: Sequence[tuple[str, str]]) -> None
         cells = table.add_row().cells
         cells[0].paragraphs[0].add_run(label).bold = True
         cells[1].paragraphs[0].add_run(value)
-    _set_column_widths(table, (Cm(3.5), Cm(12.5)))
+    set_column_widths(table, (Cm(3.5), Cm(12.5)))
     doc.add_paragraph()
-
-
-def _set_column_widths(table: Table, widths: Sequence[Length]) -> None:
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=False):
-            cell.width = width
 
 
 # --- spoken text ----------------------------------------------------------------------
@@ -437,7 +252,7 @@ def _add_block(doc: DocxDocument, block: _Block, threshold: float) -> None:
     heading.paragraph_format.space_after = Pt(2)
     heading.add_run(block.speaker_name).bold = True
     time_run = heading.add_run(f" [{format_hms(block.segments[0].start_s)}]")
-    time_run.font.color.rgb = _GREY
+    time_run.font.color.rgb = GREY
 
     builder: _RunBuilder | None = None
     previous_end = 0.0
@@ -451,7 +266,7 @@ def _add_block(doc: DocxDocument, block: _Block, threshold: float) -> None:
             paragraph = doc.add_paragraph()
             if builder is not None:  # a continuation paragraph gets its own time mark
                 mark = paragraph.add_run(f"[{format_hms(seg.start_s)}] ")
-                mark.font.color.rgb = _GREY
+                mark.font.color.rgb = GREY
             builder = _RunBuilder(paragraph)
         assert builder is not None
         builder.new_segment()

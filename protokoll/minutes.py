@@ -1,0 +1,146 @@
+"""The minutes (Niederschrift) as data: meeting, attendance, and per agenda item the
+boundaries, debate summary with sources, motions, resolution, result, votes and flags.
+
+`Minutes.to_dict()` is the `minutes.json` schema (`docs/minutes-schema.md`).
+Times are seconds from the start of the recording. A vote count that was not
+said is `None`, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+MINUTES_SCHEMA_VERSION = "1.0"
+
+ProtocolType = Literal["verlauf", "ergebnis", "wort"]
+
+# results as they appear in German minutes
+RESULTS = (
+    "einstimmig beschlossen",
+    "mehrheitlich beschlossen",
+    "beschlossen",
+    "geändert beschlossen",
+    "abgelehnt",
+    "vertagt",
+    "zur Kenntnis genommen",
+    "zurückgezogen",
+    "ohne Beschluss",
+)
+
+
+@dataclass(frozen=True)
+class SourceRange:
+    start_s: float
+    end_s: float
+
+
+@dataclass
+class Flag:
+    """Something the reviewer must check. `kind` is a stable key, `message` German."""
+
+    kind: str
+    message: str
+    start_s: float | None = None
+    end_s: float | None = None
+    text: str | None = None
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    sources: list[SourceRange] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    """The transcript passage a finding rests on."""
+
+    text: str
+    start_s: float
+    end_s: float
+    speaker: str | None = None
+
+
+@dataclass
+class Boundary:
+    start_s: float
+    method: str  # "ankündigung", "titel", "reihenfolge", "manuell"
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Votes:
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    biased: int | None = None
+
+    def any_count(self) -> bool:
+        return any(v is not None for v in (self.yes, self.no, self.abstain, self.biased))
+
+
+@dataclass
+class MinutesItem:
+    number: str
+    title: str
+    paper: str = ""
+    public: bool = True
+    start_s: float | None = None
+    end_s: float | None = None
+    boundary: Boundary | None = None
+    summary: list[SummarySentence] = field(default_factory=list)
+    motions: list[str] = field(default_factory=list)
+    resolution_text: str | None = None
+    resolution_evidence: Evidence | None = None
+    result: str | None = None
+    result_evidence: Evidence | None = None
+    votes: Votes = field(default_factory=Votes)
+    vote_evidence: list[Evidence] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class Attendance:
+    chair: str = ""
+    present: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    administration: list[str] = field(default_factory=list)
+    guests: list[str] = field(default_factory=list)
+    recorder: str = ""
+
+
+@dataclass
+class Meeting:
+    body: str
+    date: str  # ISO date
+    session_number: str = ""
+    place: str = ""
+    start_time: str = ""
+    end_time: str = ""
+
+
+@dataclass
+class Minutes:
+    meeting: Meeting
+    attendance: Attendance
+    items: list[MinutesItem]
+    protocol_type: ProtocolType = "verlauf"
+    audio_sha256: str = ""
+    speaker_names: dict[str, str] = field(default_factory=dict)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    ai_generated: bool = True
+
+    def public_items(self) -> list[MinutesItem]:
+        return [i for i in self.items if i.public]
+
+    def to_dict(self, *, public_only: bool = False) -> dict[str, Any]:
+        items = self.public_items() if public_only else self.items
+        data = asdict(self)
+        data["items"] = [asdict(i) for i in items]
+        data["schema_version"] = MINUTES_SCHEMA_VERSION
+        data["public_version"] = public_only
+        return data
