@@ -203,6 +203,7 @@ class MinutesDrafter:
                 text,
                 known_names=[m.name for m in self.agenda.members],
                 speaker_names=names.values(),
+                reference_text=header,
             )
         out.flags += _low_confidence_flags(own)
         return out
@@ -280,7 +281,13 @@ class MinutesDrafter:
             )
             return
         proposal = SummarySentence(data["text"].strip())
-        check_summary([proposal], text, [m.name for m in self.agenda.members], names.values())
+        check_summary(
+            [proposal],
+            text,
+            [m.name for m in self.agenda.members],
+            names.values(),
+            reference_text=header,
+        )
         out.resolution_text = proposal.text
         out.flags.append(
             Flag(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from protokoll.minutes import Flag, SummarySentence
 from protokoll.numbers_de import parse_number
 
+_SPEAKER_LABEL = re.compile(r"\bSprecher(?:in)?\s+\d+\b")
 _NUMBER = re.compile(r"(?<![\w,.])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|(?<!\d)\d+(?:,\d+)?")
 _DATE = re.compile(r"(?<![\w.])(\d{1,2})\.\s?(\d{1,2})\.(?:\s?(\d{4}|\d{2})\b)?")
 _TIME = re.compile(r"(?<![\d.,])(\d{1,2})[:.](\d{2})(?=\s*Uhr\b)")
@@ -179,8 +180,12 @@ def _check(sentence: SummarySentence, said: _Said, known_names: Sequence[str]) -
     flags, date_spans = _date_flags(sentence.text, said)
     time_flags, time_spans = _time_flags(sentence.text, said)
     flags += time_flags
+    # "Sprecher 4" is a speaker label, not a claim
+    label_spans = [m.span() for m in _SPEAKER_LABEL.finditer(sentence.text)]
     for match in _NUMBER.finditer(sentence.text):
-        if any(start <= match.start() < end for start, end in date_spans + time_spans):
+        if any(
+            start <= match.start() < end for start, end in date_spans + time_spans + label_spans
+        ):
             continue
         raw = match.group(0)
         value = _value(raw)

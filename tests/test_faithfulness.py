@@ -191,3 +191,8 @@ def test_times() -> None:
     assert kinds("Die Sitzung begann um 18:00 Uhr.", said) == []
     assert kinds("Die Sitzung endete um 20:00 Uhr.", said) == [("zahl_unbelegt", "20:00")]
     assert kinds("Die Sitzung endete um 19:45 Uhr.", said) == [("zahl_unbelegt", "19:45")]
+
+
+def test_speaker_label_number_is_not_a_claim() -> None:
+    sentence = SummarySentence("Sprecher 4 erklärte, die Straße sei wichtig.")
+    assert check_sentence(sentence, "Die Hauptstraße ist wichtig für Feuerwehr.") == []

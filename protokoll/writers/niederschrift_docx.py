@@ -372,11 +372,15 @@ class _NiederschriftBuilder:
         if meeting.body.strip():
             subtitle.add_run(meeting.body.strip()).bold = True
             subtitle.add_run().add_break(WD_BREAK.LINE)
-        session = (
-            f"{meeting.session_number.strip().rstrip('.')}. " if meeting.session_number else ""
-        )
+        number = meeting.session_number.strip().rstrip(".")
         when = german_date(meeting.date)
-        subtitle.add_run(f"über die {session}Sitzung" + (f" am {when}" if when else ""))
+        if number.isdigit():  # "12" -> "über die 12. Sitzung"
+            line = f"über die {number}. Sitzung"
+        elif number:  # "12/2026" -> "über die Sitzung Nr. 12/2026"
+            line = f"über die Sitzung Nr. {number}"
+        else:
+            line = "über die Sitzung"
+        subtitle.add_run(line + (f" am {when}" if when else ""))
         has_non_public = any(not i.public for i in self.minutes.items)
         if self.public_only or has_non_public:
             note = self.doc.add_paragraph()

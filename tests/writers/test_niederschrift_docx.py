@@ -657,3 +657,12 @@ def test_default_template_shipped_and_reproducible(
     doc = _open(_write(minutes, tmp_path))
     assert doc.styles["Normal"].font.name == "Arial"
     assert doc.sections[0].header.paragraphs[0].text == "Briefkopf der Kommune"
+
+
+def test_session_number_with_year_is_not_an_ordinal(tmp_path: Path, minutes: Minutes) -> None:
+    minutes.meeting.session_number = "12/2026"
+    path = tmp_path / "n.docx"
+    write_niederschrift_docx(minutes, path)
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert any("über die Sitzung Nr. 12/2026 am" in t for t in texts)
+    assert not any("12/2026. Sitzung" in t for t in texts)
