@@ -13,8 +13,11 @@ layer is offloaded to the GPU.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import logging
+import sys
 import threading
 import time
 from typing import Any
@@ -43,7 +46,24 @@ def _import_llama_cpp() -> Any:
             f"Das Sprachmodell-Backend „llamacpp“ braucht das Paket llama-cpp-python, das "
             f"nicht geladen werden kann ({exc}). {INSTALL_HINT}"
         ) from None
+    _close_devnull_at_exit()
     return llama_cpp
+
+
+@functools.cache
+def _close_devnull_at_exit() -> None:
+    """llama_cpp._utils opens /dev/null twice at import (to silence model loading) and
+    never closes it: a ResourceWarning at interpreter exit, an error where warnings are
+    errors (the test suite). The files are only used while a model loads."""
+
+    def close() -> None:
+        utils = sys.modules.get("llama_cpp._utils")
+        for name in ("outnull_file", "errnull_file"):
+            handle = getattr(utils, name, None)
+            if handle is not None and hasattr(handle, "close"):
+                handle.close()
+
+    atexit.register(close)
 
 
 def _gpu_layers(device: str, llama_cpp: Any) -> int:
