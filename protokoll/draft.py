@@ -20,6 +20,7 @@ from protokoll.agenda import Agenda, AgendaItem
 from protokoll.config import MinutesSettings
 from protokoll.faithfulness import check_summary, number_values
 from protokoll.llm.base import LLM, ChatMessage
+from protokoll.llm.json_output import JSONOutputError, extract_json
 from protokoll.minutes import (
     RESULTS,
     Attendance,
@@ -92,14 +93,9 @@ def _evidence(sentence: Sentence) -> Evidence:
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
-    import json
-
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        return None
     try:
-        data = json.loads(text[start : end + 1])
-    except json.JSONDecodeError:
+        data = extract_json(text)
+    except JSONOutputError:
         return None
     return data if isinstance(data, dict) else None
 

@@ -11,7 +11,6 @@ Prompts are German text files in `protokoll/prompts/`, with a worked example.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from protokoll.llm.base import LLM, ChatMessage, Generation
+from protokoll.llm.json_output import JSONOutputError, extract_json
 from protokoll.minutes import Flag, SourceRange, SummarySentence
 from protokoll.sentences import Sentence
 
@@ -62,14 +62,12 @@ def format_lines(
 
 
 def parse_sentences(text: str) -> list[dict[str, Any]]:
-    """The model's JSON, leniently: code fences and text around the object are ignored."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("keine JSON-Antwort")
-    data = json.loads(text[start : end + 1])
+    """The model's sentences, leniently: code fences and text around the JSON are ignored;
+    entries without text are skipped and line numbers that are not integers dropped."""
+    data = extract_json(text)
     items = data.get("saetze") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise ValueError("Feld „saetze“ fehlt")
+        raise JSONOutputError("Feld „saetze“ fehlt in der Antwort des Sprachmodells.")
     out = []
     for entry in items:
         if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
@@ -128,7 +126,7 @@ class Summarizer:
             )
         try:
             return parse_sentences(generation.text)
-        except (ValueError, json.JSONDecodeError) as exc:
+        except JSONOutputError as exc:
             log.warning("LLM-Antwort nicht lesbar: %s", exc)
             result.flags.append(
                 Flag(
