@@ -67,15 +67,6 @@ def resolve_torch_device(setting: str) -> str:
     return setting
 
 
-def annotation_to_turns(annotation: Any) -> list[SpeakerTurn]:
-    """pyannote Annotation -> turns sorted by time, labels renumbered by first appearance."""
-    raw = sorted(
-        (float(seg.start), float(seg.end), str(label))
-        for seg, _, label in annotation.itertracks(yield_label=True)
-    )
-    return relabel_by_first_appearance([SpeakerTurn(s, e, spk) for s, e, spk in raw])
-
-
 def relabel_by_first_appearance(
     turns: list[SpeakerTurn], mapping: dict[str, str] | None = None
 ) -> list[SpeakerTurn]:
@@ -192,10 +183,10 @@ class PyannoteDiarizer:
         hook("diarization", total_s, total_s)
         mapping: dict[str, str] = {}
         turns = relabel_by_first_appearance(
-            annotation_to_turns_raw(output.speaker_diarization), mapping
+            annotation_to_turns(output.speaker_diarization), mapping
         )
         exclusive = relabel_by_first_appearance(
-            annotation_to_turns_raw(output.exclusive_speaker_diarization), mapping
+            annotation_to_turns(output.exclusive_speaker_diarization), mapping
         )
         log.info(
             "Sprechererkennung: %d Sprecher, %d Abschnitte in %.1f s",
@@ -215,7 +206,7 @@ class PyannoteDiarizer:
         return DiarizationResult(turns=turns, exclusive_turns=exclusive, models=uses)
 
 
-def annotation_to_turns_raw(annotation: Any) -> list[SpeakerTurn]:
+def annotation_to_turns(annotation: Any) -> list[SpeakerTurn]:
     return [
         SpeakerTurn(float(seg.start), float(seg.end), str(label))
         for seg, _, label in annotation.itertracks(yield_label=True)

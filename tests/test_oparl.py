@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import socket
 import threading
@@ -26,9 +25,10 @@ import pytest
 from protokoll.agenda import Agenda, load_agenda_source
 from protokoll.errors import AgendaError
 from protokoll.oparl import _local_zone, load_meeting
+from tests.shared_data import shared_data
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = Path(os.environ.get("PROTOKOLL_OPARL_DIR", ROOT.parent / "shared" / "data" / "oparl"))
+SPEC = shared_data("oparl", "PROTOKOLL_OPARL_DIR")
 SCHEMA = "https://schema.oparl.org/1.1/"
 SPEC_HOST = "https://oparl.example.org/"
 

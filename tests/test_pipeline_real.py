@@ -20,10 +20,11 @@ from protokoll.pipeline import RunResult, run
 from protokoll.scoring import diarization_error_rate, word_error_rate
 from protokoll.transcript import SpeakerTurn
 from protokoll.writers.rttm import read_rttm
+from tests.shared_data import shared_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-FLEURS = Path(os.environ.get("PROTOKOLL_FLEURS_DIR", ROOT.parent / "shared" / "data" / "fleurs-de"))
+FLEURS = shared_data("fleurs-de", "PROTOKOLL_FLEURS_DIR")
 
 pytestmark = pytest.mark.slow
 
