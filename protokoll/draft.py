@@ -39,6 +39,7 @@ from protokoll.segmentation import (
     Segmentation,
     apply_corrections,
     find_boundaries,
+    is_procedural,
     sentences_in,
 )
 from protokoll.sentences import Sentence, split_sentences
@@ -276,6 +277,15 @@ class MinutesDrafter:
                 )
             )
             return
+        if not _grounded(data["text"], f"{item.title} {item.paper} {text}"):
+            out.flags.append(
+                Flag(
+                    "beschluss_fehlt",
+                    "Kein Beschlusstext vorgelesen; der KI-Vorschlag passte nicht zum Inhalt "
+                    "des TOP und wurde verworfen. Bitte den Beschluss aus der Vorlage übernehmen.",
+                )
+            )
+            return
         proposal = SummarySentence(data["text"].strip())
         check_summary(
             [proposal],
@@ -376,7 +386,28 @@ def _debate_only(sentences: Sequence[Sentence], item: MinutesItem) -> list[Sente
     for evidence in (item.result_evidence, item.resolution_evidence, *item.vote_evidence):
         if evidence is not None:
             procedural.add(evidence.start_s)
-    return [s for s in sentences if s.start_s not in procedural]
+    return [s for s in sentences if s.start_s not in procedural and not is_procedural(s.text)]
+
+
+_FORMULA_WORDS = {"beschließt", "beschliesst", "rat", "ausschuss", "gemeinde", "stadt"}
+
+
+def _grounded(proposal: str, reference: str, min_share: float = 0.6) -> bool:
+    """Most content words of an AI-written resolution must come from the item itself.
+
+    Small models copy the example from the prompt ("... die Teilfläche zu
+    verkaufen") into an unrelated item; such a text is not a draft, it is wrong.
+    """
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"[^\W\d_]{5,}", text.lower()) if w not in _FORMULA_WORDS}
+
+    wanted = words(proposal)
+    if not wanted:
+        return False
+    have = words(reference)
+    found = sum(1 for w in wanted if any(w[:6] == h[:6] for h in have))
+    return found / len(wanted) >= min_share
 
 
 def _zero_said(text: str) -> bool:

@@ -714,6 +714,11 @@ def apply_corrections(
     return _segmentation(items, starts, sentences)
 
 
+def is_procedural(text: str) -> bool:
+    """Procedure rather than debate: the exclusion of the public, the closing."""
+    return bool(_NON_PUBLIC.search(text) or _CLOSING.search(text))
+
+
 def sentences_in(span: ItemSpan, sentences: Sequence[Sentence]) -> list[Sentence]:
     """The sentences that belong to an item (by start time)."""
     if span.start_s is None:

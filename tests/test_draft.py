@@ -170,3 +170,27 @@ def test_minutes_dict_has_documented_fields() -> None:
     assert set(item["votes"]) == {"yes", "no", "abstain", "biased"}
     public = _draft().to_dict(public_only=True)
     assert [i["number"] for i in public["items"]] == ["1", "2", "3"]
+
+
+def test_llm_resolution_unrelated_to_the_item_is_discarded() -> None:
+    class CopyingLLM(FakeLLM):
+        def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
+            if "text" in (kwargs.get("json_schema") or {}).get("properties", {}):
+                payload = {"text": "Der Rat beschließt, die Straßenbeleuchtung zu erneuern.",
+                           "zeilen": [1]}  # fmt: skip
+                return Generation(json.dumps(payload, ensure_ascii=False), 10, 10, 0.1)
+            return super().generate(messages, **kwargs)
+
+    item4 = _draft(CopyingLLM({"saetze": []})).items[3]
+    assert item4.resolution_text is None
+    assert any(f.kind == "beschluss_fehlt" for f in item4.flags)
+
+
+def test_procedure_is_not_sent_to_the_llm_as_debate() -> None:
+    llm = FakeLLM({"saetze": []})
+    _draft(llm)
+    summary_calls = [call for call in llm.calls if "Beratungsverlauf" in call[0].content]
+    assert summary_calls
+    sent = "\n".join(call[-1].content for call in summary_calls)
+    assert "Affentlichkeit ist ausgeschlossen" not in sent
+    assert "14-Jährstimmen" not in sent  # the vote is in the vote field, not the debate
