@@ -38,7 +38,7 @@ class CountingLLM:
         self.inner = inner
         self.info = inner.info
         self.prompt_tokens = self.completion_tokens = self.calls = 0
-        self.seconds = 0.0
+        self.seconds = self.prompt_seconds = 0.0
 
     def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
         generation = self.inner.generate(messages, **kwargs)
@@ -46,6 +46,7 @@ class CountingLLM:
         self.prompt_tokens += generation.prompt_tokens
         self.completion_tokens += generation.completion_tokens
         self.seconds += generation.seconds
+        self.prompt_seconds += generation.prompt_seconds or 0.0
         return generation
 
     def count_tokens(self, text: str) -> int:
@@ -78,6 +79,10 @@ def long_transcript(base: Transcript, hours: float) -> Transcript:
     return Transcript(audio=audio, language="de", segments=segments, turns=base.turns)
 
 
+def _rate(tokens: int, seconds: float) -> float:
+    return round(tokens / seconds, 1) if seconds > 0 else 0.0
+
+
 def run_once(transcript: Transcript) -> dict[str, float]:
     from protokoll.agenda import load_agenda
     from protokoll.config import load_settings
@@ -105,9 +110,11 @@ def run_once(transcript: Transcript) -> dict[str, float]:
         "llm_calls": counting.calls,
         "prompt_tokens": counting.prompt_tokens,
         "completion_tokens": counting.completion_tokens,
-        "generation_tokens_per_s": round(counting.completion_tokens / counting.seconds, 1)
-        if counting.seconds
-        else 0.0,
+        "llm_seconds": round(counting.seconds, 1),
+        "prompt_tokens_per_s": _rate(counting.prompt_tokens, counting.prompt_seconds),
+        "generation_tokens_per_s": _rate(
+            counting.completion_tokens, counting.seconds - counting.prompt_seconds
+        ),
         "flags": sum(len(i.flags) for i in minutes.items),
     }
 

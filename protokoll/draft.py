@@ -18,6 +18,7 @@ from typing import Any
 
 from protokoll.agenda import Agenda, AgendaItem
 from protokoll.config import MinutesSettings
+from protokoll.errors import StageError
 from protokoll.faithfulness import check_summary, number_values
 from protokoll.llm.base import LLM, ChatMessage
 from protokoll.llm.json_output import JSONOutputError, extract_json
@@ -167,14 +168,20 @@ class MinutesDrafter:
         counts = extract_counts(own)
         out.votes, out.vote_evidence = counts.votes, counts.evidence
         if result is None and self.llm is not None:
-            result, llm_votes = self._llm_vote(own[-_VOTE_TAIL_SENTENCES:], out)
-            out.votes = _merge_votes(out.votes, llm_votes)
+            try:
+                result, llm_votes = self._llm_vote(own[-_VOTE_TAIL_SENTENCES:], out)
+                out.votes = _merge_votes(out.votes, llm_votes)
+            except StageError as exc:
+                out.flags.append(_llm_failed("Abstimmungsergebnis", exc))
         out.result, out.result_evidence = result, result_ev
         out.flags += check_votes(out.result, out.votes)
 
         out.resolution_text, out.resolution_evidence = extract_resolution(own)
         if out.resolution_text is None and out.result in _DECIDED and self.llm is not None:
-            self._llm_resolution(item, own, out, names, text)
+            try:
+                self._llm_resolution(item, own, out, names, text)
+            except StageError as exc:
+                out.flags.append(_llm_failed("Beschlusstext", exc))
         out.motions = [m.text for m in extract_motions(own)]
 
         if self.settings.protocol_type == "wort":
@@ -188,11 +195,16 @@ class MinutesDrafter:
         elif self.summarizer is not None:
             header = f"TOP {item.number}: {item.title}" + (f" ({item.paper})" if item.paper else "")
             debate = _debate_only(own, out)
-            summary = self.summarizer.summarize(
-                header,
-                debate,
-                speaker_name=lambda label: names.get(label or "", speaker_display_name(label)),
-            )
+            try:
+                summary = self.summarizer.summarize(
+                    header,
+                    debate,
+                    speaker_name=lambda label: names.get(label or "", speaker_display_name(label)),
+                )
+            except StageError as exc:
+                out.flags.append(_llm_failed("Beratungsverlauf", exc))
+                out.flags += _low_confidence_flags(own)
+                return out
             out.summary = summary.sentences
             out.flags += summary.flags
             check_summary(
@@ -245,6 +257,17 @@ class MinutesDrafter:
             )
         return result, Votes(**values)
 
+    def _tail_within(self, sentences: Sequence[Sentence], budget: int) -> list[Sentence]:
+        assert self.llm is not None
+        tail: list[Sentence] = []
+        used = 0
+        for sentence in reversed(sentences):
+            used += self.llm.count_tokens(sentence.text) + 4
+            if used > budget:
+                break
+            tail.append(sentence)
+        return tail[::-1]
+
     def _llm_resolution(
         self,
         item: AgendaItem,
@@ -254,6 +277,9 @@ class MinutesDrafter:
         text: str,
     ) -> None:
         assert self.llm is not None
+        # the end of the item (where the vote is) within the context; long items are cut
+        # from the front here, the summary covers all of them
+        own = self._tail_within(own, self.llm.info.context_tokens - 1200)
         lines = [f"[{i + 1}] {s.text}" for i, s in enumerate(own)]
         header = f"TOP {item.number}: {item.title}" + (f" ({item.paper})" if item.paper else "")
         generation = self.llm.generate(
@@ -408,6 +434,15 @@ def _grounded(proposal: str, reference: str, min_share: float = 0.6) -> bool:
     have = words(reference)
     found = sum(1 for w in wanted if any(w[:6] == h[:6] for h in have))
     return found / len(wanted) >= min_share
+
+
+def _llm_failed(part: str, exc: StageError) -> Flag:
+    log.warning("LLM-Schritt fehlgeschlagen (%s): %s", part, exc)
+    return Flag(
+        "ki_fehler",
+        f"{part}: die KI-Verarbeitung ist fehlgeschlagen ({exc}). Bitte von Hand ergänzen; "
+        "die übrigen Teile der Niederschrift sind davon nicht betroffen.",
+    )
 
 
 def _zero_said(text: str) -> bool:

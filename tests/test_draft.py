@@ -194,3 +194,29 @@ def test_procedure_is_not_sent_to_the_llm_as_debate() -> None:
     sent = "\n".join(call[-1].content for call in summary_calls)
     assert "Affentlichkeit ist ausgeschlossen" not in sent
     assert "14-Jährstimmen" not in sent  # the vote is in the vote field, not the debate
+
+
+def test_llm_failure_is_flagged_per_item_and_the_draft_survives() -> None:
+    from protokoll.errors import StageError
+
+    class FailingLLM(FakeLLM):
+        def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
+            raise StageError("Kontextfenster überschritten")
+
+    minutes = _draft(FailingLLM({"saetze": []}))
+    assert [i.result for i in minutes.items] == [EXPECTED[n][0] for n in ("1", "2", "3", "4")]
+    assert all(any(f.kind == "ki_fehler" for f in i.flags) for i in minutes.items)
+
+
+def test_llm_resolution_prompt_fits_the_context_on_long_items() -> None:
+    class SmallContext(FakeLLM):
+        def __init__(self) -> None:
+            super().__init__({"saetze": []})
+            self.info = LLMInfo("fake", "fake-llm", "0" * 64, "cpu", 1400)
+
+        def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
+            size = sum(self.count_tokens(m.content) for m in messages)
+            assert size + kwargs["max_tokens"] <= self.info.context_tokens + 400, size
+            return super().generate(messages, **kwargs)
+
+    assert _draft(SmallContext()).items[3].number == "4"
