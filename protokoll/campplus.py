@@ -53,7 +53,7 @@ class CamPlusPlus(Model):
     def forward(self, waveforms: torch.Tensor, **kwargs: Any) -> torch.Tensor:
         """(batch, 1, samples) and optional `weights` (batch, frames) -> (batch, 192)."""
         weights: torch.Tensor | None = kwargs.get("weights")
-        out = torch.full((len(waveforms), EMBEDDING_DIM), float("nan"))
+        out = torch.full((len(waveforms), EMBEDDING_DIM), float("nan"), device=waveforms.device)
         selected: dict[int, torch.Tensor] = {}
         for i, waveform in enumerate(waveforms):
             if weights is None:
@@ -82,4 +82,4 @@ class CamPlusPlus(Model):
         else:
             for i, feat in selected.items():
                 out[i] = self.campplus(feat[None])[0]
-        return out.to(waveforms.device)
+        return out

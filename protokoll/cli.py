@@ -174,7 +174,7 @@ def _cmd_minutes(args: argparse.Namespace) -> int:
 
     from protokoll.agenda import load_agenda_source
     from protokoll.errors import InputError
-    from protokoll.pipeline import draft_minutes, minutes_writers, publish
+    from protokoll.pipeline import MINUTES_FILES, draft_minutes, minutes_writers, publish
     from protokoll.progress import TerminalProgress, null_hook
     from protokoll.transcript import Transcript
 
@@ -207,7 +207,7 @@ def _cmd_minutes(args: argparse.Namespace) -> int:
         transcript, agenda, settings, confirmed_names=names, corrected_starts=starts, hook=hook
     )
     out_dir = args.out or args.transcript.parent
-    outputs = publish(out_dir, minutes_writers(minutes, settings))
+    outputs = publish(out_dir, minutes_writers(minutes, settings), MINUTES_FILES)
     flags = sum(len(i.flags) for i in minutes.items) + len(minutes.flags)
     print(f"Niederschrift-Entwurf: {len(minutes.items)} TOP, {flags} Prüfhinweise.")
     for path in outputs.values():

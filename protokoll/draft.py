@@ -109,12 +109,19 @@ class MinutesDrafter:
         settings: MinutesSettings,
         llm: LLM | None = None,
         max_output_tokens: int = 700,
+        *,
+        temperature: float = 0.0,
+        low_confidence: float = LOW_CONFIDENCE,
     ) -> None:
         self.agenda = agenda
         self.settings = settings
         self.llm = llm
+        self.temperature = temperature
+        self.low_confidence = low_confidence
         self.summarizer = (
-            Summarizer(llm, settings.protocol_type, max_output_tokens) if llm is not None else None
+            Summarizer(llm, settings.protocol_type, max_output_tokens, temperature)
+            if llm is not None
+            else None
         )
 
     # ---- names -------------------------------------------------------------------------
@@ -203,7 +210,7 @@ class MinutesDrafter:
                 )
             except StageError as exc:
                 out.flags.append(_llm_failed("Beratungsverlauf", exc))
-                out.flags += _low_confidence_flags(own)
+                out.flags += _low_confidence_flags(own, self.low_confidence)
                 return out
             out.summary = summary.sentences
             out.flags += summary.flags
@@ -211,10 +218,10 @@ class MinutesDrafter:
                 out.summary,
                 text,
                 known_names=[m.name for m in self.agenda.members],
-                speaker_names=names.values(),
+                speaker_names=out.speakers,
                 reference_text=header,
             )
-        out.flags += _low_confidence_flags(own)
+        out.flags += _low_confidence_flags(own, self.low_confidence)
         return out
 
     def _llm_vote(self, tail: Sequence[Sentence], out: MinutesItem) -> tuple[str | None, Votes]:
@@ -223,6 +230,7 @@ class MinutesDrafter:
         generation = self.llm.generate(
             [ChatMessage("system", prompt("abstimmung.system.md")), ChatMessage("user", lines)],
             max_tokens=120,
+            temperature=self.temperature,
             json_schema=VOTE_SCHEMA,
         )
         data = _json_object(generation.text) or {}
@@ -288,6 +296,7 @@ class MinutesDrafter:
                 ChatMessage("user", f"{header}\n\nZeilen:\n" + "\n".join(lines)),
             ],
             max_tokens=120,
+            temperature=self.temperature,
             json_schema=RESOLUTION_SCHEMA,
         )
         data = _json_object(generation.text)
@@ -459,7 +468,7 @@ def _merge_votes(rules: Votes, llm: Votes) -> Votes:
     )
 
 
-def _low_confidence_flags(sentences: Sequence[Sentence]) -> list[Flag]:
+def _low_confidence_flags(sentences: Sequence[Sentence], threshold: float) -> list[Flag]:
     return [
         Flag(
             "niedrige_erkennung",
@@ -469,7 +478,7 @@ def _low_confidence_flags(sentences: Sequence[Sentence]) -> list[Flag]:
             s.text,
         )
         for s in sentences
-        if s.mean_probability < LOW_CONFIDENCE
+        if s.mean_probability < threshold
     ]
 
 

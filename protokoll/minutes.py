@@ -141,6 +141,12 @@ class Minutes:
         items = self.public_items() if public_only else self.items
         data = asdict(self)
         data["items"] = [asdict(i) for i in items]
+        if public_only:
+            # model parameters hold the recogniser's hotwords: every agenda title, the
+            # non-public ones too
+            data["models"] = [
+                {k: v for k, v in m.items() if k != "parameters"} for m in self.models
+            ]
         data["schema_version"] = MINUTES_SCHEMA_VERSION
         data["public_version"] = public_only
         return data

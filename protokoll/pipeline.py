@@ -18,14 +18,16 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from protokoll.agenda import Agenda
 from protokoll.assign import assign_speakers
 from protokoll.config import Settings
 from protokoll.diarize import single_speaker_turns
+from protokoll.errors import ProtokollError
 from protokoll.intake import decode, read_wav
 from protokoll.minutes import Minutes
 from protokoll.progress import ProgressHook, null_hook
@@ -35,6 +37,9 @@ from protokoll.writers.rttm import rttm_uri, write_rttm
 from protokoll.writers.transcript_json import write_transcript_json
 from protokoll.writers.vtt import write_vtt
 from protokoll.writers.wortprotokoll_docx import write_wortprotokoll_docx
+
+if TYPE_CHECKING:
+    from protokoll.draft import MinutesDrafter
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +139,23 @@ def transcribe_recording(
 
 
 Writer = Callable[[Path], None]
+MINUTES_FILES = (
+    "minutes.json",
+    "niederschrift.docx",
+    "minutes.oeffentlich.json",
+    "niederschrift.oeffentlich.docx",
+)
 
 
-def publish(out_dir: Path, writers: Mapping[str, Writer]) -> dict[str, Path]:
+def publish(
+    out_dir: Path, writers: Mapping[str, Writer], stale: Iterable[str] = ()
+) -> dict[str, Path]:
     """Write every file into a staging folder, then move all into `out_dir`.
 
     Nothing is moved unless every writer succeeded, so a failure never leaves
-    half-written or mismatched files; files already in `out_dir` stay untouched.
+    half-written or mismatched files; other files in `out_dir` stay untouched,
+    except the `stale` ones: earlier outputs this run replaces by nothing (e.g. a
+    public version when the agenda no longer has a non-public part).
     """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +166,8 @@ def publish(out_dir: Path, writers: Mapping[str, Writer]) -> dict[str, Path]:
         out_dir.mkdir(exist_ok=True)
         for name in writers:
             os.replace(staging / name, out_dir / name)
+        for name in set(stale) - set(writers):
+            (out_dir / name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {name: out_dir / name for name in writers}
@@ -204,6 +221,22 @@ def write_outputs(
     return publish(out_dir, transcript_writers(transcript, settings, agenda))
 
 
+def build_drafter(agenda: Agenda, settings: Settings) -> MinutesDrafter:
+    """The minutes stage's drafter; resolves (and hash-checks) the LLM, loads nothing yet."""
+    from protokoll.draft import MinutesDrafter
+    from protokoll.stages import build_llm, model_store
+
+    llm = build_llm(settings, model_store(settings))
+    return MinutesDrafter(
+        agenda,
+        settings.minutes,
+        llm,
+        settings.llm.max_output_tokens,
+        temperature=settings.llm.temperature,
+        low_confidence=settings.output.low_confidence_threshold,
+    )
+
+
 def draft_minutes(
     transcript: Transcript,
     agenda: Agenda,
@@ -212,13 +245,10 @@ def draft_minutes(
     confirmed_names: Mapping[str, str] | None = None,
     corrected_starts: Mapping[str, float] | None = None,
     hook: ProgressHook = null_hook,
+    drafter: MinutesDrafter | None = None,
 ) -> Minutes:
     """The minutes stage alone: from an existing transcript, no re-transcription."""
-    from protokoll.draft import MinutesDrafter
-    from protokoll.stages import build_llm, model_store
-
-    llm = build_llm(settings, model_store(settings))
-    drafter = MinutesDrafter(agenda, settings.minutes, llm, settings.llm.max_output_tokens)
+    drafter = drafter or build_drafter(agenda, settings)
     return drafter.draft(
         transcript,
         confirmed_names=confirmed_names,
@@ -235,21 +265,32 @@ def run(
     agenda: Agenda | None = None,
     hook: ProgressHook = null_hook,
 ) -> RunResult:
+    """The whole job. The transcript is published first; a failing minutes stage then
+    costs only the minutes (a warning says why), never the hours of transcription."""
     timings: dict[str, float] = {}
+    drafter = None
+    if agenda is not None and settings.minutes.enabled:
+        drafter = build_drafter(agenda, settings)  # a missing LLM model fails before intake
     with tempfile.TemporaryDirectory(prefix="protokoll-work-") as work:
         transcript = transcribe_recording(
             recording, settings, agenda=agenda, work_dir=Path(work), hook=hook,
             stage_seconds=timings,
         )  # fmt: skip
-    writers = transcript_writers(transcript, settings, agenda)
-    minutes = None
-    if agenda is not None and settings.minutes.enabled:
-        started = time.monotonic()
-        minutes = draft_minutes(transcript, agenda, settings, hook=hook)
-        timings["minutes"] = time.monotonic() - started
-        writers.update(minutes_writers(minutes, settings))
     started = time.monotonic()
-    outputs = publish(out_dir, writers)
+    outputs = publish(out_dir, transcript_writers(transcript, settings, agenda))
     timings["output"] = time.monotonic() - started
+    minutes = None
+    if agenda is not None and drafter is not None:
+        started = time.monotonic()
+        try:
+            minutes = draft_minutes(transcript, agenda, settings, hook=hook, drafter=drafter)
+            outputs.update(publish(out_dir, minutes_writers(minutes, settings), MINUTES_FILES))
+        except ProtokollError as exc:
+            log.error("Niederschrift nicht erstellt: %s", exc)
+            transcript.warnings.append(
+                f"Die Niederschrift konnte nicht erstellt werden: {exc} Das Transkript ist "
+                "vollständig; „protokoll minutes“ erzeugt sie erneut."
+            )
+        timings["minutes"] = time.monotonic() - started
     hook("output", 1.0, 1.0)
     return RunResult(transcript=transcript, outputs=outputs, stage_seconds=timings, minutes=minutes)

@@ -17,6 +17,7 @@ STAGE_LABELS = {
     "transcription": "Transkription",
     "diarization": "Sprechererkennung",
     "assignment": "Sprecherzuordnung",
+    "minutes": "Niederschrift",
     "output": "Ausgabe schreiben",
 }
 

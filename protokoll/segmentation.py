@@ -617,6 +617,21 @@ def _segmentation(
     for k, (number, found) in enumerate(ordered):
         end = ordered[k + 1][1].start_s if k + 1 < len(ordered) else end_of_session
         ends[number] = max(end, found.start_s) if end is not None else None
+    if non_public is not None:
+        # nothing said after the exclusion of the public belongs to a public item,
+        # even when the first non-public item's call was not recognised
+        # (a clerk's manual start of the next item is the authority and stays)
+        public = {item.number for item in items if item.public}
+        manual = {b.start_s for b in starts.values() if b.method == "manuell"}
+        for number, found in starts.items():
+            end = ends.get(number)
+            if (
+                number in public
+                and found.start_s < non_public.start_s
+                and end is not None
+                and end not in manual
+            ):
+                ends[number] = min(end, non_public.start_s)
     moved = _out_of_order(items, starts)
     spans: list[ItemSpan] = []
     for item in items:

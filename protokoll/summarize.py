@@ -78,10 +78,17 @@ def parse_sentences(text: str) -> list[dict[str, Any]]:
 
 
 class Summarizer:
-    def __init__(self, llm: LLM, protocol_type: str = "verlauf", max_output_tokens: int = 700):
+    def __init__(
+        self,
+        llm: LLM,
+        protocol_type: str = "verlauf",
+        max_output_tokens: int = 700,
+        temperature: float = 0.0,
+    ):
         self.llm = llm
         self.protocol_type = protocol_type
         self.max_output_tokens = max_output_tokens
+        self.temperature = temperature
 
     def _messages(self, system: str, header: str, lines: Sequence[str]) -> list[ChatMessage]:
         return [
@@ -113,7 +120,10 @@ class Summarizer:
     ) -> list[dict[str, Any]]:
         messages = self._messages(system, header, lines)
         generation = self.llm.generate(
-            messages, max_tokens=self.max_output_tokens, json_schema=SUMMARY_SCHEMA
+            messages,
+            max_tokens=self.max_output_tokens,
+            temperature=self.temperature,
+            json_schema=SUMMARY_SCHEMA,
         )
         result.generations.append(generation)
         if generation.finish_reason == "length":

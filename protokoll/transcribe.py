@@ -124,7 +124,7 @@ class FasterWhisperTranscriber:
         started = time.monotonic()
         hook("transcription", 0.0, total_s)
         try:
-            if s.batch_size > 0:
+            if s.batch_size > 0 and s.vad:  # the batched pipeline needs VAD's speech chunks
                 pipeline = BatchedInferencePipeline(model=model)
                 segments_iter, info = pipeline.transcribe(audio, batch_size=s.batch_size, **options)
             else:

@@ -4,6 +4,8 @@
 # (from the package registries, hash-verified). Idempotent.
 #
 #   scripts/install.sh            # CPU (torch 2.13.0 CPU wheel where the machine has one)
+#   PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu scripts/install.sh
+#                                 # elsewhere: PyPI's torch 2.13.0 is the CUDA build (GBs)
 #   TORCH_SPEC="torch==2.11.0 torchaudio==2.11.0" scripts/install.sh   # matching CUDA pair
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +15,18 @@ PYTHON=${PYTHON:-python3}
 TORCH_SPEC=${TORCH_SPEC:-torch==2.13.0}
 TORCHAUDIO_SPEC=${TORCHAUDIO_SPEC:-torchaudio==2.11.0}
 
-# 1. system tools: ffmpeg decodes every recording format
-if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+# 1. system tools: ffmpeg decodes every recording format; a C++ toolchain and cmake
+#    build llama-cpp-python; python3-venv makes the environment
+missing=""
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing="$missing ffmpeg"
+command -v g++ >/dev/null && command -v make >/dev/null || missing="$missing build-essential"
+command -v cmake >/dev/null || missing="$missing cmake"
+"$PYTHON" -c "import ensurepip, venv" 2>/dev/null || missing="$missing python3-venv"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ffmpeg
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
   else
-    echo "Bitte ffmpeg installieren (z. B. sudo apt-get install ffmpeg) und erneut starten." >&2
+    echo "Bitte installieren:$missing (z. B. sudo apt-get install$missing), dann erneut starten." >&2
     exit 1
   fi
 fi

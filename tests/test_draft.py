@@ -220,3 +220,27 @@ def test_llm_resolution_prompt_fits_the_context_on_long_items() -> None:
             return super().generate(messages, **kwargs)
 
     assert _draft(SmallContext()).items[3].number == "4"
+
+
+def test_public_minutes_json_has_no_trace_of_non_public_titles() -> None:
+    from dataclasses import replace as dc_replace
+
+    minutes = _draft()
+    hotwords = "Grundstücksangelegenheit: Verkauf einer Teilfläche am Mühlbach"
+    minutes.models = [{"stage": "transcription", "name": "w", "sha256": "0",
+                       "parameters": {"hotwords": hotwords}}]  # fmt: skip
+    public = json.dumps(dc_replace(minutes).to_dict(public_only=True), ensure_ascii=False)
+    assert "Mühlbach" not in public and "Teilfläche" not in public
+
+
+def test_publish_removes_stale_public_version(tmp_path: Path) -> None:
+    from protokoll.pipeline import MINUTES_FILES, publish
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "niederschrift.oeffentlich.docx").write_text("alt")
+    (out / "eigene-notiz.txt").write_text("bleibt")
+    publish(out, {"minutes.json": lambda p: p.write_text("{}")}, MINUTES_FILES)
+    assert not (out / "niederschrift.oeffentlich.docx").exists()
+    assert (out / "eigene-notiz.txt").read_text() == "bleibt"
+    assert (out / "minutes.json").read_text() == "{}"

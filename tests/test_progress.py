@@ -239,4 +239,5 @@ def test_null_hook_and_protocol() -> None:
 
 
 def test_every_pipeline_stage_has_a_label() -> None:
-    assert set(STAGE_LABELS) == {"intake", "transcription", "diarization", "assignment", "output"}
+    stages = {"intake", "transcription", "diarization", "assignment", "minutes", "output"}
+    assert set(STAGE_LABELS) == stages

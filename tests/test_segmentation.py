@@ -576,3 +576,20 @@ def test_item_numbers_with_public_and_non_public_letters() -> None:
     )
     seg = find_boundaries(sentences, items)
     assert starts(seg.spans) == {"Ö 1": 0.0, "N 1": 10.0}
+
+
+def test_public_item_ends_at_exclusion_of_public_even_if_next_call_missed() -> None:
+    items = [
+        AgendaItem(number="1", title="Haushalt der Gemeinde", public=True),
+        AgendaItem(number="2", title="Personalangelegenheit Meier", public=False),
+    ]
+    sentences = [
+        Sentence(0, 0.0, 4.0, "A", "Ich rufe Tagesordnungspunkt 1 auf, Haushalt der Gemeinde."),
+        Sentence(1, 5.0, 9.0, "B", "Der Haushalt ist ausgeglichen."),
+        Sentence(2, 10.0, 13.0, "A", "Wir kommen zum nicht öffentlichen Teil der Sitzung."),
+        Sentence(3, 14.0, 18.0, "A", "Herr Meier hat Schulden bei der Gemeinde."),
+    ]
+    seg = find_boundaries(sentences, items)
+    public = seg.spans[0]
+    assert public.end_s is not None and public.end_s <= 10.0
+    assert all(s.start_s < 10.0 for s in sentences_in(public, sentences))
