@@ -214,6 +214,14 @@ class MinutesDrafter:
                 return out
             out.summary = summary.sentences
             out.flags += summary.flags
+            if not out.summary and len(debate) >= 3 and not summary.flags:
+                out.flags.append(
+                    Flag(
+                        "ki_leer",
+                        f"Die KI hat zu {len(debate)} Redebeiträgen keinen Beratungsverlauf "
+                        "geschrieben; bitte von Hand ergänzen.",
+                    )
+                )
             check_summary(
                 out.summary,
                 text,

@@ -244,3 +244,9 @@ def test_publish_removes_stale_public_version(tmp_path: Path) -> None:
     assert not (out / "niederschrift.oeffentlich.docx").exists()
     assert (out / "eigene-notiz.txt").read_text() == "bleibt"
     assert (out / "minutes.json").read_text() == "{}"
+
+
+def test_empty_summary_for_a_debated_item_is_flagged() -> None:
+    item2 = _draft(FakeLLM({"saetze": []})).items[1]
+    assert item2.summary == []
+    assert any(f.kind == "ki_leer" for f in item2.flags)
