@@ -200,7 +200,7 @@ class MinutesDrafter:
                 for s in own
             ]
         elif self.summarizer is not None:
-            header = f"TOP {item.number}: {item.title}" + (f" ({item.paper})" if item.paper else "")
+            header = _item_header(item)
             debate = _debate_only(own, out)
             try:
                 summary = self.summarizer.summarize(
@@ -297,7 +297,7 @@ class MinutesDrafter:
         # from the front here, the summary covers all of them
         own = self._tail_within(own, self.llm.info.context_tokens - 1200)
         lines = [f"[{i + 1}] {s.text}" for i, s in enumerate(own)]
-        header = f"TOP {item.number}: {item.title}" + (f" ({item.paper})" if item.paper else "")
+        header = _item_header(item)
         generation = self.llm.generate(
             [
                 ChatMessage("system", prompt("beschluss.system.md")),
@@ -451,6 +451,11 @@ def _grounded(proposal: str, reference: str, min_share: float = 0.6) -> bool:
     have = words(reference)
     found = sum(1 for w in wanted if any(w[:6] == h[:6] for h in have))
     return found / len(wanted) >= min_share
+
+
+def _item_header(item: AgendaItem) -> str:
+    """How an item is introduced to the LLM and to the faithfulness check."""
+    return f"TOP {item.number}: {item.title}" + (f" ({item.paper})" if item.paper else "")
 
 
 def _llm_failed(part: str, exc: StageError) -> Flag:

@@ -224,7 +224,7 @@ def write_outputs(
 def build_drafter(agenda: Agenda, settings: Settings) -> MinutesDrafter:
     """The minutes stage's drafter; resolves (and hash-checks) the LLM, loads nothing yet."""
     from protokoll.draft import MinutesDrafter
-    from protokoll.stages import build_llm, model_store
+    from protokoll.stages import build_llm
 
     llm = build_llm(settings, model_store(settings))
     return MinutesDrafter(
