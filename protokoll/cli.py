@@ -90,6 +90,32 @@ def _parser() -> argparse.ArgumentParser:
     msub.add_parser("list", help="Modelle im Manifest anzeigen")
     pin = msub.add_parser("pin", help="Prüfsummen eines von Hand kopierten Modells festhalten")
     pin.add_argument("id", metavar="MODELL")
+
+    serve = sub.add_parser("serve", help="Webdienst starten (mit einem lokalen Worker)")
+    serve.add_argument(
+        "--no-worker", action="store_true",
+        help="keinen Worker starten (Worker laufen auf anderen Rechnern: protokoll worker)",
+    )  # fmt: skip
+    serve.add_argument("--host", help="Adresse (Standard aus config.toml: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="Port (Standard: 8080)")
+    sub.add_parser("worker", help="Worker starten: verarbeitet Aufträge aus der Warteschlange")
+
+    users = sub.add_parser("users", help="Benutzerkonten verwalten")
+    usub = users.add_subparsers(dest="users_command", required=True, metavar="AKTION")
+    add = usub.add_parser("add", help="Benutzer anlegen (fragt nach dem Passwort)")
+    add.add_argument("username", metavar="NAME")
+    add.add_argument(
+        "--role", action="append", required=True, choices=["schriftfuehrer", "pruefer", "admin"],
+        help="Rolle (mehrfach möglich)",
+    )  # fmt: skip
+    add.add_argument("--display-name", default="", help="angezeigter Name")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="Passwort von der Standardeingabe lesen"
+    )
+    usub.add_parser("list", help="Benutzer anzeigen")
+    passwd = usub.add_parser("password", help="Passwort neu setzen")
+    passwd.add_argument("username", metavar="NAME")
+    passwd.add_argument("--password-stdin", action="store_true")
     return parser
 
 
@@ -248,6 +274,76 @@ def _cmd_models(args: argparse.Namespace) -> int:
     return 5 if failures else 0
 
 
+def _service_settings(args: argparse.Namespace) -> Settings:
+    import os
+
+    from protokoll.config import load_settings
+
+    environ = dict(os.environ)
+    if args.profile:
+        environ["PROTOKOLL_PROFILE"] = args.profile
+    if getattr(args, "host", None):
+        environ["PROTOKOLL_SERVICE__HOST"] = args.host
+    if getattr(args, "port", None):
+        environ["PROTOKOLL_SERVICE__PORT"] = str(args.port)
+    return load_settings(args.config, environ)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from protokoll.service.serve import serve
+
+    settings = _service_settings(args)
+    serve(settings, config=args.config, profile=args.profile, with_worker=not args.no_worker)
+    return 0
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from protokoll.service.worker import run_worker
+
+    logging.getLogger("protokoll").setLevel(logging.INFO)
+    run_worker(_service_settings(args))
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Passwort: ")
+    if getpass.getpass("Passwort wiederholen: ") != first:
+        raise ProtokollError("Die Passwörter stimmen nicht überein.")
+    return first
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from protokoll.service import auth
+    from protokoll.service.context import build_context
+    from protokoll.service.models import User
+
+    ctx = build_context(_service_settings(args))
+    with ctx.db.session() as s:
+        if args.users_command == "list":
+            for user in s.scalars(select(User).order_by(User.username)):
+                state = "" if user.active else "  (gesperrt)"
+                print(f"{user.username:<24} {','.join(sorted(user.role_set)):<32}{state}")
+            return 0
+        password = _read_password(args.password_stdin)
+        if args.users_command == "add":
+            auth.create_user(s, args.username, password, args.role, args.display_name)
+            print(f"Benutzer „{args.username}“ angelegt.")
+            return 0
+        found = s.scalar(select(User).where(User.username == args.username.lower()))
+        if found is None:
+            raise ProtokollError(f"Den Benutzer „{args.username}“ gibt es nicht.")
+        auth.set_password(found, password)
+        auth.end_all_sessions(s, found.id)
+        print(f"Passwort für „{found.username}“ gesetzt.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -261,6 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "minutes":
             return _cmd_minutes(args)
+        if args.command == "serve":
+            return _cmd_serve(args)
+        if args.command == "worker":
+            return _cmd_worker(args)
+        if args.command == "users":
+            return _cmd_users(args)
         return _cmd_models(args)
     except ProtokollError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)

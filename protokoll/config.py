@@ -126,6 +126,31 @@ class MinutesSettings(_Section):
     public_version: bool = True  # also write the public version without non-public items
 
 
+class ServiceSettings(_Section):
+    """The web service and its workers (`protokoll serve`, `protokoll worker`)."""
+
+    # lokal: one machine; on first start an admin with a random one-time password is created.
+    # produktion: no account is ever created by itself (`protokoll users add`), and cookies
+    # are sent over HTTPS only (run it behind a TLS-terminating reverse proxy)
+    mode: Literal["lokal", "produktion"] = "lokal"
+    data_dir: Path = Path("data")  # recordings, checkpoints, outputs, the SQLite files
+    # SQLAlchemy URL; empty = SQLite in data_dir. PostgreSQL: postgresql+psycopg://u@host/db
+    database_url: str = ""
+    # queue engine (huey): sqlite (one machine), redis (several machines), memory (tests)
+    queue: Literal["sqlite", "redis", "memory"] = "sqlite"
+    queue_url: str = ""  # redis://host:6379/0 for queue = "redis"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    session_hours: float = Field(default=10.0, gt=0)
+    upload_chunk_mb: int = Field(default=8, ge=1, le=256)
+    upload_expiry_h: float = Field(default=48.0, gt=0)  # unfinished uploads are removed
+    agenda_max_mb: float = Field(default=10.0, gt=0)
+    worker_lease_s: float = Field(default=60.0, ge=5)  # a job whose worker is silent longer
+    heartbeat_s: float = Field(default=10.0, gt=0)  # is taken over by another worker
+    login_max_failures: int = Field(default=5, ge=1)  # then the account waits
+    login_lockout_s: float = Field(default=300.0, ge=0)
+
+
 class Settings(_Section):
     profile: str = "cpu"
     models: ModelsSettings = ModelsSettings()
@@ -136,6 +161,7 @@ class Settings(_Section):
     output: OutputSettings = OutputSettings()
     llm: LLMSettings = LLMSettings()
     minutes: MinutesSettings = MinutesSettings()
+    service: ServiceSettings = ServiceSettings()
 
 
 def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:

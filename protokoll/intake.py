@@ -107,16 +107,25 @@ def _dbfs(rms: float) -> float:
     return 20 * math.log10(max(rms, 1e-10))
 
 
-def decode(
-    path: Path,
-    work_dir: Path,
-    *,
-    max_duration_s: float = 8 * 3600,
-    max_size_bytes: int = 20 * 1024**3,
-    silence_threshold_dbfs: float = -55.0,
-    hook: ProgressHook = null_hook,
-) -> DecodedAudio:
-    """Check and decode `path` into `work_dir/audio16k.wav`; raise InputError if unusable."""
+@dataclass(frozen=True)
+class Precheck:
+    """What the checks before decoding learned: ffprobe's view and the declared length."""
+
+    meta: dict[str, object]
+    declared_s: float | None
+    size_bytes: int
+    warnings: tuple[str, ...] = ()
+
+
+def precheck(
+    path: Path, *, max_duration_s: float = 8 * 3600, max_size_bytes: int = 20 * 1024**3
+) -> Precheck:
+    """The checks that need no decoding (seconds even for hours of audio).
+
+    Refuses missing, empty, oversized, non-media, too long and visibly truncated
+    files with a German InputError. `decode` runs it first; the web service runs it
+    when an upload completes, so a wrong file is refused before it is stored.
+    """
     _require_tools()
     if path.is_dir():
         raise InputError(f"„{path}“ ist ein Ordner; bitte die Aufnahme selbst angeben.")
@@ -157,6 +166,34 @@ def decode(
                 f"„{path.name}“ wurde nicht ordnungsgemäß abgeschlossen; möglicherweise fehlt "
                 "das Ende der Aufnahme."
             )
+    if fmt_name == "wav" and declared is not None:
+        estimate = float_or_none(meta["duration_estimate"])
+        if estimate is not None and declared > estimate + max(
+            _SHORTFALL_TOLERANCE_S, declared * _SHORTFALL_TOLERANCE_SHARE
+        ):
+            raise CorruptAudioError(
+                f"„{path.name}“ ist beschädigt oder unvollständig: die Datei enthält nur "
+                f"{duration_de(estimate)} von {duration_de(declared)}. Bitte die "
+                "vollständige Datei hochladen."
+            )
+    return Precheck(meta=meta, declared_s=declared, size_bytes=size, warnings=tuple(warnings))
+
+
+def decode(
+    path: Path,
+    work_dir: Path,
+    *,
+    max_duration_s: float = 8 * 3600,
+    max_size_bytes: int = 20 * 1024**3,
+    silence_threshold_dbfs: float = -55.0,
+    hook: ProgressHook = null_hook,
+) -> DecodedAudio:
+    """Check and decode `path` into `work_dir/audio16k.wav`; raise InputError if unusable."""
+    _require_tools()
+    checked = precheck(path, max_duration_s=max_duration_s, max_size_bytes=max_size_bytes)
+    meta, declared, size = checked.meta, checked.declared_s, checked.size_bytes
+    fmt_name = str(meta["format"])
+    warnings = list(checked.warnings)
     digest = sha256_of(path)
     work_dir.mkdir(parents=True, exist_ok=True)
     wav_path = work_dir / "audio16k.wav"

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING
 from protokoll.agenda import Agenda
 from protokoll.assign import assign_speakers
 from protokoll.config import Settings
-from protokoll.diarize import single_speaker_turns
+from protokoll.diarize import Diarizer, single_speaker_turns
 from protokoll.errors import ProtokollError
-from protokoll.intake import decode, read_wav
+from protokoll.intake import DecodedAudio, decode, read_wav
 from protokoll.minutes import Minutes
 from protokoll.progress import ProgressHook, null_hook
 from protokoll.stages import build_diarizer, build_transcriber, model_store
-from protokoll.transcript import Transcript
+from protokoll.transcribe import Transcriber, TranscriptionResult
+from protokoll.transcript import ModelUse, SpeakerTurn, Transcript
 from protokoll.writers.rttm import rttm_uri, write_rttm
 from protokoll.writers.transcript_json import write_transcript_json
 from protokoll.writers.vtt import write_vtt
@@ -52,6 +53,138 @@ class RunResult:
     minutes: Minutes | None = None
 
 
+@dataclass
+class DiarizationOutcome:
+    """What the diarization stage hands on: turns (or the one-speaker fallback) and notes."""
+
+    turns: list[SpeakerTurn]
+    exclusive: list[SpeakerTurn]
+    models: list[ModelUse] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def stage_intake(
+    recording: Path, settings: Settings, work_dir: Path, hook: ProgressHook = null_hook
+) -> DecodedAudio:
+    """Check the recording and decode it into `work_dir/audio16k.wav`."""
+    intake = settings.intake
+    return decode(
+        recording,
+        work_dir,
+        max_duration_s=intake.max_duration_h * 3600,
+        max_size_bytes=int(intake.max_size_gb * 1024**3),
+        silence_threshold_dbfs=intake.silence_threshold_dbfs,
+        hook=hook,
+    )
+
+
+def stage_transcription(
+    decoded: DecodedAudio,
+    settings: Settings,
+    *,
+    agenda: Agenda | None = None,
+    transcriber: Transcriber | None = None,
+    hook: ProgressHook = null_hook,
+) -> TranscriptionResult:
+    if transcriber is None:
+        vocabulary = agenda.vocabulary_hint() if agenda else []
+        transcriber = build_transcriber(settings, model_store(settings), vocabulary)
+    result = transcriber.transcribe(read_wav(decoded.wav_path), hook=hook)
+    del transcriber
+    gc.collect()  # release the recogniser (and its GPU memory) before diarization
+    return result
+
+
+def speaker_bounds(
+    settings: Settings,
+    agenda: Agenda | None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+) -> tuple[int | None, int | None]:
+    """Speaker bounds: explicit values, else the configuration, else the agenda's members."""
+    dia = settings.diarization
+    low = min_speakers or dia.min_speakers
+    high = max_speakers or dia.max_speakers or (agenda.max_speakers() if agenda else None)
+    if low and high and low > high:
+        low = high
+    return low, high
+
+
+def stage_diarization(
+    decoded: DecodedAudio,
+    settings: Settings,
+    *,
+    agenda: Agenda | None = None,
+    diarizer: Diarizer | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+    hook: ProgressHook = null_hook,
+) -> DiarizationOutcome:
+    """Who spoke when; any failure falls back to one speaker with a warning."""
+    fallback = single_speaker_turns(decoded.duration_s)
+    if settings.diarization.backend == "none":
+        return DiarizationOutcome(
+            fallback,
+            fallback,
+            warnings=[
+                "Sprechererkennung ist abgeschaltet; alle Beiträge stehen unter einem Sprecher."
+            ],
+        )
+    low, high = speaker_bounds(settings, agenda, min_speakers, max_speakers)
+    # a missing or damaged model is the operator's to fix (raised here), not a fallback
+    diarizer = diarizer or build_diarizer(settings, model_store(settings))
+    assert diarizer is not None
+    try:
+        diarization = diarizer.diarize(
+            read_wav(decoded.wav_path), min_speakers=low, max_speakers=high, hook=hook
+        )
+    except Exception as exc:  # the transcript must survive any diarization failure
+        log.exception("Sprechererkennung fehlgeschlagen")
+        return DiarizationOutcome(
+            fallback,
+            fallback,
+            warnings=[
+                "Die Sprechererkennung ist fehlgeschlagen; alle Beiträge stehen unter einem "
+                f"Sprecher. Ursache: {exc}"
+            ],
+        )
+    if not diarization.turns:
+        return DiarizationOutcome(
+            fallback, fallback, warnings=["Die Sprechererkennung hat keine Sprecher gefunden."]
+        )
+    return DiarizationOutcome(
+        diarization.turns, diarization.exclusive_turns, models=list(diarization.models)
+    )
+
+
+def stage_assignment(
+    decoded: DecodedAudio,
+    result: TranscriptionResult,
+    diarization: DiarizationOutcome,
+    settings: Settings,
+    hook: ProgressHook = null_hook,
+) -> Transcript:
+    """Speaker per word, segments re-cut per speaker: the finished transcript."""
+    max_gap = settings.assignment.max_gap_s
+    segments = assign_speakers(result.segments, diarization.exclusive, max_gap)
+    hook("assignment", 1.0, 1.0)
+    warnings = [*decoded.warnings, *diarization.warnings]
+    if result.dropped:
+        warnings.append(
+            f"{len(result.dropped)} vermutlich halluzinierte Passage(n) wurden entfernt; "
+            "sie sind am Ende des Dokuments zur Prüfung aufgeführt."
+        )
+    return Transcript(
+        audio=decoded.info,
+        language=result.language,
+        segments=segments,
+        turns=diarization.turns,
+        dropped=result.dropped,
+        models=([result.model] if result.model else []) + diarization.models,
+        warnings=warnings,
+    )
+
+
 def transcribe_recording(
     recording: Path,
     settings: Settings,
@@ -65,77 +198,27 @@ def transcribe_recording(
     timings = {} if stage_seconds is None else stage_seconds
     store = model_store(settings)
     vocabulary = agenda.vocabulary_hint() if agenda else []
+    # models are resolved (and hash-checked) before any audio is touched
     transcriber = build_transcriber(settings, store, vocabulary)
     diarizer = build_diarizer(settings, store)
 
     started = time.monotonic()
-    intake = settings.intake
-    decoded = decode(
-        recording,
-        work_dir,
-        max_duration_s=intake.max_duration_h * 3600,
-        max_size_bytes=int(intake.max_size_gb * 1024**3),
-        silence_threshold_dbfs=intake.silence_threshold_dbfs,
-        hook=hook,
-    )
-    audio = read_wav(decoded.wav_path)
+    decoded = stage_intake(recording, settings, work_dir, hook)
     timings["intake"] = time.monotonic() - started
 
     started = time.monotonic()
-    result = transcriber.transcribe(audio, hook=hook)
-    timings["transcription"] = time.monotonic() - started
+    result = stage_transcription(decoded, settings, transcriber=transcriber, hook=hook)
     del transcriber
-    gc.collect()  # release the recogniser (and its GPU memory) before diarization
+    timings["transcription"] = time.monotonic() - started
 
-    warnings: list[str] = list(decoded.warnings)
-    models = [result.model] if result.model else []
-    turns = exclusive = single_speaker_turns(decoded.duration_s)
     started = time.monotonic()
-    if diarizer is None:
-        warnings.append(
-            "Sprechererkennung ist abgeschaltet; alle Beiträge stehen unter einem Sprecher."
-        )
-    else:
-        dia = settings.diarization
-        max_speakers = dia.max_speakers or (agenda.max_speakers() if agenda else None)
-        min_speakers = dia.min_speakers
-        if min_speakers and max_speakers and min_speakers > max_speakers:
-            min_speakers = max_speakers
-        try:
-            diarization = diarizer.diarize(
-                audio, min_speakers=min_speakers, max_speakers=max_speakers, hook=hook
-            )
-            if diarization.turns:
-                turns, exclusive = diarization.turns, diarization.exclusive_turns
-                models += diarization.models
-            else:
-                warnings.append("Die Sprechererkennung hat keine Sprecher gefunden.")
-        except Exception as exc:  # the transcript must survive any diarization failure
-            log.exception("Sprechererkennung fehlgeschlagen")
-            warnings.append(
-                "Die Sprechererkennung ist fehlgeschlagen; alle Beiträge stehen unter einem "
-                f"Sprecher. Ursache: {exc}"
-            )
+    diarization = stage_diarization(decoded, settings, agenda=agenda, diarizer=diarizer, hook=hook)
     timings["diarization"] = time.monotonic() - started
 
     started = time.monotonic()
-    segments = assign_speakers(result.segments, exclusive, settings.assignment.max_gap_s)
+    transcript = stage_assignment(decoded, result, diarization, settings, hook)
     timings["assignment"] = time.monotonic() - started
-    hook("assignment", 1.0, 1.0)
-    if result.dropped:
-        warnings.append(
-            f"{len(result.dropped)} vermutlich halluzinierte Passage(n) wurden entfernt; "
-            "sie sind am Ende des Dokuments zur Prüfung aufgeführt."
-        )
-    return Transcript(
-        audio=decoded.info,
-        language=result.language,
-        segments=segments,
-        turns=turns,
-        dropped=result.dropped,
-        models=models,
-        warnings=warnings,
-    )
+    return transcript
 
 
 Writer = Callable[[Path], None]

@@ -1,0 +1,79 @@
+"""The queue engine: huey.
+
+huey carries job ids from the web process to the workers. One machine uses its
+SQLite storage (a file beside the database, no server); several GPU servers
+share a Redis instance (`service.queue = "redis"`, `queue_url`) without a
+change to the code; tests use its in-memory mode, which runs a task at once.
+The job itself lives in the database (`jobs.py`): the queue may lose a message
+when a worker dies with it, so workers also re-queue jobs whose lease has run
+out (`reclaim`), at start and every minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+from protokoll.config import ServiceSettings
+from protokoll.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+TASK_NAME = "protokoll.process_job"
+
+
+class JobQueue:
+    """The huey instance with protokoll's two tasks: run a job, reclaim stale jobs."""
+
+    def __init__(
+        self,
+        service: ServiceSettings,
+        data_dir: Path,
+        run_job: Callable[[str], object],
+        reclaim: Callable[[], list[str]],
+    ) -> None:
+        self.huey = _build_huey(service, data_dir)
+        self._run_job = run_job
+        self._reclaim = reclaim
+
+        @self.huey.task(name=TASK_NAME)
+        def process_job(job_id: str) -> None:
+            self._run_job(job_id)
+
+        @self.huey.periodic_task(crontab(minute="*"), name="protokoll.reclaim")
+        def reclaim_stale() -> None:
+            self.reclaim()
+
+        self._task = process_job
+
+    def enqueue(self, job_id: str) -> None:
+        self._task(job_id)
+
+    def reclaim(self) -> list[str]:
+        """Queue again the jobs whose worker died; returns their ids."""
+        ids = self._reclaim()
+        for job_id in ids:
+            log.warning("Auftrag %s: Worker ausgefallen, Auftrag wird fortgesetzt", job_id)
+            self.enqueue(job_id)
+        return ids
+
+    def consume(self) -> None:
+        """Run as a worker: one job at a time (one GPU job per worker), until SIGTERM/SIGINT."""
+        consumer = self.huey.create_consumer(workers=1, worker_type="thread", periodic=True)
+        consumer.run()
+
+
+def _build_huey(service: ServiceSettings, data_dir: Path) -> Huey:
+    if service.queue == "memory":
+        return MemoryHuey("protokoll", immediate=True, results=False)
+    if service.queue == "redis":
+        if not service.queue_url:
+            raise ConfigError(
+                'Für service.queue = "redis" fehlt service.queue_url (z. B. redis://host:6379/0).'
+            )
+        return RedisHuey("protokoll", url=service.queue_url, results=False)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("protokoll", filename=str(data_dir / "queue.db"), results=False)

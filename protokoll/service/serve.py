@@ -1,0 +1,92 @@
+"""`protokoll serve`: the web service and (unless told otherwise) a local worker.
+
+One command for one machine: the web process runs in the foreground, a worker
+process beside it; stopping the command stops both. On several machines, run
+`protokoll serve --no-worker` once and `protokoll worker` on each GPU server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from protokoll.config import Settings
+from protokoll.service import auth
+from protokoll.service.context import build_context
+from protokoll.service.models import User
+
+log = logging.getLogger(__name__)
+
+
+def ensure_first_admin(settings: Settings) -> str | None:
+    """In mode "lokal", create an admin with a random password if there is no user yet.
+
+    Returns the password (shown once on the terminal). In mode "produktion" no
+    account is ever created by itself: `protokoll users add` does that.
+    """
+    ctx = build_context(settings)
+    with ctx.db.session() as s:
+        if (s.scalar(select(func.count()).select_from(User)) or 0) > 0:
+            return None
+        if settings.service.mode == "produktion":
+            return None
+        password = secrets.token_urlsafe(12)
+        auth.create_user(
+            s, "admin", password, ["admin", "schriftfuehrer", "pruefer"], "Administrator"
+        )
+        return password
+
+
+def serve(
+    settings: Settings, *, config: Path | None, profile: str | None, with_worker: bool
+) -> None:
+    import uvicorn
+
+    from protokoll.service.app import create_app
+
+    service = settings.service
+    password = ensure_first_admin(settings)
+    if password:
+        print(
+            "Erster Start: Benutzer „admin“ mit dem einmaligen Passwort\n\n"
+            f"    {password}\n\nangelegt. Bitte nach der Anmeldung unter „Konto“ ändern.",
+            file=sys.stderr,
+        )
+    elif service.mode == "produktion" and not _has_users(settings):
+        raise SystemExit(
+            "Es gibt noch keinen Benutzer. Bitte zuerst einen anlegen:\n"
+            "  protokoll users add NAME --role admin"
+        )
+    worker = None
+    if with_worker:
+        cmd = [sys.executable, "-m", "protokoll"]
+        if config:
+            cmd += ["--config", str(config)]
+        if profile:
+            cmd += ["--profile", profile]
+        worker = subprocess.Popen([*cmd, "worker"], env=os.environ.copy())
+    try:
+        print(
+            f"protokoll läuft: http://{service.host}:{service.port}/  (Beenden mit Strg+C)",
+            file=sys.stderr,
+        )
+        uvicorn.run(create_app(settings), host=service.host, port=service.port, log_level="warning")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+def _has_users(settings: Settings) -> bool:
+    ctx = build_context(settings)
+    with ctx.db.session() as s:
+        return (s.scalar(select(func.count()).select_from(User)) or 0) > 0
