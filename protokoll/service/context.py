@@ -23,10 +23,7 @@ class ServiceContext:
 
     def reclaim_stale(self) -> list[str]:
         with self.db.session() as s:
-            ids = joblib.stale_jobs(s)
-            for job_id in ids:
-                joblib.requeue(s, job_id)
-        return ids
+            return [job_id for job_id in joblib.stale_jobs(s) if joblib.requeue(s, job_id)]
 
 
 def build_context(

@@ -126,10 +126,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def requeue(db: Session, job_id: str) -> None:
-    db.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state == "running")
-        .values(state="queued", worker=None, lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
+def requeue(db: Session, job_id: str) -> bool:
+    """Queue a stale job again; one whose cancellation was asked for ends as cancelled.
+
+    Returns whether the job should be handed to the queue."""
+    job = db.get(Job, job_id)
+    if job is None or job.state != "running":
+        return False
+    job.worker, job.lease_until = None, None
+    if job.cancel_requested:
+        job.state, job.cancel_requested, job.finished_at = "cancelled", False, utcnow()
+        return False
+    job.state = "queued"
+    return True

@@ -12,6 +12,7 @@ renews the worker's lease and stores progress and the estimated time left.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -287,14 +288,8 @@ class JobRunner:
     def _intake(self, job: _JobInput, work: Path, hook: ProgressHook) -> DecodedAudio:
         decoded = self.stages.intake(job.recording, self.settings, work, hook)
         # the documents name the file as the user uploaded it, not its stored name
-        info = decoded.info
-        renamed = type(info)(**{**info.__dict__, "file_name": job.recording_name})
-        return DecodedAudio(
-            info=renamed,
-            wav_path=decoded.wav_path,
-            peak_loudness_dbfs=decoded.peak_loudness_dbfs,
-            warnings=decoded.warnings,
-        )
+        info = dataclasses.replace(decoded.info, file_name=job.recording_name)
+        return dataclasses.replace(decoded, info=info)
 
     def _done(self, job: _JobInput, stage: str) -> bool:
         return bool(job.stages_done.get(stage, {}).get("done"))
