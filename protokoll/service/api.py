@@ -1,4 +1,4 @@
-"""The JSON API (`/api/...`, documented at `/api/docs`). Messages for users are German."""
+"""The JSON API (`/api/...`, OpenAPI at `/api/openapi.json`). Messages for users are German."""
 
 from __future__ import annotations
 

@@ -48,7 +48,9 @@ def create_app(
         description="Entwürfe für Niederschriften von Ratssitzungen: Sitzungen, Aufnahmen, "
         "Verarbeitung und Dokumente. Anmeldung per Sitzungs-Cookie (Browser, mit "
         "X-CSRF-Token bei Änderungen) oder per API-Token (`Authorization: Bearer …`).",
-        docs_url="/api/docs",
+        # the interactive docs pages load their scripts from a CDN: off (nothing leaves
+        # the server, and the CSP forbids it); the OpenAPI document itself is served
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from protokoll.service.storage import (
 log = logging.getLogger(__name__)
 
 AGENDA_SUFFIXES = (".toml", ".json", ".docx")
+MAX_OPEN_UPLOADS = 5  # per user
+DISK_RESERVE_BYTES = 2 * 1024**3  # kept free for decoded audio and documents
 OUTPUT_LABELS = {
     "niederschrift.docx": "Niederschrift (Word)",
     "niederschrift.oeffentlich.docx": "Niederschrift, öffentlicher Teil (Word)",
@@ -248,6 +251,23 @@ def start_upload(
     ):
         raise UploadError("Die Prüfsumme muss ein SHA-256-Wert (64 Hexadezimalzeichen) sein.")
     _expire_uploads(ctx, s)
+    open_uploads = s.scalars(
+        select(Upload).where(Upload.user_id == user.id, Upload.state == "open")
+    ).all()
+    if len(open_uploads) >= MAX_OPEN_UPLOADS:
+        raise UploadError(
+            f"Es laufen bereits {len(open_uploads)} unvollständige Uploads. Bitte diese "
+            "abschließen oder abbrechen."
+        )
+    pending = sum(u.size_bytes - u.received_bytes for u in s.scalars(
+        select(Upload).where(Upload.state == "open")
+    ))  # fmt: skip
+    free = shutil.disk_usage(ctx.layout.uploads).free
+    if size + pending + DISK_RESERVE_BYTES > free:
+        raise UploadError(
+            f"Auf dem Server ist nicht genug Speicherplatz frei ({size_de(free)} frei, "
+            f"{size_de(size)} benötigt). Bitte den Betrieb informieren."
+        )
     upload = Upload(
         meeting_id=meeting.id,
         user_id=user.id,
