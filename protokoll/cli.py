@@ -116,6 +116,10 @@ def _parser() -> argparse.ArgumentParser:
     passwd = usub.add_parser("password", help="Passwort neu setzen")
     passwd.add_argument("username", metavar="NAME")
     passwd.add_argument("--password-stdin", action="store_true")
+
+    audit_cmd = sub.add_parser("audit", help="Prüfprotokoll (Hash-Kette) prüfen")
+    asub = audit_cmd.add_subparsers(dest="audit_command", required=True, metavar="AKTION")
+    asub.add_parser("verify", help="Kette prüfen; nennt den ersten veränderten Eintrag")
     return parser
 
 
@@ -344,6 +348,17 @@ def _cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from protokoll.service import audit
+    from protokoll.service.context import build_context
+
+    ctx = build_context(_service_settings(args))
+    with ctx.db.session() as s:
+        result = audit.verify(s)
+    print(result.message(), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 6
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -363,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_worker(args)
         if args.command == "users":
             return _cmd_users(args)
+        if args.command == "audit":
+            return _cmd_audit(args)
         return _cmd_models(args)
     except ProtokollError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)

@@ -11,12 +11,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from protokoll.service import access, auth
+from protokoll.service import access, audit, auth
 from protokoll.service import meetings as svc
 from protokoll.service.access import Forbidden, NotFound
 from protokoll.service.context import ServiceContext
 from protokoll.service.deps import SESSION_COOKIE, CallerDep, CtxDep, DbDep, UserDep
-from protokoll.service.models import ROLES, ApiToken, User
+from protokoll.service.models import ROLES, ApiToken, AuditEntry, User
 from protokoll.service.storage import safe_display_name
 
 router = APIRouter(prefix="/api")
@@ -144,6 +144,7 @@ def logout(
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         auth.end_session(s, token)
+    audit.record(s, "logout", user=_caller.user)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return {"status": "abgemeldet"}
 
@@ -170,6 +171,7 @@ def change_password(
         s.commit()
         raise HTTPException(403, "Das bisherige Passwort ist falsch.") from None
     auth.set_password(user, body.new_password)
+    audit.record(s, "password.changed", user=user)
     return {"status": "Passwort geändert"}
 
 
@@ -187,6 +189,7 @@ def list_tokens(user: UserDep, s: DbDep) -> list[Any]:
 def create_token(body: TokenBody, user: UserDep, s: DbDep) -> dict[str, Any]:
     """Ein API-Token für Skripte; es wird nur dieses eine Mal angezeigt."""
     token, record = auth.create_api_token(s, user, body.name)
+    audit.record(s, "token.created", user=user, details={"id": record.id, "name": record.name})
     return {"id": record.id, "name": record.name, "token": token}
 
 
@@ -196,6 +199,7 @@ def revoke_token(token_id: int, user: UserDep, s: DbDep) -> dict[str, str]:
     if record is None or record.user_id != user.id:
         raise NotFound("Dieses Token gibt es nicht.")
     record.revoked = True
+    audit.record(s, "token.revoked", user=user, details={"id": record.id, "name": record.name})
     return {"status": "widerrufen"}
 
 
@@ -216,7 +220,9 @@ def list_users(user: UserDep, s: DbDep) -> list[Any]:
 @router.post("/users", status_code=201, tags=["Benutzer"])
 def create_user(body: UserBody, user: UserDep, s: DbDep) -> dict[str, Any]:
     _admin(user)
-    created = auth.create_user(s, body.username, body.password, body.roles, body.display_name)
+    created = auth.create_user(
+        s, body.username, body.password, body.roles, body.display_name, actor=user
+    )
     return user_view(created)
 
 
@@ -249,7 +255,43 @@ def update_user(
     if body.password is not None:
         auth.set_password(target, body.password)
         auth.end_all_sessions(s, target.id)
+    changes = body.model_dump(exclude_none=True, exclude={"password"})
+    if body.password is not None:
+        changes["password"] = "neu gesetzt"
+    audit.record(s, "user.changed", user=user, details={"username": target.username, **changes})
     return user_view(target)
+
+
+# ---- audit log (admin) --------------------------------------------------------------------
+
+
+@router.get("/audit", tags=["Protokollkette"])
+def list_audit(
+    user: UserDep,
+    s: DbDep,
+    after: Annotated[int, Query(ge=0, description="nur Einträge nach dieser Nummer")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    meeting_id: str | None = None,
+) -> list[Any]:
+    """Einträge des Prüfprotokolls (KI-Schritte und menschliche Handlungen), aufsteigend."""
+    _admin(user)
+    query = select(AuditEntry).where(AuditEntry.seq > after)
+    if meeting_id:
+        query = query.where(AuditEntry.meeting_id == meeting_id)
+    return [audit.entry_view(e) for e in s.scalars(query.order_by(AuditEntry.seq).limit(limit))]
+
+
+@router.get("/audit/verify", tags=["Protokollkette"])
+def verify_audit(user: UserDep, s: DbDep) -> dict[str, Any]:
+    """Die Hash-Kette prüfen; nennt den ersten veränderten, fehlenden oder falschen Eintrag."""
+    _admin(user)
+    result = audit.verify(s)
+    return {
+        "ok": result.ok,
+        "entries": result.entries,
+        "first_broken": result.first_broken,
+        "message": result.message(),
+    }
 
 
 # ---- meetings ----------------------------------------------------------------------------
@@ -430,6 +472,10 @@ def download_recording(
 ) -> FileResponse:
     meeting = svc.get_meeting(s, user, meeting_id)
     path, recording = svc.recording_path(ctx, s, user, meeting, recording_id)
+    audit.record(
+        s, "recording.downloaded", user=user, meeting_id=meeting.id,
+        details={"recording_id": recording.id},
+    )  # fmt: skip
     return FileResponse(path, filename=recording.original_name)
 
 
@@ -549,5 +595,9 @@ def download_output(
 ) -> FileResponse:
     job, meeting = svc.get_job(s, user, job_id)
     path = svc.output_path(ctx, user, meeting, job, name)
+    audit.record(
+        s, "document.downloaded", user=user, meeting_id=meeting.id, job_id=job.id,
+        details={"name": name},
+    )  # fmt: skip
     download = f"{meeting.date.isoformat()}_{safe_display_name(meeting.body)}_{name}"
     return FileResponse(path, filename=download)

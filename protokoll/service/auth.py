@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from protokoll.errors import ProtokollError
+from protokoll.service import audit
 from protokoll.service.models import ROLES, ApiToken, AuthSession, User, utcnow
 
 _hasher = PasswordHasher()
@@ -48,7 +49,13 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    db: Session, username: str, password: str, roles: set[str] | list[str], display_name: str = ""
+    db: Session,
+    username: str,
+    password: str,
+    roles: set[str] | list[str],
+    display_name: str = "",
+    *,
+    actor: User | None = None,
 ) -> User:
     username = username.strip().lower()
     if (
@@ -78,6 +85,10 @@ def create_user(
     )
     db.add(user)
     db.flush()
+    audit.record(
+        db, "user.created", user=actor,
+        details={"username": user.username, "roles": sorted(user.role_set)},
+    )  # fmt: skip
     return user
 
 
@@ -96,9 +107,11 @@ def authenticate(
     if user is None:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
+        _failed(db, username, None, "unbekannter Benutzer")
         raise refused
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
+        _failed(db, username, user, "Konto gesperrt")
         raise AuthError(
             "Das Konto ist nach mehreren falschen Passwörtern vorübergehend gesperrt. "
             "Bitte in einigen Minuten erneut versuchen."
@@ -107,17 +120,28 @@ def authenticate(
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         user.failed_logins += 1
-        if user.failed_logins >= max_failures:
+        locked = user.failed_logins >= max_failures
+        if locked:
             user.locked_until = now + dt.timedelta(seconds=lockout_s)
             user.failed_logins = 0
+        _failed(db, username, user, "falsches Passwort" + (", Konto gesperrt" if locked else ""))
         raise refused from None
     if not user.active:
+        _failed(db, username, user, "Konto deaktiviert")
         raise refused
     user.failed_logins = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
+    audit.record(db, "login", user=user)
     return user
+
+
+def _failed(db: Session, username: str, user: User | None, reason: str) -> None:
+    audit.record(
+        db, "login.failed", user=user, actor=username.strip().lower()[:64] or "?",
+        details={"reason": reason},
+    )  # fmt: skip
 
 
 def start_session(db: Session, user: User, hours: float) -> tuple[str, AuthSession]:

@@ -9,6 +9,7 @@ map to 404/403/409, input errors to 422.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from protokoll.agenda import Agenda, Member, agenda_from_data, load_agenda_source
 from protokoll.errors import AgendaError, InputError, ProtokollError
 from protokoll.intake import size_de
-from protokoll.service import access
+from protokoll.service import access, audit
 from protokoll.service.access import Conflict, NotFound
 from protokoll.service.context import ServiceContext
 from protokoll.service.jobs import RERUNNABLE, STAGE_ORDER, STATE_LABELS
@@ -110,6 +111,10 @@ def create_meeting(
     )
     s.add(meeting)
     s.flush()
+    audit.record(
+        s, "meeting.created", user=user, meeting_id=meeting.id,
+        details={"body": meeting.body, "date": meeting.date.isoformat(), "title": meeting.title},
+    )  # fmt: skip
     return meeting
 
 
@@ -141,14 +146,15 @@ def set_agenda_file(
         agenda = load_agenda_source(path)
         stored = folder / f"tagesordnung{suffix}"
         os.replace(path, stored)
-    return _store_agenda(meeting, agenda, name)
+    return _store_agenda(s, user, meeting, agenda, name, "agenda.set")
 
 
 def set_agenda_data(s: Session, user: User, meeting: Meeting, data: dict[str, Any]) -> Agenda:
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
     data = dict(data)
     data.setdefault("meeting", {"body": meeting.body, "date": meeting.date.isoformat()})
-    return _store_agenda(meeting, agenda_from_data(data, "Tagesordnung"), "JSON")
+    agenda = agenda_from_data(data, "Tagesordnung")
+    return _store_agenda(s, user, meeting, agenda, "JSON", "agenda.set")
 
 
 def set_agenda_url(s: Session, user: User, meeting: Meeting, url: str) -> Agenda:
@@ -157,7 +163,8 @@ def set_agenda_url(s: Session, user: User, meeting: Meeting, url: str) -> Agenda
     url = url.strip()
     if not url.lower().startswith(("https://", "http://")):
         raise AgendaError("Die OParl-Adresse muss mit https:// beginnen.")
-    return _store_agenda(meeting, load_agenda_source(url, timeout=20), url)
+    agenda = load_agenda_source(url, timeout=20)
+    return _store_agenda(s, user, meeting, agenda, url, "agenda.set")
 
 
 def set_members(s: Session, user: User, meeting: Meeting, members: list[dict[str, Any]]) -> Agenda:
@@ -170,9 +177,8 @@ def set_members(s: Session, user: User, meeting: Meeting, members: list[dict[str
         parsed = [Member.model_validate(m) for m in members]
     except ValueError as exc:
         raise AgendaError(f"Die Mitgliederliste ist ungültig: {exc}") from None
-    return _store_agenda(
-        meeting, agenda.model_copy(update={"members": parsed}), meeting.agenda_source
-    )
+    updated = agenda.model_copy(update={"members": parsed})
+    return _store_agenda(s, user, meeting, updated, meeting.agenda_source, "members.set")
 
 
 def parse_member_lines(text: str) -> list[dict[str, Any]]:
@@ -197,10 +203,21 @@ def parse_member_lines(text: str) -> list[dict[str, Any]]:
     return members
 
 
-def _store_agenda(meeting: Meeting, agenda: Agenda, source: str) -> Agenda:
+def _store_agenda(
+    s: Session, user: User, meeting: Meeting, agenda: Agenda, source: str, action: str
+) -> Agenda:
     agenda = _with_meeting_facts(agenda, meeting)
     meeting.agenda_json = agenda.model_dump_json()
     meeting.agenda_source = source[:2000]
+    audit.record(
+        s, action, user=user, meeting_id=meeting.id,
+        details={
+            "source": meeting.agenda_source,
+            "items": len(agenda.items),
+            "members": len(agenda.members),
+            "sha256": hashlib.sha256(meeting.agenda_json.encode()).hexdigest(),
+        },
+    )  # fmt: skip
     return agenda
 
 
@@ -218,6 +235,10 @@ def delete_meeting(ctx: ServiceContext, s: Session, user: User, meeting: Meeting
         )
     for upload in s.scalars(select(Upload).where(Upload.meeting_id == meeting.id)):
         ctx.layout.upload_part(upload.id).unlink(missing_ok=True)
+    audit.record(
+        s, "meeting.deleted", user=user, meeting_id=meeting.id,
+        details={"body": meeting.body, "date": meeting.date.isoformat()},
+    )  # fmt: skip
     s.delete(meeting)
     s.flush()
     ctx.layout.remove_meeting(meeting.id)
@@ -336,6 +357,10 @@ def complete_upload(ctx: ServiceContext, s: Session, upload: Upload) -> Recordin
     except ProtokollError as exc:
         upload.state, upload.error = "failed", str(exc)
         part.unlink(missing_ok=True)
+        audit.record(
+            s, "upload.refused", actor=_username(s, upload.user_id), meeting_id=upload.meeting_id,
+            details={"name": upload.original_name, "size": received, "reason": str(exc)},
+        )  # fmt: skip
         raise
     recording = Recording(
         meeting_id=upload.meeting_id,
@@ -355,7 +380,21 @@ def complete_upload(ctx: ServiceContext, s: Session, upload: Upload) -> Recordin
     s.flush()
     upload.state, upload.recording_id, upload.received_bytes = "done", recording.id, received
     upload.updated_at = utcnow()
+    audit.record(
+        s, "recording.uploaded", actor=_username(s, upload.user_id),
+        meeting_id=upload.meeting_id,
+        details={
+            "recording_id": recording.id, "name": recording.original_name,
+            "size": recording.size_bytes, "sha256": recording.sha256,
+            "format": recording.media_format, "duration_s": recording.duration_s,
+        },
+    )  # fmt: skip
     return recording
+
+
+def _username(s: Session, user_id: int) -> str:
+    user = s.get(User, user_id)
+    return user.username if user else f"#{user_id}"
 
 
 def abort_upload(ctx: ServiceContext, upload: Upload) -> None:
@@ -390,6 +429,10 @@ def delete_recording(
     if busy is not None:
         raise Conflict("Diese Aufnahme wird gerade verarbeitet; bitte zuerst abbrechen.")
     ctx.layout.recording(meeting.id, recording.stored_name).unlink(missing_ok=True)
+    audit.record(
+        s, "recording.deleted", user=user, meeting_id=meeting.id,
+        details={"recording_id": recording.id, "sha256": recording.sha256},
+    )  # fmt: skip
     s.delete(recording)
 
 
@@ -474,6 +517,10 @@ def start_job(
     )
     s.add(job)
     s.flush()
+    audit.record(
+        s, "job.started", user=user, meeting_id=meeting.id, job_id=job.id,
+        details={"recording_id": recording.id, "params": job.params},
+    )  # fmt: skip
     return job
 
 
@@ -497,6 +544,7 @@ def retry_job(s: Session, user: User, job: Job, meeting: Meeting) -> Job:
         raise Conflict("Nur fehlgeschlagene oder abgebrochene Aufträge können wiederholt werden.")
     job.state, job.error, job.cancel_requested = "queued", None, False
     job.finished_at = None
+    audit.record(s, "job.retried", user=user, meeting_id=meeting.id, job_id=job.id)
     return job
 
 
@@ -520,6 +568,10 @@ def rerun_job(
         job.params = merged
     rerun_from(ctx.layout, job, stage)
     job.state, job.error, job.cancel_requested, job.finished_at = "queued", None, False, None
+    audit.record(
+        s, "job.rerun", user=user, meeting_id=meeting.id, job_id=job.id,
+        details={"stage": stage, "params": job.params},
+    )  # fmt: skip
     return job
 
 
@@ -531,6 +583,7 @@ def cancel_job(s: Session, user: User, job: Job, meeting: Meeting) -> Job:
         job.cancel_requested = True  # the worker stops at its next progress report
     else:
         raise Conflict("Der Auftrag ist bereits beendet.")
+    audit.record(s, "job.cancelled", user=user, meeting_id=meeting.id, job_id=job.id)
     return job
 
 

@@ -40,10 +40,11 @@ from protokoll.pipeline import (
     transcript_writers,
 )
 from protokoll.progress import ProgressHook
+from protokoll.service import audit
 from protokoll.service import jobs as joblib
 from protokoll.service.db import Database
 from protokoll.service.models import Job, Meeting, Recording, utcnow
-from protokoll.service.storage import Layout
+from protokoll.service.storage import Layout, file_sha256
 from protokoll.transcribe import TranscriptionResult
 from protokoll.transcript import Transcript
 
@@ -233,7 +234,13 @@ class JobRunner:
                 lambda: self._intake(job, work, hook),
             )  # fmt: skip
             checkpoints.save_intake(work, decoded)
-            self._mark_done(job, "intake")
+            self._mark_done(job, "intake", "system", {
+                "recording_sha256": decoded.info.sha256,
+                "duration_s": decoded.info.duration_s,
+                "format": decoded.info.source_format,
+                "decoded_sha256": file_sha256(decoded.wav_path),
+                "warnings": list(decoded.warnings),
+            })  # fmt: skip
 
         result = checkpoints.load_transcription(work) if self._done(job, "transcription") else None
         if result is None:
@@ -242,7 +249,13 @@ class JobRunner:
                 lambda: self.stages.transcription(decoded, settings, job.agenda, hook),
             )  # fmt: skip
             checkpoints.save_transcription(work, result)
-            self._mark_done(job, "transcription")
+            self._mark_done(job, "transcription", "ai", {
+                "models": [dataclasses.asdict(result.model)] if result.model else [],
+                "input_sha256": decoded.info.sha256,
+                "output_sha256": file_sha256(work / checkpoints.STAGE_FILES["transcription"]),
+                "segments": len(result.segments),
+                "dropped_passages": len(result.dropped),
+            })  # fmt: skip
 
         diarization = checkpoints.load_diarization(work) if self._done(job, "diarization") else None
         if diarization is None:
@@ -252,7 +265,14 @@ class JobRunner:
                 lambda: self.stages.diarization(decoded, settings, job.agenda, bounds, hook),
             )  # fmt: skip
             checkpoints.save_diarization(work, diarization)
-            self._mark_done(job, "diarization")
+            self._mark_done(job, "diarization", "ai", {
+                "models": [dataclasses.asdict(m) for m in diarization.models],
+                "input_sha256": decoded.info.sha256,
+                "output_sha256": file_sha256(work / checkpoints.STAGE_FILES["diarization"]),
+                "speakers": len({t.speaker for t in diarization.turns}),
+                "bounds": list(bounds),
+                "warnings": list(diarization.warnings),
+            })  # fmt: skip
 
         transcript = stage_assignment(decoded, result, diarization, settings)
         if not (self._done(job, "assignment") and (out / "transcript.json").is_file()):
@@ -261,25 +281,32 @@ class JobRunner:
                 publish(out, transcript_writers(transcript, settings, job.agenda))
 
             self._stage(job, live, "assignment", assign_and_write)
-            self._mark_done(job, "assignment")
+            self._mark_done(job, "assignment", "system", _output_hashes(out))
         warnings = list(transcript.warnings)
 
         if "minutes" in live.stages and not self._done(job, "minutes"):
             agenda = job.agenda
             assert agenda is not None
 
+            minutes_record: dict[str, Any] = {}
+
             def write_minutes() -> None:
                 try:
                     minutes = self.stages.minutes(transcript, agenda, settings, hook)
                     publish(out, minutes_writers(minutes, settings), MINUTES_FILES)
+                    minutes_record["models"] = list(minutes.models)
+                    minutes_record["flags"] = sum(len(i.flags) for i in minutes.items)
                 except ProtokollError as exc:
+                    minutes_record["error"] = str(exc)
                     warnings.append(
                         f"Die Niederschrift konnte nicht erstellt werden: {exc} Das Transkript "
                         "ist vollständig; die Niederschrift kann erneut erzeugt werden."
                     )
 
             self._stage(job, live, "minutes", write_minutes)
-            self._mark_done(job, "minutes")
+            minutes_record["input_sha256"] = file_sha256(out / "transcript.json")
+            minutes_record.update(_output_hashes(out, MINUTES_FILES))
+            self._mark_done(job, "minutes", "ai", minutes_record)
         with self.db.session() as s:
             row = s.get(Job, job.job_id)
             if row is not None:
@@ -307,11 +334,23 @@ class JobRunner:
         live.fraction = 1.0
         return value
 
-    def _mark_done(self, job: _JobInput, stage: str) -> None:
+    def _mark_done(self, job: _JobInput, stage: str, kind: str, details: dict[str, Any]) -> None:
+        """Mark the stage finished and write its audit entry, in one transaction."""
         record = dict(job.stages_done.get(stage, {}))
         record["done"] = True
         job.stages_done[stage] = record
-        self._store_stages(job)
+        details = {**details, "seconds": record.get("seconds"), "worker": joblib.worker_name()}
+        if "models" in details:
+            details["models"] = [_without_hotwords(m) for m in details["models"]]
+        details.setdefault("device", _device_of(details))
+        with self.db.session() as s:
+            row = s.get(Job, job.job_id)
+            if row is not None:
+                row.stages = {k: dict(v) for k, v in job.stages_done.items()}
+            audit.record(
+                s, f"stage.{stage}", kind=kind, actor="worker", meeting_id=job.meeting_id,
+                job_id=job.job_id, details=details,
+            )  # fmt: skip
 
     def _store_stages(self, job: _JobInput) -> None:
         with self.db.session() as s:
@@ -362,6 +401,28 @@ class JobRunner:
                 job.progress, job.stage_progress, job.eta_s = 1.0, 1.0, 0.0
             if state == "cancelled":
                 job.cancel_requested = False
+
+
+def _output_hashes(out: Path, names: tuple[str, ...] | None = None) -> dict[str, Any]:
+    names = names or tuple(p.name for p in sorted(out.iterdir()) if p.is_file())
+    return {
+        "outputs": {n: file_sha256(out / n) for n in names if (out / n).is_file()},
+    }
+
+
+def _without_hotwords(model: dict[str, Any]) -> dict[str, Any]:
+    """The recogniser's hotwords hold every agenda title, non-public ones included: the
+    audit log, which administrators read, keeps only their number."""
+    params = dict(model.get("parameters") or {})
+    if isinstance(params.get("hotwords"), str):
+        params["hotwords"] = f"({len(params['hotwords'].split())} Wörter)"
+    return {**model, "parameters": params}
+
+
+def _device_of(details: dict[str, Any]) -> str | None:
+    devices = {m.get("device") for m in details.get("models", []) if isinstance(m, dict)}
+    devices.discard(None)
+    return ",".join(sorted(str(d) for d in devices)) or None
 
 
 def rerun_from(layout: Layout, job: Job, stage: str) -> list[str]:
