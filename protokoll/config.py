@@ -146,7 +146,8 @@ class ServiceSettings(_Section):
     upload_expiry_h: float = Field(default=48.0, gt=0)  # unfinished uploads are removed
     agenda_max_mb: float = Field(default=10.0, gt=0)
     worker_lease_s: float = Field(default=60.0, ge=5)  # a job whose worker is silent longer
-    heartbeat_s: float = Field(default=10.0, gt=0)  # is taken over by another worker
+    # is taken over by another worker; a running job stores progress and renews its lease
+    heartbeat_s: float = Field(default=1.0, gt=0)  # this often
     login_max_failures: int = Field(default=5, ge=1)  # then the account waits
     login_lockout_s: float = Field(default=300.0, ge=0)
 

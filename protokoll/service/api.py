@@ -157,6 +157,7 @@ def me(caller: CallerDep) -> dict[str, Any]:
 @router.post("/me/password", tags=["Anmeldung"])
 def change_password(
     body: PasswordBody,
+    request: Request,
     ctx: CtxDep,
     user: UserDep,
     s: DbDep,
@@ -171,6 +172,8 @@ def change_password(
         s.commit()
         raise HTTPException(403, "Das bisherige Passwort ist falsch.") from None
     auth.set_password(user, body.new_password)
+    # other browsers logged in as this user are logged out; this one stays
+    auth.end_all_sessions(s, user.id, keep_token=request.cookies.get(SESSION_COOKIE))
     audit.record(s, "password.changed", user=user)
     return {"status": "Passwort geändert"}
 

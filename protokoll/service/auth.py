@@ -173,8 +173,11 @@ def end_session(db: Session, token: str) -> None:
     db.execute(delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
 
 
-def end_all_sessions(db: Session, user_id: int) -> None:
-    db.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
+def end_all_sessions(db: Session, user_id: int, *, keep_token: str | None = None) -> None:
+    query = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep_token:
+        query = query.where(AuthSession.token_hash != token_digest(keep_token))
+    db.execute(query)
 
 
 def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]:

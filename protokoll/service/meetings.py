@@ -429,6 +429,9 @@ def delete_recording(
     if busy is not None:
         raise Conflict("Diese Aufnahme wird gerade verarbeitet; bitte zuerst abbrechen.")
     ctx.layout.recording(meeting.id, recording.stored_name).unlink(missing_ok=True)
+    for job in s.scalars(select(Job).where(Job.recording_id == recording.id)):
+        # the database removes the jobs with the recording; their documents go too
+        shutil.rmtree(ctx.layout.job(meeting.id, job.id), ignore_errors=True)
     audit.record(
         s, "recording.deleted", user=user, meeting_id=meeting.id,
         details={"recording_id": recording.id, "sha256": recording.sha256},
@@ -564,8 +567,7 @@ def rerun_job(
     if job.state in ("queued", "running"):
         raise Conflict("Der Auftrag läuft noch; bitte warten oder abbrechen.")
     if params:
-        merged = {**(job.params or {}), **_bounds(params)}
-        job.params = merged
+        job.params = dict(_bounds({**(job.params or {}), **_bounds(params)}))
     rerun_from(ctx.layout, job, stage)
     job.state, job.error, job.cancel_requested, job.finished_at = "queued", None, False, None
     audit.record(
@@ -602,8 +604,22 @@ def outputs(ctx: ServiceContext, user: User, meeting: Meeting, job: Job) -> list
     if not out.is_dir():
         return []
     present = [n for n in OUTPUT_ORDER if (out / n).is_file()]
-    allowed = access.visible_outputs(user, meeting, present, has_non_public=has_non_public(meeting))
+    allowed = access.visible_outputs(user, meeting, present, has_non_public=_job_non_public(out))
     return [OutputFile(n, OUTPUT_LABELS[n], (out / n).stat().st_size) for n in allowed]
+
+
+def _job_non_public(out: Path) -> bool:
+    """Whether this job's minutes hold a non-public item (judged by the document itself, not
+    by the meeting's agenda, which may have changed since). Unreadable counts as yes."""
+    if (out / "minutes.oeffentlich.json").is_file():
+        return True
+    try:
+        data = json.loads((out / "minutes.json").read_text(encoding="utf-8"))
+        return any(not item.get("public", True) for item in data.get("items", []))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, AttributeError):
+        return True
 
 
 def output_path(ctx: ServiceContext, user: User, meeting: Meeting, job: Job, name: str) -> Path:

@@ -371,7 +371,7 @@ class JobRunner:
 
     def _heartbeat(self, job_id: str, worker: str, live: _Live, stop: threading.Event) -> None:
         service = self.settings.service
-        interval = min(1.0, service.heartbeat_s)
+        interval = service.heartbeat_s
         while not stop.wait(interval):
             try:
                 with self.db.session() as s:
