@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start PostgreSQL 15 and Redis for the cluster tests (tests/test_service_cluster.py) on a
+# Start PostgreSQL (15 on Debian 12) and Redis for the cluster tests (tests/test_service_cluster.py) on a
 # Debian machine, as root. Idempotent: services already running are left as they are.
 #
 #   eval "$(scripts/ci_services.sh)"     # exports PROTOKOLL_TEST_POSTGRES_URL/_REDIS_URL
@@ -8,7 +8,8 @@
 # only the two export lines to stdout.
 set -euo pipefail
 
-PG_VERSION=${PG_VERSION:-15}
+# the newest installed PostgreSQL (15 on Debian 12), unless PG_VERSION says otherwise
+PG_VERSION=${PG_VERSION:-$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)}
 PG_CLUSTER=${PG_CLUSTER:-main}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-protokoll}
@@ -23,7 +24,7 @@ if [ "$(id -u)" != 0 ]; then
   say "needs root (pg_ctlcluster, su postgres)"
   exit 1
 fi
-for tool in pg_ctlcluster pg_lsclusters redis-server redis-cli; do
+for tool in pg_ctlcluster pg_lsclusters pg_createcluster redis-server redis-cli; do
   if ! command -v "$tool" >/dev/null; then
     say "$tool missing: apt-get install -y postgresql redis-server"
     exit 1
@@ -31,6 +32,10 @@ for tool in pg_ctlcluster pg_lsclusters redis-server redis-cli; do
 done
 
 # ---- PostgreSQL --------------------------------------------------------------------------
+if [ -z "$PG_VERSION" ]; then
+  say "no PostgreSQL server installed: apt-get install -y postgresql"
+  exit 1
+fi
 if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1 == v && $2 == c' \
   | grep -q .; then
   say "creating cluster $PG_VERSION/$PG_CLUSTER"

@@ -1,10 +1,15 @@
-"""Run `protokoll serve` / `protokoll worker` as real subprocesses for the service tests.
+"""Helpers for the service robustness tests (worker, uploads, cluster).
 
-A `ServiceEnv` is one installation: a data folder (SQLite database and queue unless
+Subprocesses: `protokoll serve` / `protokoll worker` for real. A `ServiceEnv` is one
+installation: a data folder (SQLite database and queue unless
 `extra_env` names PostgreSQL/Redis), a free port and the environment variables every
 process of it shares. Processes run with the repository as working directory (the
 models folder in config.toml is relative) and log into files beside the data folder,
 so a failing test can show what the server or worker said.
+
+In-process: `TinyStages`, fake model stages (real ffmpeg intake, a fixed transcript
+and one speaker; no models), and `local_app`, the app on the in-memory queue with one
+user and an API token.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +29,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+
+from protokoll.agenda import Agenda
+from protokoll.config import Settings, load_settings
+from protokoll.intake import DecodedAudio
+from protokoll.minutes import Minutes
+from protokoll.pipeline import DiarizationOutcome, stage_intake
+from protokoll.progress import ProgressHook
+from protokoll.service import auth
+from protokoll.service.app import create_app
+from protokoll.service.context import ServiceContext
+from protokoll.transcribe import TranscriptionResult
+from protokoll.transcript import Segment, SpeakerTurn, Transcript, Word
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "sehr-geheimes-passwort-1"  # at least 10 characters (auth.MIN_PASSWORD_LENGTH)
@@ -167,7 +187,9 @@ class ServiceEnv:
             r = browser.post("/api/auth/login", json={"username": username, "password": PASSWORD})
             assert r.status_code == 200, r.text
             csrf = r.json()["csrf_token"]
-            r = browser.post("/api/me/tokens", json={"name": "test"}, headers={"X-CSRF-Token": csrf})
+            r = browser.post(
+                "/api/me/tokens", json={"name": "test"}, headers={"X-CSRF-Token": csrf}
+            )
             assert r.status_code == 201, r.text
             token = r.json()["token"]
         return httpx.Client(
@@ -202,10 +224,14 @@ def wait_for(
 
 
 def upload_file(
-    client: httpx.Client, meeting_id: str, data: bytes, name: str, chunk: int = 1 << 20
+    client: Any, meeting_id: str, data: bytes, name: str, chunk: int = 1 << 20
 ) -> dict[str, Any]:
-    """Upload `data` in chunks through the resumable upload API; returns the recording."""
-    r = client.post(f"/api/meetings/{meeting_id}/uploads", json={"filename": name, "size": len(data)})
+    """Upload `data` in chunks through the resumable upload API; returns the recording.
+
+    `client`: an httpx.Client or Starlette's TestClient (its own httpx build)."""
+    r = client.post(
+        f"/api/meetings/{meeting_id}/uploads", json={"filename": name, "size": len(data)}
+    )
     assert r.status_code == 201, r.text
     upload_id = r.json()["id"]
     for offset in range(0, len(data), chunk):
@@ -221,7 +247,121 @@ def upload_file(
     return result
 
 
-def create_meeting(client: httpx.Client, body: str = "Gemeinderat", **extra: Any) -> str:
+def create_meeting(client: Any, body: str = "Gemeinderat", **extra: Any) -> str:
     r = client.post("/api/meetings", json={"body": body, "date": "2026-11-19", **extra})
     assert r.status_code == 201, r.text
     return str(r.json()["id"])
+
+
+# ---- tiny fake stages (no models) -----------------------------------------------------------
+
+
+class WorkerCrash(BaseException):
+    """Ends the run inside a stage like a killed process: no clean-up, no final state.
+
+    A BaseException, so `JobRunner.run` (which turns every Exception into a failed job)
+    lets it through and the job row stays "running" with the worker's name and lease.
+    """
+
+
+@dataclass
+class TinyStages:
+    """Real intake (ffmpeg, well under a second), fixed transcript and speakers."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    fail: dict[str, BaseException] = field(default_factory=dict)  # stage -> raised once
+
+    def _enter(self, stage: str, hook: ProgressHook) -> None:
+        self.calls[stage] += 1
+        hook(stage, 0.0, 1.0)
+        exc = self.fail.pop(stage, None)
+        if exc is not None:
+            raise exc
+
+    def intake(
+        self, recording: Path, settings: Settings, work_dir: Path, hook: ProgressHook
+    ) -> DecodedAudio:
+        self._enter("intake", hook)
+        return stage_intake(recording, settings, work_dir, hook)
+
+    def transcription(
+        self, decoded: DecodedAudio, settings: Settings, agenda: Agenda | None, hook: ProgressHook
+    ) -> TranscriptionResult:
+        self._enter("transcription", hook)
+        end = decoded.duration_s
+        words = (Word(0.2, 1.0, " Guten", 0.93), Word(1.1, end - 0.2, " Morgen.", 0.91))
+        segment = Segment(0.2, end - 0.2, "Guten Morgen.", words)
+        return TranscriptionResult(language="de", segments=[segment], speech_s=end - 0.4)
+
+    def diarization(
+        self,
+        decoded: DecodedAudio,
+        settings: Settings,
+        agenda: Agenda | None,
+        bounds: tuple[int | None, int | None],
+        hook: ProgressHook,
+    ) -> DiarizationOutcome:
+        self._enter("diarization", hook)
+        turn = SpeakerTurn(0.0, decoded.duration_s, "SPEAKER_00")
+        return DiarizationOutcome(turns=[turn], exclusive=[turn])
+
+    def minutes(
+        self, transcript: Transcript, agenda: Agenda, settings: Settings, hook: ProgressHook
+    ) -> Minutes:
+        raise AssertionError("meetings without an agenda have no minutes stage")
+
+
+def local_app(
+    data_dir: Path, stages: TinyStages | None = None, **service: str
+) -> tuple[FastAPI, ServiceContext, str]:
+    """The app in-process (in-memory queue unless `service` says otherwise), one user
+    "anna" (Schriftführung) and her API token."""
+    environ = {"PROTOKOLL_SERVICE__DATA_DIR": str(data_dir), "PROTOKOLL_SERVICE__QUEUE": "memory"}
+    environ.update({f"PROTOKOLL_SERVICE__{k.upper()}": v for k, v in service.items()})
+    settings = load_settings(REPO / "config.toml", environ)
+    app = create_app(settings, stages=stages)
+    ctx: ServiceContext = app.state.ctx
+    with ctx.db.session() as s:
+        user = auth.create_user(s, "anna", PASSWORD, ["schriftfuehrer"])
+        token, _record = auth.create_api_token(s, user, "test")
+    return app, ctx, token
+
+
+def writers_race(env: ServiceEnv, rounds: int = 20, timeout: float = 20.0) -> dict[str, str]:
+    """Two users at once: "anna" uploads her agenda again and again, "bernd" creates
+    meetings. Returns "ok" or the error per user (both must exist in `env`)."""
+    agenda = (REPO / "samples" / "agenda.toml").read_bytes()
+    outcome: dict[str, str] = {}
+    with env.client("anna", timeout=timeout) as anna, env.client("bernd", timeout=timeout) as bernd:
+        meeting_id = create_meeting(anna)
+
+        def upload_agendas() -> None:
+            for _ in range(rounds):
+                r = anna.put(
+                    f"/api/meetings/{meeting_id}/agenda", files={"file": ("agenda.toml", agenda)}
+                )
+                assert r.status_code == 200, r.text
+
+        def create_meetings() -> None:
+            for n in range(rounds):
+                r = bernd.post(
+                    "/api/meetings", json={"body": f"Ausschuss {n}", "date": "2026-11-19"}
+                )
+                assert r.status_code == 201, r.text
+
+        def run(name: str, work: Callable[[], None]) -> None:
+            try:
+                work()
+                outcome[name] = "ok"
+            except Exception as exc:
+                outcome[name] = f"{type(exc).__name__}: {exc}"
+
+        threads = [
+            threading.Thread(target=run, args=("anna", upload_agendas)),
+            threading.Thread(target=run, args=("bernd", create_meetings)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=rounds * timeout + 30)
+    return outcome

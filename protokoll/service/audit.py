@@ -152,9 +152,7 @@ def verify(s: Session, batch: int = 5000) -> Verification:
                 prev_hash=e.prev_hash,
             )  # fmt: skip
             if digest != e.hash:
-                return Verification(
-                    False, checked, e.seq, "Inhalt wurde nachträglich verändert."
-                )
+                return Verification(False, checked, e.seq, "Inhalt wurde nachträglich verändert.")
             prev, expected_seq, checked = e.hash, e.seq + 1, checked + 1
             last_seq = e.seq
     head = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
