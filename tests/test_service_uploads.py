@@ -521,6 +521,57 @@ def test_connection_dropped_mid_chunk_leaves_the_upload_resumable(
     assert stored.read_bytes() == data
 
 
+def test_chunk_retried_while_the_first_attempt_still_streams_does_not_corrupt(
+    server: tuple[ServiceEnv, httpx.Client], sources: dict[str, bytes]
+) -> None:
+    """A client whose chunk request seems to hang sends the chunk again; the first attempt
+    is still alive and delivers its body afterwards. Without a checksum, only the server's
+    offset bookkeeping keeps the recording intact."""
+    env, client = server
+    data = sources["sitzung.wav"]  # PCM: nothing in the format would notice a swapped block
+    chunk = 256 * 1024
+    meeting_id = create_meeting(client)
+    r = client.post(
+        f"/api/meetings/{meeting_id}/uploads", json={"filename": "sitzung.wav", "size": len(data)}
+    )
+    assert r.status_code == 201, r.text
+    upload_id = r.json()["id"]
+    assert client.put(
+        f"/api/uploads/{upload_id}", params={"offset": 0}, content=data[:chunk]
+    ).status_code == 200  # fmt: skip
+
+    head = (
+        f"PUT /api/uploads/{upload_id}?offset={chunk} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{env.port}\r\nAuthorization: {client.headers['Authorization']}\r\n"
+        f"Content-Type: application/octet-stream\r\nContent-Length: {chunk}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", env.port), timeout=30) as first:
+        first.sendall(head)  # the first attempt: headers, then the line stalls
+        time.sleep(0.5)
+        retry = client.put(
+            f"/api/uploads/{upload_id}", params={"offset": chunk}, content=data[chunk : 2 * chunk]
+        )
+        assert retry.status_code in (200, 409), retry.text
+        first.sendall(data[chunk : 2 * chunk])  # the first attempt's body arrives after all
+        first.recv(4096)
+
+    # a well-behaved client: it goes on from wherever the server says the upload stands
+    offset = client.get(f"/api/uploads/{upload_id}").json()["offset"]
+    while offset < len(data):
+        r = client.put(
+            f"/api/uploads/{upload_id}",
+            params={"offset": offset},
+            content=data[offset : offset + chunk],
+        )
+        assert r.status_code in (200, 409), r.text
+        offset = r.json()["offset"]
+    r = client.post(f"/api/uploads/{upload_id}/complete")
+    assert r.status_code == 201, r.text
+    stored = env.data_dir / "meetings" / meeting_id / "recordings" / f"{upload_id}.wav"
+    assert r.json()["sha256"] == sha256(data), "the stored recording differs from the file sent"
+    assert stored.read_bytes() == data
+
+
 def test_agenda_upload_while_another_user_works_does_not_stall_the_server(
     server: tuple[ServiceEnv, httpx.Client],
 ) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from protokoll.service import access, audit, auth
 from protokoll.service import meetings as svc
@@ -340,10 +341,14 @@ async def put_agenda(
     user: UserDep,
     s: DbDep,
 ) -> dict[str, Any]:
-    meeting = svc.get_meeting(s, user, meeting_id)
     data = await file.read(int(ctx.settings.service.agenda_max_mb * 1024**2) + 1)
-    svc.set_agenda_file(ctx, s, user, meeting, file.filename or "tagesordnung", data)
-    return svc.meeting_view(s, user, meeting)
+
+    def store() -> dict[str, Any]:
+        meeting = svc.get_meeting(s, user, meeting_id)
+        svc.set_agenda_file(ctx, s, user, meeting, file.filename or "tagesordnung", data)
+        return svc.meeting_view(s, user, meeting)
+
+    return await run_in_threadpool(store)
 
 
 @router.put("/meetings/{meeting_id}/members", tags=["Sitzungen"])
@@ -429,8 +434,13 @@ async def put_chunk(
     s: DbDep,
 ) -> dict[str, Any]:
     """Einen Teil der Datei senden (Rohdaten im Body), ab Byte `offset`."""
-    upload = svc.get_upload(s, user, upload_id)
-    s.commit()  # no transaction stays open while the body streams in
+
+    def load() -> Any:
+        upload = svc.get_upload(s, user, upload_id)
+        s.commit()  # no transaction stays open while the body streams in
+        return upload
+
+    upload = await run_in_threadpool(load)
     size = await svc.receive_chunk(ctx, upload, offset, request.stream())
     upload.received_bytes = size
     upload.updated_at = dt.datetime.now(dt.UTC)

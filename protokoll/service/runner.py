@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -313,8 +315,16 @@ class JobRunner:
                 row.warnings = warnings
 
     def _intake(self, job: _JobInput, work: Path, hook: ProgressHook) -> DecodedAudio:
-        decoded = self.stages.intake(job.recording, self.settings, work, hook)
-        # the documents name the file as the user uploaded it, not its stored name
+        # intake's messages and the documents name the file as the user uploaded it,
+        # not by its stored name: read it through a hard link with the user's name
+        named = work / "eingang" / job.recording_name
+        named.parent.mkdir(parents=True, exist_ok=True)
+        named.unlink(missing_ok=True)
+        os.link(job.recording, named)
+        try:
+            decoded = self.stages.intake(named, self.settings, work, hook)
+        finally:
+            shutil.rmtree(named.parent, ignore_errors=True)
         info = dataclasses.replace(decoded.info, file_name=job.recording_name)
         return dataclasses.replace(decoded, info=info)
 

@@ -15,6 +15,7 @@ complete and checked, by one rename.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -128,14 +129,23 @@ async def append_chunk(
     size, or is larger than a chunk may be, is refused and cut off again, so the
     part file never holds more than was accepted.
     """
-    current = part.stat().st_size if part.exists() else 0
-    if offset != current:
-        raise UploadConflict(
-            f"Der Upload steht bei Byte {current}, nicht bei {offset}; bitte dort fortsetzen.",
-            current,
-        )
     written = 0
     with part.open("ab") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            current = os.fstat(fh.fileno()).st_size
+            raise UploadConflict(
+                "Für diesen Upload wird gerade schon ein Teil empfangen; bitte warten und "
+                f"bei Byte {current} fortsetzen.",
+                current,
+            ) from None
+        current = os.fstat(fh.fileno()).st_size
+        if offset != current:
+            raise UploadConflict(
+                f"Der Upload steht bei Byte {current}, nicht bei {offset}; bitte dort fortsetzen.",
+                current,
+            )
         try:
             async for block in chunks:
                 written += len(block)
