@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,13 +83,22 @@ class ServiceProcess:
         raise SystemExit(f"Der Dienst ist nicht gestartet:\n{self.log_path.read_text()}")
 
     def stop(self) -> None:
+        """SIGTERM to serve (it stops its worker); a worker left behind is ended by its pid."""
+        children = []
         if self.proc.poll() is None:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=40)
+                self.proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        for child in children:
+            if child.is_running():
+                child.terminate()
+        _gone, alive = psutil.wait_procs(children, timeout=30)
+        for child in alive:
+            child.kill()
         self._log.close()
 
 

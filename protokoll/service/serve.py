@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,9 @@ def serve(
             "  protokoll users add NAME --role admin"
         )
     worker = None
+    # uvicorn re-raises SIGTERM after its shutdown, which would skip the `finally` below and
+    # orphan the worker: turn it into an ordinary exit first (uvicorn restores this handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if with_worker:
         cmd = [sys.executable, "-m", "protokoll"]
         if config:
