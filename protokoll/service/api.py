@@ -12,12 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from protokoll.service import access, audit, auth
+from protokoll.service import accounts, audit, auth
 from protokoll.service import meetings as svc
-from protokoll.service.access import Forbidden, NotFound
 from protokoll.service.context import ServiceContext
 from protokoll.service.deps import SESSION_COOKIE, CallerDep, CtxDep, DbDep, UserDep
-from protokoll.service.models import ROLES, ApiToken, AuditEntry, User
+from protokoll.service.models import ApiToken, AuditEntry, User
 from protokoll.service.storage import safe_display_name
 
 router = APIRouter(prefix="/api")
@@ -108,16 +107,10 @@ def login(
     s: DbDep,
 ) -> dict[str, Any]:
     """Anmelden; setzt das Sitzungs-Cookie und liefert das CSRF-Token für Änderungen."""
-    service = ctx.settings.service
     try:
-        user = auth.authenticate(
-            s, body.username, body.password,
-            max_failures=service.login_max_failures, lockout_s=service.login_lockout_s,
-        )  # fmt: skip
+        user, token, record = accounts.log_in(s, ctx.settings.service, body.username, body.password)
     except auth.AuthError as exc:
-        s.commit()  # keep the failure count
         raise HTTPException(401, str(exc)) from None
-    token, record = auth.start_session(s, user, service.session_hours)
     set_session_cookie(response, ctx, token)
     return {"user": user_view(user), "csrf_token": record.csrf_token}
 
@@ -142,10 +135,7 @@ def logout(
     _caller: CallerDep,
     s: DbDep,
 ) -> dict[str, str]:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        auth.end_session(s, token)
-    audit.record(s, "logout", user=_caller.user)
+    accounts.log_out(s, _caller.user, request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return {"status": "abgemeldet"}
 
@@ -163,19 +153,10 @@ def change_password(
     user: UserDep,
     s: DbDep,
 ) -> dict[str, str]:
-    service = ctx.settings.service
-    try:
-        auth.authenticate(
-            s, user.username, body.old_password,
-            max_failures=service.login_max_failures, lockout_s=service.login_lockout_s,
-        )  # fmt: skip
-    except auth.AuthError:
-        s.commit()
-        raise HTTPException(403, "Das bisherige Passwort ist falsch.") from None
-    auth.set_password(user, body.new_password)
-    # other browsers logged in as this user are logged out; this one stays
-    auth.end_all_sessions(s, user.id, keep_token=request.cookies.get(SESSION_COOKIE))
-    audit.record(s, "password.changed", user=user)
+    accounts.change_own_password(
+        s, ctx.settings.service, user, body.old_password, body.new_password,
+        keep_token=request.cookies.get(SESSION_COOKIE),
+    )  # fmt: skip
     return {"status": "Passwort geändert"}
 
 
@@ -192,27 +173,20 @@ def list_tokens(user: UserDep, s: DbDep) -> list[Any]:
 @router.post("/me/tokens", status_code=201, tags=["Anmeldung"])
 def create_token(body: TokenBody, user: UserDep, s: DbDep) -> dict[str, Any]:
     """Ein API-Token für Skripte; es wird nur dieses eine Mal angezeigt."""
-    token, record = auth.create_api_token(s, user, body.name)
-    audit.record(s, "token.created", user=user, details={"id": record.id, "name": record.name})
+    token, record = accounts.create_token(s, user, body.name)
     return {"id": record.id, "name": record.name, "token": token}
 
 
 @router.delete("/me/tokens/{token_id}", tags=["Anmeldung"])
 def revoke_token(token_id: int, user: UserDep, s: DbDep) -> dict[str, str]:
-    record = s.get(ApiToken, token_id)
-    if record is None or record.user_id != user.id:
-        raise NotFound("Dieses Token gibt es nicht.")
-    record.revoked = True
-    audit.record(s, "token.revoked", user=user, details={"id": record.id, "name": record.name})
+    accounts.revoke_token(s, user, token_id)
     return {"status": "widerrufen"}
 
 
 # ---- users (admin) -----------------------------------------------------------------------
 
 
-def _admin(user: User) -> None:
-    if not access.can_manage_users(user):
-        raise Forbidden("Benutzer verwaltet nur die Verwaltung (Rolle admin).")
+_admin = accounts.require_admin
 
 
 @router.get("/users", tags=["Benutzer"])
@@ -237,32 +211,10 @@ def update_user(
     user: UserDep,
     s: DbDep,
 ) -> dict[str, Any]:
-    _admin(user)
-    target = s.get(User, user_id)
-    if target is None:
-        raise NotFound("Diesen Benutzer gibt es nicht.")
-    if body.roles is not None:
-        unknown = set(body.roles) - set(ROLES)
-        if unknown or not body.roles:
-            raise HTTPException(422, f"Erlaubte Rollen: {', '.join(ROLES)}.")
-        if target.id == user.id and "admin" not in body.roles:
-            raise HTTPException(409, "Die eigene Verwaltungsrolle kann man nicht entfernen.")
-        target.roles = ",".join(r for r in ROLES if r in body.roles)
-    if body.active is not None:
-        if target.id == user.id and not body.active:
-            raise HTTPException(409, "Das eigene Konto kann man nicht sperren.")
-        target.active = body.active
-        if not body.active:
-            auth.end_all_sessions(s, target.id)
-    if body.display_name is not None:
-        target.display_name = body.display_name.strip() or target.username
-    if body.password is not None:
-        auth.set_password(target, body.password)
-        auth.end_all_sessions(s, target.id)
-    changes = body.model_dump(exclude_none=True, exclude={"password"})
-    if body.password is not None:
-        changes["password"] = "neu gesetzt"
-    audit.record(s, "user.changed", user=user, details={"username": target.username, **changes})
+    target = accounts.update_user(
+        s, user, user_id, roles=body.roles, active=body.active,
+        display_name=body.display_name, password=body.password,
+    )  # fmt: skip
     return user_view(target)
 
 

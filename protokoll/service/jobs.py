@@ -33,7 +33,7 @@ STATE_LABELS = {
     "failed": "fehlgeschlagen",
     "cancelled": "abgebrochen",
 }
-RERUNNABLE = ("intake", "transcription", "diarization", "assignment", "minutes")
+RERUNNABLE = STAGE_ORDER
 
 
 def worker_name() -> str:

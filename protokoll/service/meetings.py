@@ -226,9 +226,7 @@ def delete_meeting(ctx: ServiceContext, s: Session, user: User, meeting: Meeting
         access.can_delete(user, meeting),
         "Sitzungen löschen darf nur die Schriftführung der Sitzung oder die Verwaltung.",
     )
-    busy = s.scalar(
-        select(Job).where(Job.meeting_id == meeting.id, Job.state.in_(("queued", "running")))
-    )
+    busy = _active_job(s, Job.meeting_id == meeting.id)
     if busy is not None:
         raise Conflict(
             "Für diese Sitzung läuft noch eine Verarbeitung. Bitte sie zuerst abbrechen."
@@ -423,9 +421,7 @@ def delete_recording(
 ) -> None:
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
     recording = _recording(s, meeting, recording_id)
-    busy = s.scalar(
-        select(Job).where(Job.recording_id == recording.id, Job.state.in_(("queued", "running")))
-    )
+    busy = _active_job(s, Job.recording_id == recording.id)
     if busy is not None:
         raise Conflict("Diese Aufnahme wird gerade verarbeitet; bitte zuerst abbrechen.")
     ctx.layout.recording(meeting.id, recording.stored_name).unlink(missing_ok=True)
@@ -437,6 +433,11 @@ def delete_recording(
         details={"recording_id": recording.id, "sha256": recording.sha256},
     )  # fmt: skip
     s.delete(recording)
+
+
+def _active_job(s: Session, where: Any) -> Job | None:
+    """A queued or running job matching `where`, if any."""
+    return s.scalar(select(Job).where(where, Job.state.in_(("queued", "running"))))
 
 
 def _recording(s: Session, meeting: Meeting, recording_id: str) -> Recording:
@@ -500,9 +501,7 @@ def start_job(
     if not recordings:
         raise Conflict("Bitte zuerst eine Aufnahme hochladen.")
     recording = _recording(s, meeting, recording_id) if recording_id else recordings[-1]
-    busy = s.scalar(
-        select(Job).where(Job.recording_id == recording.id, Job.state.in_(("queued", "running")))
-    )
+    busy = _active_job(s, Job.recording_id == recording.id)
     if busy is not None:
         raise Conflict("Diese Aufnahme wird bereits verarbeitet.")
     job = Job(

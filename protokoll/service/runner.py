@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -46,7 +44,7 @@ from protokoll.service import audit
 from protokoll.service import jobs as joblib
 from protokoll.service.db import Database
 from protokoll.service.models import Job, Meeting, Recording, utcnow
-from protokoll.service.storage import Layout, file_sha256
+from protokoll.service.storage import Layout, file_sha256, linked_as
 from protokoll.transcribe import TranscriptionResult
 from protokoll.transcript import Transcript
 
@@ -315,16 +313,9 @@ class JobRunner:
                 row.warnings = warnings
 
     def _intake(self, job: _JobInput, work: Path, hook: ProgressHook) -> DecodedAudio:
-        # intake's messages and the documents name the file as the user uploaded it,
-        # not by its stored name: read it through a hard link with the user's name
-        named = work / "eingang" / job.recording_name
-        named.parent.mkdir(parents=True, exist_ok=True)
-        named.unlink(missing_ok=True)
-        os.link(job.recording, named)
-        try:
+        # intake's messages and the documents name the file as the user uploaded it
+        with linked_as(job.recording, job.recording_name, work / "eingang") as named:
             decoded = self.stages.intake(named, self.settings, work, hook)
-        finally:
-            shutil.rmtree(named.parent, ignore_errors=True)
         info = dataclasses.replace(decoded.info, file_name=job.recording_name)
         return dataclasses.replace(decoded, info=info)
 
@@ -438,7 +429,7 @@ def _device_of(details: dict[str, Any]) -> str | None:
 def rerun_from(layout: Layout, job: Job, stage: str) -> list[str]:
     """Forget the results of `stage` and all later stages, so they run again."""
     work = layout.work(job.meeting_id, job.id)
-    checkpoints.discard_from(work, stage) if stage in checkpoints.STAGE_FILES else None
+    checkpoints.discard_from(work, stage)
     order = list(joblib.STAGE_ORDER)
     later = order[order.index(stage) :]
     job.stages = {k: v for k, v in (job.stages or {}).items() if k not in later}

@@ -19,23 +19,22 @@ from sqlalchemy import func, select
 
 from protokoll.config import Settings
 from protokoll.service import auth
-from protokoll.service.context import build_context
+from protokoll.service.context import ServiceContext, build_context
 from protokoll.service.models import User
 
 log = logging.getLogger(__name__)
 
 
-def ensure_first_admin(settings: Settings) -> str | None:
+def ensure_first_admin(ctx: ServiceContext) -> str | None:
     """In mode "lokal", create an admin with a random password if there is no user yet.
 
     Returns the password (shown once on the terminal). In mode "produktion" no
     account is ever created by itself: `protokoll users add` does that.
     """
-    ctx = build_context(settings)
     with ctx.db.session() as s:
         if (s.scalar(select(func.count()).select_from(User)) or 0) > 0:
             return None
-        if settings.service.mode == "produktion":
+        if ctx.settings.service.mode == "produktion":
             return None
         password = secrets.token_urlsafe(12)
         auth.create_user(
@@ -52,14 +51,15 @@ def serve(
     from protokoll.service.app import create_app
 
     service = settings.service
-    password = ensure_first_admin(settings)
+    ctx = build_context(settings)  # migrates the database once, before web and worker start
+    password = ensure_first_admin(ctx)
     if password:
         print(
             "Erster Start: Benutzer „admin“ mit dem einmaligen Passwort\n\n"
             f"    {password}\n\nangelegt. Bitte nach der Anmeldung unter „Konto“ ändern.",
             file=sys.stderr,
         )
-    elif service.mode == "produktion" and not _has_users(settings):
+    elif service.mode == "produktion" and not _has_users(ctx):
         raise SystemExit(
             "Es gibt noch keinen Benutzer. Bitte zuerst einen anlegen:\n"
             "  protokoll users add NAME --role admin"
@@ -80,7 +80,12 @@ def serve(
             f"protokoll läuft: http://{service.host}:{service.port}/  (Beenden mit Strg+C)",
             file=sys.stderr,
         )
-        uvicorn.run(create_app(settings), host=service.host, port=service.port, log_level="warning")
+        uvicorn.run(
+            create_app(settings, context=ctx),
+            host=service.host,
+            port=service.port,
+            log_level="warning",
+        )
     finally:
         if worker is not None:
             worker.terminate()
@@ -90,7 +95,6 @@ def serve(
                 worker.kill()
 
 
-def _has_users(settings: Settings) -> bool:
-    ctx = build_context(settings)
+def _has_users(ctx: ServiceContext) -> bool:
     with ctx.db.session() as s:
         return (s.scalar(select(func.count()).select_from(User)) or 0) > 0

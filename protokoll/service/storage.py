@@ -21,7 +21,8 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +171,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def linked_as(path: Path, name: str, folder: Path) -> Iterator[Path]:
+    """`path` under the user's file name (a hard link in `folder`, removed afterwards), so
+    that intake's messages name the file as the user knows it, not by its stored name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    named = folder / name
+    named.unlink(missing_ok=True)
+    os.link(path, named)
+    try:
+        yield named
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass(frozen=True)
 class CheckedMedia:
     kind: str
@@ -182,12 +197,7 @@ def check_media(
 ) -> CheckedMedia:
     """Content sniffing and the intake checks that need no decoding; German errors."""
     kind = sniff_media(path)
-    # precheck names the file in its messages: give it the user's name via a link
-    named = path.with_name(f"{path.stem}-check") / display_name
-    named.parent.mkdir(exist_ok=True)
-    try:
-        os.link(path, named)
+    # precheck names the file in its messages: give it the user's name
+    with linked_as(path, display_name, path.with_name(f"{path.stem}-check")) as named:
         checked = precheck(named, max_duration_s=max_duration_s, max_size_bytes=max_size_bytes)
-    finally:
-        shutil.rmtree(named.parent, ignore_errors=True)
     return CheckedMedia(kind=kind, sha256=file_sha256(path), check=checked)

@@ -31,9 +31,8 @@ from protokoll import __version__
 from protokoll.errors import InputError, ProtokollError
 from protokoll.german import size_de
 from protokoll.progress import format_duration
-from protokoll.service import access, audit, auth
+from protokoll.service import access, accounts, auth
 from protokoll.service import meetings as svc
-from protokoll.service.access import Conflict, Forbidden, NotFound
 from protokoll.service.api import set_session_cookie
 from protokoll.service.app import status_for
 from protokoll.service.context import ServiceContext
@@ -202,14 +201,9 @@ async def login(request: Request, ctx: CtxDep, s: DbDep) -> Response:
     password = form.get("password")
     if not isinstance(password, str) or len(password) > PASSWORD_MAX_CHARS:
         password = ""  # refused below, without hashing a huge input
-    service = ctx.settings.service
     try:
-        user = auth.authenticate(
-            s, username, password,
-            max_failures=service.login_max_failures, lockout_s=service.login_lockout_s,
-        )  # fmt: skip
+        _user, token, _record = accounts.log_in(s, ctx.settings.service, username, password)
     except auth.AuthError as exc:
-        s.commit()  # keep the failure count
         return render(
             request, None, "login.html", status=401, error=str(exc), username=username,
             weiter=target,
@@ -217,7 +211,6 @@ async def login(request: Request, ctx: CtxDep, s: DbDep) -> Response:
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         auth.end_session(s, old)
-    token, _record = auth.start_session(s, user, service.session_hours)
     response = redirect(target)
     set_session_cookie(response, ctx, token)
     return response
@@ -228,10 +221,7 @@ async def logout(request: Request, s: DbDep) -> Response:
     caller = identify(request, s)
     if caller is not None:
         await read_form(request, caller)
-        token = request.cookies.get(SESSION_COOKIE)
-        if token:
-            auth.end_session(s, token)
-        audit.record(s, "logout", user=caller.user)
+        accounts.log_out(s, caller.user, request.cookies.get(SESSION_COOKIE))
     response = redirect("/anmelden?hinweis=abgemeldet")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -500,22 +490,13 @@ def account(request: Request, caller: PageCaller, s: DbDep) -> Response:
 async def change_password(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -> Response:
     form = await read_form(request, caller)
     old, new, again = (form.get(k) for k in ("old_password", "new_password", "new_password2"))
-    service = ctx.settings.service
     try:
         if not isinstance(new, str) or new != again:
             raise InputError("Die beiden neuen Passwörter stimmen nicht überein.")
-        try:
-            auth.authenticate(
-                s, caller.user.username, old if isinstance(old, str) else "",
-                max_failures=service.login_max_failures, lockout_s=service.login_lockout_s,
-            )  # fmt: skip
-        except auth.AuthError:
-            s.commit()  # keep the failure count
-            raise Forbidden("Das bisherige Passwort ist falsch.") from None
-        auth.set_password(caller.user, new)
-        # other browsers logged in as this user are logged out; this one stays
-        auth.end_all_sessions(s, caller.user.id, keep_token=request.cookies.get(SESSION_COOKIE))
-        audit.record(s, "password.changed", user=caller.user)
+        accounts.change_own_password(
+            s, ctx.settings.service, caller.user, old if isinstance(old, str) else "", new,
+            keep_token=request.cookies.get(SESSION_COOKIE),
+        )  # fmt: skip
     except ProtokollError as exc:
         s.rollback()
         return account_page(request, caller, s, status=status_for(exc), error=str(exc))
@@ -525,33 +506,21 @@ async def change_password(request: Request, caller: PageCaller, ctx: CtxDep, s: 
 @router.post("/konto/tokens")
 async def create_token(request: Request, caller: PageCaller, s: DbDep) -> Response:
     form = await read_form(request, caller)
-    token, record = auth.create_api_token(s, caller.user, field(form, "name", 200) or "API")
-    audit.record(
-        s, "token.created", user=caller.user, details={"id": record.id, "name": record.name}
-    )
+    token, record = accounts.create_token(s, caller.user, field(form, "name", 200) or "API")
     return account_page(request, caller, s, new_token=token, new_token_name=record.name)
 
 
 @router.post("/konto/tokens/{token_id}/widerrufen")
 async def revoke_token(token_id: int, request: Request, caller: PageCaller, s: DbDep) -> Response:
     await read_form(request, caller)
-    record = s.get(ApiToken, token_id)
-    if record is None or record.user_id != caller.user.id:
-        raise NotFound("Dieses Token gibt es nicht.")
-    record.revoked = True
-    audit.record(
-        s, "token.revoked", user=caller.user, details={"id": record.id, "name": record.name}
-    )
+    accounts.revoke_token(s, caller.user, token_id)
     return redirect("/konto?hinweis=token_widerrufen")
 
 
 # ---- users (admin) -------------------------------------------------------------------------
 
 
-def _require_admin(user: User) -> None:
-    access.require(
-        access.can_manage_users(user), "Benutzer verwaltet nur die Verwaltung (Rolle admin)."
-    )
+_require_admin = accounts.require_admin
 
 
 def users_page(
@@ -611,28 +580,16 @@ async def user_action(
         raise HTTPException(404, "Diese Aktion gibt es nicht.")
     form = await read_form(request, caller)
     _require_admin(caller.user)
-    target = s.get(User, user_id)
-    if target is None:
-        raise NotFound("Diesen Benutzer gibt es nicht.")
-    keep = request.cookies.get(SESSION_COOKIE) if target.id == caller.user.id else None
+    keep = request.cookies.get(SESSION_COOKIE) if user_id == caller.user.id else None
     try:
-        if what == "sperren":
-            if target.id == caller.user.id:
-                raise Conflict("Das eigene Konto kann man nicht sperren.")
-            target.active = False
-            auth.end_all_sessions(s, target.id)
-            changes: dict[str, Any] = {"active": False}
-        elif what == "entsperren":
-            target.active, target.locked_until, target.failed_logins = True, None, 0
-            changes = {"active": True}
-        else:
+        if what == "passwort":
             password = form.get("password")
-            auth.set_password(target, password if isinstance(password, str) else "")
-            auth.end_all_sessions(s, target.id, keep_token=keep)
-            changes = {"password": "neu gesetzt"}
-        audit.record(
-            s, "user.changed", user=caller.user, details={"username": target.username, **changes}
-        )
+            accounts.update_user(
+                s, caller.user, user_id,
+                password=password if isinstance(password, str) else "", keep_token=keep,
+            )  # fmt: skip
+        else:
+            accounts.update_user(s, caller.user, user_id, active=what == "entsperren")
     except ProtokollError as exc:
         s.rollback()
         return users_page(request, caller, s, status=status_for(exc), error=str(exc))
