@@ -152,6 +152,32 @@ class ServiceSettings(_Section):
     login_lockout_s: float = Field(default=300.0, ge=0)
 
 
+class ReviewSettings(_Section):
+    """Review and publication of the minutes (issue #5)."""
+
+    four_eyes: bool = False  # approval by two different reviewers
+    delete_recording_on_approval: bool = True
+    recording_retention_days: int = Field(default=90, ge=0)  # 0: no time limit
+    public_base_url: str = ""  # where published documents are reachable (OParl export ids)
+
+
+class RegisterSettings(_Section):
+    """What the AI-register entry says about the municipality's use of protokoll."""
+
+    organization: str = ""  # "Gemeinde Musterstadt"
+    department: str = ""  # "Büro des Rates"
+    contact_email: str = ""
+    website: str = ""
+    purpose: str = (
+        "Entwürfe der Niederschriften von Rats- und Ausschusssitzungen aus dem Mitschnitt "
+        "erstellen; die Schriftführung prüft, ändert und gibt sie frei."
+    )
+    legal_basis: str = ""  # e.g. "§ 52 GO NRW; Geschäftsordnung des Rates § 24"
+    dpia_url: str = ""  # the data protection impact assessment (DSFA)
+    status: Literal["in Entwicklung", "in Betrieb", "außer Betrieb"] = "in Betrieb"
+    begin_date: str = ""  # ISO date the system went into use
+
+
 class Settings(_Section):
     profile: str = "cpu"
     models: ModelsSettings = ModelsSettings()
@@ -163,6 +189,8 @@ class Settings(_Section):
     llm: LLMSettings = LLMSettings()
     minutes: MinutesSettings = MinutesSettings()
     service: ServiceSettings = ServiceSettings()
+    review: ReviewSettings = ReviewSettings()
+    register: RegisterSettings = RegisterSettings()
 
 
 def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,12 @@ said is `None`, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, TypeVar
 
 MINUTES_SCHEMA_VERSION = "1.0"
+
+_T = TypeVar("_T")
 
 ProtocolType = Literal["verlauf", "ergebnis", "wort"]
 
@@ -150,3 +152,57 @@ class Minutes:
         data["schema_version"] = MINUTES_SCHEMA_VERSION
         data["public_version"] = public_only
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Minutes:
+        """The inverse of `to_dict` (unknown fields are ignored, as the schema says)."""
+        return Minutes(
+            meeting=_build(Meeting, data.get("meeting") or {}),
+            attendance=_build(Attendance, data.get("attendance") or {}),
+            items=[_item_from_dict(i) for i in data.get("items") or []],
+            protocol_type=data.get("protocol_type", "verlauf"),
+            audio_sha256=data.get("audio_sha256", ""),
+            speaker_names=dict(data.get("speaker_names") or {}),
+            models=list(data.get("models") or []),
+            flags=[_build(Flag, f) for f in data.get("flags") or []],
+            ai_generated=bool(data.get("ai_generated", True)),
+        )
+
+
+def _build(cls: type[_T], data: dict[str, Any]) -> _T:
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _evidence(data: dict[str, Any] | None) -> Evidence | None:
+    return None if data is None else _build(Evidence, data)
+
+
+def _item_from_dict(data: dict[str, Any]) -> MinutesItem:
+    item = _build(MinutesItem, data)
+    boundary = data.get("boundary")
+    item.boundary = (
+        None
+        if boundary is None
+        else Boundary(
+            start_s=boundary["start_s"],
+            method=boundary.get("method", "manuell"),
+            evidence=_evidence(boundary.get("evidence")),
+        )
+    )
+    item.summary = [
+        SummarySentence(
+            text=s["text"],
+            sources=[_build(SourceRange, r) for r in s.get("sources") or []],
+            flags=[_build(Flag, f) for f in s.get("flags") or []],
+        )
+        for s in data.get("summary") or []
+    ]
+    item.motions = list(data.get("motions") or [])
+    item.resolution_evidence = _evidence(data.get("resolution_evidence"))
+    item.result_evidence = _evidence(data.get("result_evidence"))
+    item.votes = _build(Votes, data.get("votes") or {})
+    item.vote_evidence = [_build(Evidence, e) for e in data.get("vote_evidence") or []]
+    item.speakers = list(data.get("speakers") or [])
+    item.flags = [_build(Flag, f) for f in data.get("flags") or []]
+    return item

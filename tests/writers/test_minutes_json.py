@@ -68,3 +68,18 @@ def test_nan_is_refused(minutes: Minutes, tmp_path: Path) -> None:
     minutes.items[0].start_s = float("nan")
     with pytest.raises(ValueError):
         write_minutes_json(minutes, tmp_path / "minutes.json")
+
+
+def test_from_dict_inverts_to_dict(minutes: Minutes) -> None:
+    data = minutes.to_dict()
+    again = Minutes.from_dict(json.loads(json.dumps(data)))
+    assert again == minutes
+    assert again.to_dict() == data
+
+
+def test_from_dict_ignores_unknown_fields(minutes: Minutes) -> None:
+    data = minutes.to_dict()
+    data["future_field"] = 1
+    data["items"][0]["votes"]["future_count"] = 3
+    data["items"][0]["summary"][0]["future"] = "x"
+    assert Minutes.from_dict(data) == minutes
