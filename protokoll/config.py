@@ -190,7 +190,7 @@ class Settings(_Section):
     minutes: MinutesSettings = MinutesSettings()
     service: ServiceSettings = ServiceSettings()
     review: ReviewSettings = ReviewSettings()
-    register: RegisterSettings = RegisterSettings()
+    ai_register: RegisterSettings = RegisterSettings()
 
 
 def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
