@@ -643,3 +643,16 @@ def test_acceptance_upload_process_and_download_minutes(browser: Browser, tmp_pa
     finally:
         context.close()
         worker_service.stop()
+
+
+def test_page_handlers_do_not_block_the_event_loop() -> None:
+    """Page handlers are plain functions (run in the thread pool); only the form is awaited."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    from protokoll.service import web
+
+    handlers = [r.endpoint for r in web.router.routes if isinstance(r, APIRoute)]
+    assert len(handlers) > 15
+    assert [h.__name__ for h in handlers if inspect.iscoroutinefunction(h)] == []

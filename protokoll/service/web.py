@@ -157,12 +157,23 @@ def page_caller(request: Request, s: DbDep) -> Caller:
 PageCaller = Annotated[Caller, Depends(page_caller)]
 
 
-async def read_form(request: Request, caller: Caller | None) -> FormData:
-    """The posted form; with a caller, its CSRF token is checked."""
-    form = await request.form(max_files=2, max_fields=100)
-    if caller is not None:
-        token = form.get("csrf_token")
-        check_csrf(request, caller, token if isinstance(token, str) and token else None)
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (I/O only).
+
+    The handlers that use it are plain functions, so FastAPI runs them in the thread
+    pool: their database work, password hashing and file writes never block the event
+    loop (an async handler doing that would stall every other request meanwhile).
+    """
+    return await request.form(max_files=2, max_fields=100)
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]
+
+
+def checked(request: Request, caller: Caller, form: FormData) -> FormData:
+    """The form after its CSRF token was checked against the caller's session."""
+    token = form.get("csrf_token")
+    check_csrf(request, caller, token if isinstance(token, str) and token else None)
     return form
 
 
@@ -195,8 +206,7 @@ def login_page(request: Request, s: DbDep, weiter: str = "/") -> Response:
 
 
 @router.post("/anmelden")
-async def login(request: Request, ctx: CtxDep, s: DbDep) -> Response:
-    form = await read_form(request, None)
+def login(request: Request, form: FormDep, ctx: CtxDep, s: DbDep) -> Response:
     username, target = field(form, "username", 64), safe_target(field(form, "weiter"))
     password = form.get("password")
     if not isinstance(password, str) or len(password) > PASSWORD_MAX_CHARS:
@@ -217,10 +227,10 @@ async def login(request: Request, ctx: CtxDep, s: DbDep) -> Response:
 
 
 @router.post("/abmelden")
-async def logout(request: Request, s: DbDep) -> Response:
+def logout(request: Request, form: FormDep, s: DbDep) -> Response:
     caller = identify(request, s)
     if caller is not None:
-        await read_form(request, caller)
+        checked(request, caller, form)
         accounts.log_out(s, caller.user, request.cookies.get(SESSION_COOKIE))
     response = redirect("/anmelden?hinweis=abgemeldet")
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -253,7 +263,7 @@ def new_meeting_page(request: Request, caller: PageCaller) -> Response:
     return render(request, caller, "meeting_new.html", values={}, nav="neu")
 
 
-async def _apply_agenda(
+def _apply_agenda(
     ctx: ServiceContext, s: Session, user: User, meeting: Meeting, form: FormData
 ) -> bool:
     """Agenda (file or OParl address) and member list from a form; True if anything was set."""
@@ -268,7 +278,7 @@ async def _apply_agenda(
         )
     if isinstance(upload, UploadFile) and has_file:
         limit = int(ctx.settings.service.agenda_max_mb * 1024**2)
-        data = await upload.read(limit + 1)
+        data = upload.file.read(limit + 1)
         svc.set_agenda_file(ctx, s, user, meeting, upload.filename or "tagesordnung", data)
     elif url:
         svc.set_agenda_url(s, user, meeting, url)
@@ -278,8 +288,10 @@ async def _apply_agenda(
 
 
 @router.post("/sitzungen/neu")
-async def create_meeting(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -> Response:
-    form = await read_form(request, caller)
+def create_meeting(
+    request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    checked(request, caller, form)
     _require_create(caller.user)
     values = {
         "body": field(form, "body", 300),
@@ -293,7 +305,7 @@ async def create_meeting(request: Request, caller: PageCaller, ctx: CtxDep, s: D
         meeting = svc.create_meeting(
             s, caller.user, body=values["body"], date=values["date"], title=values["title"]
         )
-        await _apply_agenda(ctx, s, caller.user, meeting, form)
+        _apply_agenda(ctx, s, caller.user, meeting, form)
     except ProtokollError as exc:
         s.rollback()  # no half-created meeting
         if meeting is not None:
@@ -378,13 +390,13 @@ def _act(
 
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung")
-async def update_agenda(
-    meeting_id: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+def update_agenda(
+    meeting_id: str, request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
 ) -> Response:
-    form = await read_form(request, caller)
+    checked(request, caller, form)
     meeting = svc.get_meeting(s, caller.user, meeting_id)
     try:
-        if not await _apply_agenda(ctx, s, caller.user, meeting, form):
+        if not _apply_agenda(ctx, s, caller.user, meeting, form):
             raise InputError("Bitte eine Tagesordnung (Datei oder OParl-Adresse) angeben.")
     except ProtokollError as exc:
         s.rollback()
@@ -398,10 +410,10 @@ def _speaker_params(form: FormData) -> dict[str, str]:
 
 
 @router.post("/sitzungen/{meeting_id}/verarbeitung")
-async def start_job(
-    meeting_id: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+def start_job(
+    meeting_id: str, request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
 ) -> Response:
-    form = await read_form(request, caller)
+    checked(request, caller, form)
     meeting = svc.get_meeting(s, caller.user, meeting_id)
     recording_id = field(form, "recording_id", 64) or None
     params = _speaker_params(form)
@@ -416,12 +428,18 @@ JOB_ACTIONS = {"wiederholen": "wiederholt", "abbrechen": "abbruch", "sprecher": 
 
 
 @router.post("/auftraege/{job_id}/{what}")
-async def job_action(
-    job_id: str, what: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+def job_action(
+    job_id: str,
+    what: str,
+    request: Request,
+    form: FormDep,
+    caller: PageCaller,
+    ctx: CtxDep,
+    s: DbDep,
 ) -> Response:
     if what not in JOB_ACTIONS:
         raise HTTPException(404, "Diese Aktion gibt es nicht.")
-    form = await read_form(request, caller)
+    checked(request, caller, form)
     job, meeting = svc.get_job(s, caller.user, job_id)
     user = caller.user
 
@@ -448,10 +466,10 @@ def delete_meeting_page(
 
 
 @router.post("/sitzungen/{meeting_id}/loeschen")
-async def delete_meeting(
-    meeting_id: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+def delete_meeting(
+    meeting_id: str, request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
 ) -> Response:
-    await read_form(request, caller)
+    checked(request, caller, form)
     meeting = svc.get_meeting(s, caller.user, meeting_id)
     try:
         svc.delete_meeting(ctx, s, caller.user, meeting)
@@ -487,8 +505,10 @@ def account(request: Request, caller: PageCaller, s: DbDep) -> Response:
 
 
 @router.post("/konto/passwort")
-async def change_password(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -> Response:
-    form = await read_form(request, caller)
+def change_password(
+    request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    checked(request, caller, form)
     old, new, again = (form.get(k) for k in ("old_password", "new_password", "new_password2"))
     try:
         if not isinstance(new, str) or new != again:
@@ -504,15 +524,17 @@ async def change_password(request: Request, caller: PageCaller, ctx: CtxDep, s: 
 
 
 @router.post("/konto/tokens")
-async def create_token(request: Request, caller: PageCaller, s: DbDep) -> Response:
-    form = await read_form(request, caller)
+def create_token(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -> Response:
+    checked(request, caller, form)
     token, record = accounts.create_token(s, caller.user, field(form, "name", 200) or "API")
     return account_page(request, caller, s, new_token=token, new_token_name=record.name)
 
 
 @router.post("/konto/tokens/{token_id}/widerrufen")
-async def revoke_token(token_id: int, request: Request, caller: PageCaller, s: DbDep) -> Response:
-    await read_form(request, caller)
+def revoke_token(
+    token_id: int, request: Request, form: FormDep, caller: PageCaller, s: DbDep
+) -> Response:
+    checked(request, caller, form)
     accounts.revoke_token(s, caller.user, token_id)
     return redirect("/konto?hinweis=token_widerrufen")
 
@@ -551,8 +573,8 @@ def users(request: Request, caller: PageCaller, s: DbDep) -> Response:
 
 
 @router.post("/verwaltung/benutzer")
-async def create_user(request: Request, caller: PageCaller, s: DbDep) -> Response:
-    form = await read_form(request, caller)
+def create_user(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -> Response:
+    checked(request, caller, form)
     _require_admin(caller.user)
     roles = [r for r in form.getlist("roles") if isinstance(r, str)]
     username, display_name = field(form, "username", 64), field(form, "display_name", 200)
@@ -573,12 +595,12 @@ USER_ACTIONS = {"sperren": "gesperrt", "entsperren": "entsperrt", "passwort": "b
 
 
 @router.post("/verwaltung/benutzer/{user_id}/{what}")
-async def user_action(
-    user_id: int, what: str, request: Request, caller: PageCaller, s: DbDep
+def user_action(
+    user_id: int, what: str, request: Request, form: FormDep, caller: PageCaller, s: DbDep
 ) -> Response:
     if what not in USER_ACTIONS:
         raise HTTPException(404, "Diese Aktion gibt es nicht.")
-    form = await read_form(request, caller)
+    checked(request, caller, form)
     _require_admin(caller.user)
     keep = request.cookies.get(SESSION_COOKIE) if user_id == caller.user.id else None
     try:
