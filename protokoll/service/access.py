@@ -29,6 +29,10 @@ class Conflict(ProtokollError):
     pass
 
 
+class Gone(ProtokollError):
+    """Existed, but was deleted on purpose (retention)."""
+
+
 def can_create_meeting(user: User) -> bool:
     return user.has("schriftfuehrer")
 

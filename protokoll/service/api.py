@@ -566,3 +566,9 @@ def download_output(
     )  # fmt: skip
     download = f"{meeting.date.isoformat()}_{safe_display_name(meeting.body)}_{name}"
     return FileResponse(path, filename=download)
+
+
+# the review routes (versions, review steps, publication, register) live in their own module
+from protokoll.service import api_review  # noqa: E402
+
+router.include_router(api_review.router)

@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException
 from protokoll import __version__
 from protokoll.config import Settings
 from protokoll.errors import AgendaError, InputError, ProtokollError
-from protokoll.service.access import Conflict, Forbidden, NotFound
+from protokoll.review.workflow import NotAllowed, WorkflowError
+from protokoll.service.access import Conflict, Forbidden, Gone, NotFound
 from protokoll.service.context import ServiceContext, build_context
 from protokoll.service.runner import Stages
 from protokoll.service.storage import UploadConflict
@@ -27,9 +28,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 def status_for(exc: ProtokollError) -> int:
     if isinstance(exc, NotFound):
         return 404
-    if isinstance(exc, Forbidden):
+    if isinstance(exc, Forbidden | NotAllowed):
         return 403
-    if isinstance(exc, Conflict | UploadConflict):
+    if isinstance(exc, Gone):
+        return 410
+    if isinstance(exc, Conflict | UploadConflict | WorkflowError):
         return 409
     if isinstance(exc, InputError | AgendaError):
         return 422

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from protokoll.agenda import Agenda, Member, agenda_from_data, load_agenda_source
 from protokoll.errors import AgendaError, InputError, ProtokollError
 from protokoll.intake import size_de
-from protokoll.service import access, audit
-from protokoll.service.access import Conflict, NotFound
+from protokoll.service import access, audit, retention, review
+from protokoll.service.access import Conflict, Gone, NotFound
 from protokoll.service.context import ServiceContext
 from protokoll.service.jobs import RERUNNABLE, STAGE_ORDER, STATE_LABELS
 from protokoll.service.models import Job, Meeting, Recording, Upload, User, utcnow
@@ -435,6 +435,16 @@ def delete_recording(
     s.delete(recording)
 
 
+def _require_audio(recording: Recording | None) -> None:
+    """Processing needs the audio, which retention may have deleted."""
+    if recording is not None and recording.deleted_at is not None:
+        raise Conflict(
+            "Die Aufnahme wurde "
+            + retention.REASON_LABELS.get(recording.deleted_reason or "", "gelöscht")
+            + "; sie kann nicht mehr verarbeitet werden."
+        )
+
+
 def _active_job(s: Session, where: Any) -> Job | None:
     """A queued or running job matching `where`, if any."""
     return s.scalar(select(Job).where(where, Job.state.in_(("queued", "running"))))
@@ -455,6 +465,12 @@ def recording_path(
         "Aufnahmen sind nur für die Schriftführung und die Prüfung zugänglich.",
     )
     recording = _recording(s, meeting, recording_id)
+    if recording.deleted_at is not None:
+        raise Gone(
+            "Die Aufnahme wurde "
+            + retention.REASON_LABELS.get(recording.deleted_reason or "", "gelöscht")
+            + "."
+        )
     return ctx.layout.recording(meeting.id, recording.stored_name), recording
 
 
@@ -501,6 +517,8 @@ def start_job(
     if not recordings:
         raise Conflict("Bitte zuerst eine Aufnahme hochladen.")
     recording = _recording(s, meeting, recording_id) if recording_id else recordings[-1]
+    _require_audio(recording)
+    review.refuse_new_draft_when_approved(s, meeting)
     busy = _active_job(s, Job.recording_id == recording.id)
     if busy is not None:
         raise Conflict("Diese Aufnahme wird bereits verarbeitet.")
@@ -544,6 +562,8 @@ def retry_job(s: Session, user: User, job: Job, meeting: Meeting) -> Job:
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
     if job.state not in ("failed", "cancelled"):
         raise Conflict("Nur fehlgeschlagene oder abgebrochene Aufträge können wiederholt werden.")
+    _require_audio(s.get(Recording, job.recording_id))
+    review.refuse_new_draft_when_approved(s, meeting)
     job.state, job.error, job.cancel_requested = "queued", None, False
     job.finished_at = None
     audit.record(s, "job.retried", user=user, meeting_id=meeting.id, job_id=job.id)
@@ -565,6 +585,8 @@ def rerun_job(
         raise InputError(f"Unbekannter Verarbeitungsschritt „{stage}“.")
     if job.state in ("queued", "running"):
         raise Conflict("Der Auftrag läuft noch; bitte warten oder abbrechen.")
+    _require_audio(s.get(Recording, job.recording_id))
+    review.refuse_new_draft_when_approved(s, meeting)
     if params:
         job.params = dict(_bounds({**(job.params or {}), **_bounds(params)}))
     rerun_from(ctx.layout, job, stage)
@@ -671,6 +693,8 @@ def recording_view(recording: Recording) -> dict[str, Any]:
         "codec": recording.codec,
         "duration_s": recording.duration_s,
         "created_at": recording.created_at.isoformat(),
+        "deleted_at": recording.deleted_at.isoformat() if recording.deleted_at else None,
+        "deleted_reason": recording.deleted_reason,
     }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -133,6 +134,9 @@ class Recording(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # retention: the file is gone, the record (and the jobs' documents) stay
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    deleted_reason: Mapped[str | None] = mapped_column(String(20))  # freigabe|frist
 
 
 class Upload(Base):
@@ -213,3 +217,71 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+VERSION_SOURCES = ("ki", "web", "word")
+
+
+class MinutesVersion(Base):
+    """One version of a meeting's minutes; written once, never changed (trigger, 0003).
+
+    `ai_number` is the AI draft this version descends from (the edit rate is measured
+    against it); `base_number` the version it was edited from.
+    """
+
+    __tablename__ = "minutes_versions"
+    __table_args__ = (UniqueConstraint("meeting_id", "number", name="uq_minutes_versions_number"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10))  # see VERSION_SOURCES
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    base_number: Mapped[int | None] = mapped_column(Integer)
+    ai_number: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    content: Mapped[str] = mapped_column(Text)  # minutes.json (protokoll.minutes)
+    sha256: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    edit_rate: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+REVIEW_STATES = ("entwurf", "in_pruefung", "freigegeben", "veroeffentlicht")
+
+
+class Review(Base):
+    """The review state of a meeting's minutes (one row per meeting with a draft)."""
+
+    __tablename__ = "reviews"
+
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(20), default="entwurf")
+    current_number: Mapped[int | None] = mapped_column(Integer)
+    approved_number: Mapped[int | None] = mapped_column(Integer)
+    published_number: Mapped[int | None] = mapped_column(Integer)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReviewEvent(Base):
+    """A transition of the review state: who, when, why."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    version_number: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -307,6 +307,11 @@ class JobRunner:
             minutes_record["input_sha256"] = file_sha256(out / "transcript.json")
             minutes_record.update(_output_hashes(out, MINUTES_FILES))
             self._mark_done(job, "minutes", "ai", minutes_record)
+            if "error" not in minutes_record and (out / "minutes.json").is_file():
+                from protokoll.service import review  # imports the context, which imports us
+
+                with self.db.session() as s:
+                    review.add_ai_draft(s, job.meeting_id, job.job_id, out / "minutes.json")
         with self.db.session() as s:
             row = s.get(Job, job.job_id)
             if row is not None:
@@ -397,6 +402,11 @@ class JobRunner:
             job.state = state
             job.error = error
             job.finished_at = utcnow()
+            if state == "failed":
+                audit.record(
+                    s, "job.failed", kind="system", actor="worker", meeting_id=job.meeting_id,
+                    job_id=job.id, details={"error": error or "", "stage": job.stage},
+                )  # fmt: skip
             job.lease_until = None
             if state == "done":
                 job.progress, job.stage_progress, job.eta_s = 1.0, 1.0, 0.0

@@ -6,6 +6,7 @@
       meetings/<meeting id>/recordings/<id>.<ext>
       meetings/<meeting id>/jobs/<job id>/work  checkpoints (decoded audio, stage results)
       meetings/<meeting id>/jobs/<job id>/out   the finished documents
+      meetings/<meeting id>/veroeffentlicht     the published minutes (after approval)
 
 Stored names are generated (ids and a fixed extension); the name the user gave
 is kept only in the database, for display. Uploads are written in chunks of a
@@ -107,6 +108,10 @@ class Layout:
 
     def out(self, meeting_id: str, job_id: str) -> Path:
         return self.job(meeting_id, job_id) / "out"
+
+    def published(self, meeting_id: str) -> Path:
+        """The published documents of the approved minutes (written once, atomically)."""
+        return self.meeting(meeting_id) / "veroeffentlicht"
 
     def ensure(self) -> None:
         self.uploads.mkdir(parents=True, exist_ok=True)

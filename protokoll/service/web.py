@@ -66,6 +66,7 @@ ERROR_TITLES = {
     404: "Nicht gefunden",
     405: "Nicht möglich",
     409: "Im Moment nicht möglich",
+    410: "Nicht mehr vorhanden",
     422: "Ungültige Angaben",
 }
 DEFAULT_MESSAGES = {

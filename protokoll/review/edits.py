@@ -1,0 +1,185 @@
+"""Edits made in the browser, applied to a version of the minutes (pure functions).
+
+Each function returns a new `Minutes`; the version it started from is never changed.
+An edited sentence keeps the sources of the sentence it replaces (the reviewer refined
+what was said there) but loses its review flags (the reviewer has dealt with them); an
+unchanged sentence keeps both.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from protokoll.errors import InputError
+from protokoll.minutes import RESULTS, Boundary, Minutes, MinutesItem, SummarySentence, Votes
+
+MAX_TEXT_CHARS = 100_000
+_LABEL = re.compile(r"SPEAKER_\d{2,3}")
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """What the TOP form sends; ``None`` leaves a field as it is."""
+
+    summary: Sequence[str] | None = None  # one sentence (or paragraph) per entry
+    motions: Sequence[str] | None = None
+    resolution_text: str | None = None  # "" removes the resolution
+    result: str | None = None  # "" = not recognised
+    votes: Mapping[str, int | None] | None = None  # yes, no, abstain, biased
+    start_s: float | None = None  # a new start of the TOP (boundary set by a person)
+
+
+def map_speakers(minutes: Minutes, names: Mapping[str, str]) -> Minutes:
+    """The minutes with the speaker mapping replaced: label → name; an empty name unmaps."""
+    known = set(_labels(minutes))
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise InputError(f"Unbekannte Sprecherkennung: {', '.join(unknown)}.")
+    edited = copy.deepcopy(minutes)
+    mapping = dict(minutes.speaker_names)
+    for label, name in names.items():
+        name = " ".join(name.split())[:200]
+        if name:
+            mapping[label] = name
+        else:
+            mapping.pop(label, None)
+    edited.speaker_names = dict(sorted(mapping.items()))
+    return edited
+
+
+def _labels(minutes: Minutes) -> list[str]:
+    found: set[str] = set(minutes.speaker_names)
+    for item in minutes.items:
+        found.update(item.speakers)
+        for sentence in item.summary:
+            found.update(_LABEL.findall(sentence.text))
+    return sorted(found)
+
+
+def speaker_labels(minutes: Minutes, transcript_labels: Sequence[str] = ()) -> list[str]:
+    """Every label of the minutes and the transcript, sorted."""
+    return sorted(set(_labels(minutes)) | set(transcript_labels))
+
+
+def edit_item(
+    minutes: Minutes, number: str, edit: ItemEdit, *, duration_s: float | None = None
+) -> Minutes:
+    """The minutes with one TOP changed as ``edit`` says."""
+    edited = copy.deepcopy(minutes)
+    index = next((i for i, it in enumerate(edited.items) if it.number == number), None)
+    if index is None:
+        raise InputError(f"TOP {number} gibt es in dieser Niederschrift nicht.")
+    item = edited.items[index]
+    if edit.summary is not None:
+        item.summary = _sentences(item.summary, edit.summary)
+    if edit.motions is not None:
+        item.motions = [_text(m, "Antrag") for m in edit.motions if m.strip()]
+    if edit.resolution_text is not None:
+        text = _text(edit.resolution_text, "Beschlusstext").strip()
+        if text != (item.resolution_text or "").strip():
+            item.resolution_text = text or None
+            item.flags = [
+                f for f in item.flags if f.kind not in ("beschluss_ki", "beschluss_fehlt")
+            ]
+    if edit.result is not None:
+        result = edit.result.strip() or None
+        if result is not None and result not in RESULTS:
+            raise InputError(
+                f"Unbekanntes Ergebnis „{result}“. Möglich sind: {', '.join(RESULTS)}."
+            )
+        if result != item.result:
+            item.result = result
+            item.flags = [f for f in item.flags if not f.kind.startswith("ergebnis")]
+    if edit.votes is not None:
+        votes = Votes(
+            **{k: _count(k, edit.votes.get(k)) for k in ("yes", "no", "abstain", "biased")}
+        )
+        if votes != item.votes:
+            item.votes = votes
+            item.flags = [f for f in item.flags if not f.kind.startswith("stimmen")]
+    if edit.start_s is not None:
+        _move_start(edited.items, index, edit.start_s, duration_s)
+    return edited
+
+
+def _sentences(old: list[SummarySentence], texts: Sequence[str]) -> list[SummarySentence]:
+    by_text = {s.text.strip(): s for s in old}
+    result = []
+    for position, raw in enumerate(t for t in texts if t.strip()):
+        text = " ".join(_text(raw, "Satz").split())
+        kept = by_text.get(text)
+        if kept is not None:
+            result.append(copy.deepcopy(kept))
+            continue
+        sources = list(old[position].sources) if position < len(old) else []
+        result.append(SummarySentence(text=text, sources=sources, flags=[]))
+    return result
+
+
+def _text(value: str, what: str) -> str:
+    if len(value) > MAX_TEXT_CHARS:
+        raise InputError(f"{what} ist zu lang (höchstens {MAX_TEXT_CHARS:,} Zeichen).")
+    return value.replace("\r\n", "\n")
+
+
+def _count(key: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+        labels = {"yes": "Ja", "no": "Nein", "abstain": "Enthaltungen", "biased": "Befangen"}
+        raise InputError(f"Stimmenzahl „{labels[key]}“: bitte eine ganze Zahl ab 0 angeben.")
+    return value
+
+
+def _move_start(
+    items: list[MinutesItem], index: int, start_s: float, duration: float | None
+) -> None:
+    """Set the TOP's start by hand; the previous TOP now ends there."""
+    item = items[index]
+    if not math.isfinite(start_s) or start_s < 0 or (duration is not None and start_s > duration):
+        raise InputError(f"TOP {item.number}: der Beginn liegt außerhalb der Aufnahme.")
+    before = next((i for i in reversed(items[:index]) if i.start_s is not None), None)
+    after = next((i for i in items[index + 1 :] if i.start_s is not None), None)
+    if before is not None and before.start_s is not None and start_s <= before.start_s:
+        raise InputError(
+            f"TOP {item.number} muss nach dem Beginn von TOP {before.number} "
+            f"({format_clock(before.start_s)}) beginnen."
+        )
+    if after is not None and after.start_s is not None and start_s >= after.start_s:
+        raise InputError(
+            f"TOP {item.number} muss vor dem Beginn von TOP {after.number} "
+            f"({format_clock(after.start_s)}) beginnen."
+        )
+    item.start_s = start_s
+    item.boundary = Boundary(start_s=start_s, method="manuell")
+    item.flags = [f for f in item.flags if f.kind not in ("grenze_unsicher", "top_nicht_gefunden")]
+    if before is not None:
+        before.end_s = start_s
+    if item.end_s is None and after is not None:
+        item.end_s = after.start_s
+
+
+def format_clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def parse_clock(text: str) -> float:
+    """``"1:02:03"``, ``"62:03"`` or ``"3723"`` (seconds) → seconds; German error otherwise."""
+    value = text.strip()
+    match = re.fullmatch(r"(?:(\d{1,2}):)?(\d{1,3}):(\d{2})(?:[.,](\d+))?|(\d+(?:[.,]\d+)?)", value)
+    if not match:
+        raise InputError(
+            f"„{text}“ ist keine Zeitangabe; bitte Std:Min:Sek angeben, z. B. 0:12:30."
+        )
+    if match.group(5) is not None:
+        return float(match.group(5).replace(",", "."))
+    hours, minutes, seconds = int(match.group(1) or 0), int(match.group(2)), int(match.group(3))
+    if seconds >= 60 or (match.group(1) is not None and minutes >= 60):
+        raise InputError(f"„{text}“ ist keine gültige Zeitangabe.")
+    fraction = float("0." + match.group(4)) if match.group(4) else 0.0
+    return hours * 3600 + minutes * 60 + seconds + fraction

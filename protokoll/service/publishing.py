@@ -1,0 +1,147 @@
+"""Publication of approved minutes: the documents, written once into the meeting's
+`veroeffentlicht/` folder.
+
+Written are the full Niederschrift (DOCX, PDF, JSON) and, when the minutes have
+non-public items, the public version (DOCX, PDF, JSON), plus `oparl.json`, the public
+minutes as an OParl 1.1 Meeting for the council information system. All files are
+built in a temporary folder next to the target and moved into place by one rename, so
+a failure (e.g. LibreOffice missing) leaves nothing half-published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from protokoll.minutes import Minutes
+from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, write_oparl_json
+from protokoll.publication.pdf import docx_to_pdf
+from protokoll.service.context import ServiceContext
+from protokoll.service.models import Meeting, MinutesVersion
+from protokoll.writers.minutes_json import write_minutes_json
+from protokoll.writers.niederschrift_docx import write_niederschrift_docx
+
+PUBLISHED_LABELS = {
+    "niederschrift.pdf": "Niederschrift (PDF)",
+    "niederschrift.docx": "Niederschrift (Word)",
+    "minutes.json": "Niederschrift (JSON)",
+    "niederschrift.oeffentlich.pdf": "Niederschrift, öffentlicher Teil (PDF)",
+    "niederschrift.oeffentlich.docx": "Niederschrift, öffentlicher Teil (Word)",
+    "minutes.oeffentlich.json": "Niederschrift, öffentlicher Teil (JSON)",
+    "oparl.json": "OParl-Export (öffentlicher Teil, JSON)",
+}
+PUBLIC_PUBLISHED = (
+    "niederschrift.oeffentlich.pdf",
+    "niederschrift.oeffentlich.docx",
+    "minutes.oeffentlich.json",
+    "oparl.json",
+)
+MIME = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".json": "application/json",
+}
+
+
+def approval_note(approved_by: list[str], when: dt.datetime) -> str:
+    names = " und ".join(approved_by) if approved_by else "der Prüfung"
+    return f"Geprüft und freigegeben von {names} am {when.astimezone():%d.%m.%Y}"
+
+
+def publish(
+    ctx: ServiceContext,
+    s: Session,
+    meeting: Meeting,
+    version: MinutesVersion,
+    approved_by: list[str],
+) -> dict[str, str]:
+    """Write the published documents of ``version``; returns file name → SHA-256."""
+    minutes = Minutes.from_dict(json.loads(version.content))
+    minutes.ai_generated = False  # reviewed and approved by a person (schema: ai_generated)
+    now = dt.datetime.now(dt.UTC)
+    note = approval_note(approved_by, now)
+    target = ctx.layout.published(meeting.id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".veroeffentlichen-", dir=target.parent))
+    try:
+        _write_all(ctx, meeting, minutes, version, note, now, staging)
+        if target.exists():  # an earlier publication attempt that was not committed
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {p.name: _sha256(p) for p in sorted(target.iterdir()) if p.is_file()}
+
+
+def _write_all(
+    ctx: ServiceContext,
+    meeting: Meeting,
+    minutes: Minutes,
+    version: MinutesVersion,
+    note: str,
+    now: dt.datetime,
+    folder: Path,
+) -> None:
+    template = ctx.settings.minutes.template
+    non_public = any(not i.public for i in minutes.items)
+    variants = [("niederschrift", "minutes", False)]
+    if non_public:
+        variants.append(("niederschrift.oeffentlich", "minutes.oeffentlich", True))
+    for docx_stem, json_stem, public_only in variants:
+        docx = folder / f"{docx_stem}.docx"
+        write_niederschrift_docx(
+            minutes, docx, template=template, public_only=public_only, created=now,
+            approval=note, document_id=f"protokoll:{meeting.id}:{version.number}:freigegeben",
+        )  # fmt: skip
+        docx_to_pdf(docx, folder / f"{docx_stem}.pdf")
+        write_minutes_json(minutes, folder / f"{json_stem}.json", public_only=public_only)
+    public_stem = "niederschrift.oeffentlich" if non_public else "niederschrift"
+    files = {
+        name: _published_file(folder / name, now)
+        for name in (f"{public_stem}.pdf", f"{public_stem}.docx")
+    }
+    data = oparl_meeting(
+        minutes, meeting_id=meeting.id, base_url=ctx.settings.review.public_base_url,
+        name=meeting.title or minutes.meeting.body, files=files, public_only=True,
+        approved_at=now, created=meeting.created_at,
+    )  # fmt: skip
+    write_oparl_json(data, folder / "oparl.json")
+
+
+def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool) -> list[str]:
+    folder = ctx.layout.published(meeting.id)
+    if not folder.is_dir():
+        return []
+    present = [n for n in PUBLISHED_LABELS if (folder / n).is_file()]
+    if confidential:
+        return present
+    has_public_version = (folder / "minutes.oeffentlich.json").is_file()
+    if has_public_version:
+        return [n for n in present if n in PUBLIC_PUBLISHED]
+    return present  # no non-public item at all: everything is public
+
+
+def _published_file(path: Path, now: dt.datetime) -> PublishedFile:
+    return PublishedFile(
+        file_name=path.name,
+        mime_type=MIME[path.suffix],
+        size=path.stat().st_size,
+        sha512=_sha512(path),
+        date=now.date(),
+    )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sha512(path: Path) -> str:
+    return hashlib.sha512(path.read_bytes()).hexdigest()
