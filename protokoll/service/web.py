@@ -31,7 +31,8 @@ from protokoll import __version__
 from protokoll.errors import InputError, ProtokollError
 from protokoll.german import size_de
 from protokoll.progress import format_duration
-from protokoll.service import access, accounts, auth
+from protokoll.review.workflow import STATE_LABELS as STATE_LABELS_REVIEW
+from protokoll.service import access, accounts, auth, publishing, review
 from protokoll.service import meetings as svc
 from protokoll.service.api import set_session_cookie
 from protokoll.service.app import status_for
@@ -338,8 +339,13 @@ def meeting_page(
 ) -> HTMLResponse:
     view = svc.meeting_view(s, caller.user, meeting)
     jobs = [_job_row(ctx, caller.user, meeting, j) for j in svc.jobs_of(s, meeting)]
+    state = review.review_of(s, meeting.id)
+    confidential = access.can_see_confidential(caller.user, meeting)
+    published = publishing.published_files(ctx, meeting, confidential=confidential)
     return render(
         request, caller, "meeting.html", status=status, error=error, m=view, jobs=jobs,
+        review_state=STATE_LABELS_REVIEW[state.state] if state else None,
+        published=published, published_labels=publishing.PUBLISHED_LABELS,
         perms=view["permissions"], busy=any(j["state"] in ACTIVE_STATES for j in jobs),
         members_text=_members_text(view), start_values=start_values or {}, nav="sitzungen",
     )  # fmt: skip
@@ -658,6 +664,12 @@ async def _routing_error(request: Request, exc: Exception) -> Response:
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
     return error_page(request, exc.status_code, str(exc.detail))
+
+
+# the review pages live in their own module, which uses the helpers above
+from protokoll.service import web_review  # noqa: E402
+
+router.include_router(web_review.router)
 
 
 def mount_web(app: FastAPI) -> None:
