@@ -64,8 +64,6 @@ def test_item_edit_changes_only_that_item(minutes: Minutes) -> None:
     assert new.resolution_text == "Der Rat beschließt die Sanierung."
     assert (new.votes.yes, new.votes.no, new.votes.abstain, new.votes.biased) == (15, 3, 1, None)
     assert edited.items[2:] == minutes.items[2:]
-        2:
-    ]
     assert edited.items[0] == minutes.items[0]
 
 
