@@ -33,9 +33,14 @@ class ItemEdit:
     start_s: float | None = None  # a new start of the TOP (boundary set by a person)
 
 
-def map_speakers(minutes: Minutes, names: Mapping[str, str]) -> Minutes:
-    """The minutes with the speaker mapping replaced: label → name; an empty name unmaps."""
-    known = set(_labels(minutes))
+def map_speakers(
+    minutes: Minutes, names: Mapping[str, str], transcript_labels: Sequence[str] = ()
+) -> Minutes:
+    """The minutes with the speaker mapping replaced: label → name; an empty name unmaps.
+
+    Labels may come from the minutes or from the transcript (``transcript_labels``).
+    """
+    known = set(_labels(minutes)) | set(transcript_labels)
     unknown = sorted(set(names) - known)
     if unknown:
         raise InputError(f"Unbekannte Sprecherkennung: {', '.join(unknown)}.")

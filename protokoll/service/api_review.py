@@ -4,6 +4,7 @@ publication, the audio for listening, and the AI-register export (admin)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
@@ -59,7 +60,12 @@ def _meeting_for_review(s: Session, user: User, meeting_id: str) -> Meeting:
     return meeting
 
 
-def apply_edits(base: Minutes, body: VersionBody, duration_s: float | None) -> Minutes:
+def apply_edits(
+    base: Minutes,
+    body: VersionBody,
+    duration_s: float | None,
+    transcript_labels: Sequence[str] = (),
+) -> Minutes:
     """The new minutes from the request: a whole document, or mapping and TOP edits."""
     if body.minutes is not None:
         if body.speaker_names is not None or body.items is not None:
@@ -73,12 +79,24 @@ def apply_edits(base: Minutes, body: VersionBody, duration_s: float | None) -> M
         return minutes
     minutes = base
     if body.speaker_names is not None:
-        minutes = edits.map_speakers(minutes, body.speaker_names)
+        minutes = edits.map_speakers(minutes, body.speaker_names, transcript_labels)
     for number, item in (body.items or {}).items():
         minutes = edits.edit_item(
             minutes, number, edits.ItemEdit(**item.model_dump()), duration_s=duration_s
         )
     return minutes
+
+
+def edited_minutes(ctx: ServiceContext, s: Session, meeting: Meeting, body: VersionBody) -> Minutes:
+    """The minutes ``body`` asks for, from the version it is based on."""
+    base = review.get_version(s, meeting.id, body.base)
+    recording = recording_of_version(s, base)
+    try:
+        labels = review_docs.load_transcript(ctx, meeting, base).speakers
+    except NotFound:
+        labels = []
+    duration = recording.duration_s if recording else None
+    return apply_edits(review.minutes_of(base), body, duration, labels)
 
 
 def recording_of_version(s: Session, version: MinutesVersion) -> Recording | None:
@@ -102,13 +120,11 @@ def get_version(meeting_id: str, number: int, user: UserDep, s: DbDep) -> dict[s
 
 
 @router.post("/meetings/{meeting_id}/versions", status_code=201, tags=["Prüfung"])
-def create_version(meeting_id: str, body: VersionBody, user: UserDep, s: DbDep) -> dict[str, Any]:
+def create_version(
+    meeting_id: str, body: VersionBody, ctx: CtxDep, user: UserDep, s: DbDep
+) -> dict[str, Any]:
     meeting = _meeting_for_review(s, user, meeting_id)
-    base = review.get_version(s, meeting.id, body.base)
-    recording = recording_of_version(s, base)
-    minutes = apply_edits(
-        review.minutes_of(base), body, recording.duration_s if recording else None
-    )
+    minutes = edited_minutes(ctx, s, meeting, body)
     version = review.save_version(
         s, user, meeting, minutes, source="web", base_number=body.base, note=body.note
     )

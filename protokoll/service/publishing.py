@@ -105,7 +105,7 @@ def _write_all(
         write_minutes_json(minutes, folder / f"{json_stem}.json", public_only=public_only)
     public_stem = "niederschrift.oeffentlich" if non_public else "niederschrift"
     files = {
-        name: _published_file(folder / name, now)
+        PUBLISHED_LABELS[name]: _published_file(folder / name, now)
         for name in (f"{public_stem}.pdf", f"{public_stem}.docx")
     }
     data = oparl_meeting(

@@ -22,7 +22,7 @@ from protokoll.review import edits
 from protokoll.review.workflow import ACTION_LABELS
 from protokoll.service import access, accounts, publishing, review, review_docs
 from protokoll.service import meetings as svc
-from protokoll.service.api_review import VersionBody, apply_edits, recording_of_version
+from protokoll.service.api_review import VersionBody, edited_minutes, recording_of_version
 from protokoll.service.app import status_for
 from protokoll.service.context import ServiceContext
 from protokoll.service.deps import Caller, CtxDep, DbDep
@@ -174,11 +174,7 @@ def _save(
         if not base_text.isdigit():
             raise InputError("Die Fassung fehlt; bitte die Seite neu laden.")
         request_body = VersionBody(base=int(base_text), **body)
-        base = review.get_version(s, meeting.id, request_body.base)
-        recording = recording_of_version(s, base)
-        minutes = apply_edits(
-            review.minutes_of(base), request_body, recording.duration_s if recording else None
-        )
+        minutes = edited_minutes(ctx, s, meeting, request_body)
         review.save_version(
             s, caller.user, meeting, minutes, source="web", base_number=request_body.base,
             note=field(form, "note", 2000),
@@ -196,9 +192,7 @@ def map_speakers(
 ) -> Response:
     checked(request, caller, form)
     names = {
-        key.removeprefix("name_"): field(form, key, 200)
-        for key in form
-        if key.startswith("name_")
+        key.removeprefix("name_"): field(form, key, 200) for key in form if key.startswith("name_")
     }
     return _save(
         request, caller, ctx, s, meeting_id, form, {"speaker_names": names},
