@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from protokoll.service.db import Database, database_url, make_engine, migrate
 from protokoll.service.queue import JobQueue
 from protokoll.service.runner import JobRunner, Stages
 from protokoll.service.storage import Layout
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -24,6 +27,18 @@ class ServiceContext:
     def reclaim_stale(self) -> list[str]:
         with self.db.session() as s:
             return [job_id for job_id in joblib.stale_jobs(s) if joblib.requeue(s, job_id)]
+
+    def housekeeping(self) -> list[str]:
+        """What the workers do every minute: re-queue stale jobs, apply the retention period
+        to recordings. Returns the re-queued job ids."""
+        from protokoll.service import retention  # imports this module
+
+        reclaimed = self.reclaim_stale()
+        try:
+            retention.sweep_expired(self)
+        except Exception:  # the next minute tries again; reclaiming must not stop
+            log.exception("retention sweep failed")
+        return reclaimed
 
 
 def build_context(
@@ -44,7 +59,7 @@ def build_context(
         settings.service,
         data_dir,
         run_job=runner.run,
-        reclaim=lambda: holder["ctx"].reclaim_stale(),
+        reclaim=lambda: holder["ctx"].housekeeping(),
     )
     ctx = ServiceContext(settings=settings, layout=layout, db=db, runner=runner, queue=queue)
     holder["ctx"] = ctx
