@@ -4,20 +4,27 @@
 Usage: ``scripts/render_docx.py DOCX OUTDIR [--dpi 110] [--timeout 180]``
 
 Writes ``OUTDIR/<name>.pdf`` and ``OUTDIR/<name>-<page>.png`` and prints the PNG paths,
-one per line. LibreOffice runs with a fresh user profile in ``/tmp/lo-<pid>`` (removed
-afterwards), so it neither touches a desktop profile nor collides with another running
-instance. Needs ``libreoffice`` (or ``soffice``) and ``pdftoppm`` (poppler) on PATH.
+one per line. The PDF comes from `protokoll.publication.pdf.docx_to_pdf`: LibreOffice runs
+with a fresh temporary user profile (removed afterwards), so it neither touches a desktop
+profile nor collides with another running instance. Needs ``libreoffice`` (or ``soffice``)
+and ``pdftoppm`` (poppler) on PATH.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+try:
+    from protokoll.publication.pdf import PublicationError, find_office
+    from protokoll.publication.pdf import docx_to_pdf as _docx_to_pdf_file
+except ModuleNotFoundError:  # run with a Python where protokoll is not installed
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from protokoll.publication.pdf import PublicationError, find_office
+    from protokoll.publication.pdf import docx_to_pdf as _docx_to_pdf_file
 
 DEFAULT_DPI = 110
 DEFAULT_TIMEOUT_S = 180.0
@@ -27,45 +34,15 @@ class RenderError(RuntimeError):
     """The document could not be converted or rasterised."""
 
 
-def find_office() -> str | None:
-    """The LibreOffice executable on PATH, if any."""
-    return shutil.which("libreoffice") or shutil.which("soffice")
+__all__ = ["RenderError", "docx_to_pdf", "find_office", "main", "pdf_to_pngs", "render"]
 
 
 def docx_to_pdf(docx: Path, outdir: Path, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> Path:
     """Convert ``docx`` to ``outdir/<stem>.pdf`` with LibreOffice headless."""
-    office = find_office()
-    if office is None:
-        raise RenderError("libreoffice (soffice) ist nicht installiert bzw. nicht im PATH")
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = Path(tempfile.gettempdir()) / f"lo-{os.getpid()}"
-    cmd = [
-        office,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--nolockcheck",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(outdir),
-        str(docx),
-    ]
     try:
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=timeout_s, check=False, stdin=None
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"LibreOffice brauchte länger als {timeout_s:.0f} s: {docx}") from exc
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    pdf = outdir / f"{docx.stem}.pdf"
-    if proc.returncode != 0 or not pdf.is_file():
-        raise RenderError(
-            f"LibreOffice konnte {docx} nicht umwandeln (Exit {proc.returncode}): "
-            f"{(proc.stderr or proc.stdout).strip()}"
-        )
-    return pdf
+        return _docx_to_pdf_file(docx, outdir / f"{docx.stem}.pdf", timeout_s=timeout_s)
+    except PublicationError as exc:
+        raise RenderError(str(exc)) from exc
 
 
 def pdf_to_pngs(
