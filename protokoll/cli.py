@@ -1,4 +1,4 @@
-"""Command line: `protokoll run`, `protokoll models ...`.
+"""Command line: `protokoll run`, `protokoll models ...`, `protokoll register export`, ….
 
 The CLI holds no logic: it parses arguments, calls the pipeline and turns
 `ProtokollError`s into one German line on stderr and a non-zero exit code.
@@ -120,6 +120,21 @@ def _parser() -> argparse.ArgumentParser:
     audit_cmd = sub.add_parser("audit", help="Prüfprotokoll (Hash-Kette) prüfen")
     asub = audit_cmd.add_subparsers(dest="audit_command", required=True, metavar="AKTION")
     asub.add_parser("verify", help="Kette prüfen; nennt den ersten veränderten Eintrag")
+
+    register = sub.add_parser(
+        "register", help="KI-Registereintrag (Algoritmeregister, ATRS, KI-Steckbrief) erzeugen"
+    )
+    rsub = register.add_subparsers(dest="register_command", required=True, metavar="AKTION")
+    export = rsub.add_parser(
+        "export", help="ki-register.json und ki-steckbrief.docx aus Konfiguration und Prüfprotokoll"
+    )
+    export.add_argument(
+        "--out", type=Path, default=None, metavar="ORDNER", help="Ausgabeordner (Standard: out/)"
+    )
+    export.add_argument(
+        "--config", type=Path, default=argparse.SUPPRESS, metavar="DATEI",
+        help="Konfigurationsdatei (Standard: ./config.toml)",
+    )  # fmt: skip
     return parser
 
 
@@ -359,6 +374,48 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return 0 if result.ok else 6
 
 
+def _cmd_register(args: argparse.Namespace) -> int:
+    from protokoll.register.export import (
+        existing_database,
+        missing_settings_hint,
+        register_entry_from_db,
+        write_register_json,
+    )
+    from protokoll.register.steckbrief_docx import write_steckbrief_docx
+
+    settings = _service_settings(args)
+    db = existing_database(settings)
+    try:
+        with db.session() as s:
+            entry = register_entry_from_db(s, settings)
+    finally:
+        db.engine.dispose()
+    out_dir = args.out or settings.output.dir
+    paths = (
+        write_register_json(entry, out_dir / "ki-register.json"),
+        write_steckbrief_docx(entry, out_dir / "ki-steckbrief.docx"),
+    )
+    missing = entry["fehlende_angaben"]
+    if missing:
+        print(
+            "Warnung: Im Abschnitt [ai_register] der Konfiguration fehlen Angaben: "
+            f"{', '.join(missing)}. Im Registereintrag stehen sie als „nicht angegeben“ oder "
+            "leer; bitte eintragen und den Export wiederholen.",
+            file=sys.stderr,
+        )
+    for hint in entry["hinweise"]:
+        if not missing or hint != missing_settings_hint(missing):
+            print(f"Hinweis: {hint}", file=sys.stderr)
+    figures = entry["kennzahlen"]
+    print(
+        f"KI-Registereintrag erstellt: {figures['sessions_processed']} Sitzung(en) verarbeitet, "
+        f"{figures['minutes']['published']} Niederschrift(en) veröffentlicht."
+    )
+    for path in paths:
+        print(f"  {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -380,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_users(args)
         if args.command == "audit":
             return _cmd_audit(args)
+        if args.command == "register":
+            return _cmd_register(args)
         return _cmd_models(args)
     except ProtokollError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
