@@ -29,7 +29,15 @@ from starlette.routing import BaseRoute
 
 from protokoll.errors import ProtokollError
 from protokoll.service import api, auth
-from protokoll.service.models import ApiToken, Job, Meeting, Recording, Upload, User
+from protokoll.service.models import (
+    ApiToken,
+    Job,
+    Meeting,
+    MinutesVersion,
+    Recording,
+    Upload,
+    User,
+)
 from tests.service_support import (
     ALL_OUTPUTS,
     NON_PUBLIC_TITLE,
@@ -617,6 +625,147 @@ CASES: list[Case] = [
         _job("/outputs/transcript.json"), check_output_download,
     ),
 ]  # fmt: skip
+
+
+# -- the review routes (issue #5) --
+
+
+def reviewers(ok: int) -> dict[str, int]:
+    """The draft: the meeting's Schriftführung and the reviewers; the admin never."""
+    return {"schriftfuehrer": ok, "schriftfuehrer2": 404, "pruefer": ok, "admin": 403}
+
+
+def admin_only(ok: int) -> dict[str, int]:
+    return {"schriftfuehrer": 403, "schriftfuehrer2": 403, "pruefer": 403, "admin": ok}
+
+
+def _current_version(w: World) -> int:
+    review = w.svc.client("pruefer").get(f"/api/meetings/{w.meeting_id}/review").json()
+    return int(review["current"])
+
+
+def _new_version(w: World, role: str, ok: int) -> tuple[str, dict[str, Any]]:
+    body = {"base": _current_version(w), "speaker_names": {"SPEAKER_00": f"Vorsitz ({role})"}}
+    w.notes["versions_before"] = w.svc.count(MinutesVersion, meeting_id=w.meeting_id)
+    return f"/api/meetings/{w.meeting_id}/versions", json_body(body)
+
+
+def check_new_version(w: World, role: str, r: Response) -> None:
+    count = w.svc.count(MinutesVersion, meeting_id=w.meeting_id)
+    if r.status_code == 201:
+        assert count == w.notes["versions_before"] + 1 == r.json()["number"]
+    else:
+        assert count == w.notes["versions_before"]
+
+
+def _docx_upload(w: World, role: str, ok: int) -> tuple[str, dict[str, Any]]:
+    content = b"PK\x03\x04 kein Dokument"
+    if ok < 300:
+        number = _current_version(w)
+        response = w.svc.client("pruefer").get(
+            f"/api/meetings/{w.meeting_id}/versions/{number}/documents/niederschrift.docx"
+        )
+        doc = Document(io.BytesIO(response.content))
+        # the fake draft has no resolutions: the first TOP says "kein Beschluss"
+        target = next(p for p in doc.paragraphs if p.text == "kein Beschluss")
+        for run in target.runs[1:]:
+            run.text = ""
+        target.runs[0].text = f"Geänderter Beschluss ({role})."
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        content = buffer.getvalue()
+    w.notes["versions_before"] = w.svc.count(MinutesVersion, meeting_id=w.meeting_id)
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return f"/api/meetings/{w.meeting_id}/versions/docx", {
+        "files": {"file": ("niederschrift.docx", content, mime)}
+    }
+
+
+def check_docx_version(w: World, role: str, r: Response) -> None:
+    check_new_version(w, role, r)
+    if r.status_code == 201:
+        assert r.json()["source"] == "word" and r.json()["edit_rate"] > 0
+
+
+def _fresh_draft_step(action: str) -> Prepare:
+    def prepare(w: World, role: str, ok: int) -> tuple[str, dict[str, Any]]:
+        meeting_id = w.meeting_id
+        if ok < 300:
+            meeting_id = str(w.svc.meeting_with_job()[0]["id"])
+        w.notes[role] = meeting_id
+        return f"/api/meetings/{meeting_id}/review/{action}", json_body({"reason": ""})
+
+    return prepare
+
+
+def check_step(w: World, role: str, r: Response) -> None:
+    review = w.svc.client("pruefer").get(f"/api/meetings/{w.notes[role]}/review").json()
+    assert review["state"] == ("in_pruefung" if r.status_code == 200 else "entwurf")
+
+
+def _published(w: World, role: str, ok: int) -> tuple[str, dict[str, Any]]:
+    if "published" not in w.notes:
+        for action, who in (("einreichen", "schriftfuehrer"), ("freigeben", "pruefer"),
+                            ("veroeffentlichen", "schriftfuehrer")):  # fmt: skip
+            response = w.svc.client(who).post(
+                f"/api/meetings/{w.meeting_id}/review/{action}", json={}
+            )
+            assert response.status_code == 200, response.text
+        w.notes["published"] = True
+    return f"/api/meetings/{w.meeting_id}/published/oparl.json", {}
+
+
+def check_published_download(w: World, role: str, r: Response) -> None:
+    if r.status_code == 200:
+        assert r.json()["type"] == "https://schema.oparl.org/1.1/Meeting"
+        assert NON_PUBLIC_TITLE not in r.text
+
+
+def check_register(w: World, role: str, r: Response) -> None:
+    if r.status_code == 200:
+        assert set(r.json()) >= {"algoritmeregister", "atrs", "kennzahlen"}
+
+
+def check_steckbrief(w: World, role: str, r: Response) -> None:
+    if r.status_code == 200:
+        doc = Document(io.BytesIO(r.content))
+        assert any("protokoll" in p.text for p in doc.paragraphs)
+
+
+def _review_path(suffix: str) -> Prepare:
+    def prepare(w: World, role: str, ok: int) -> tuple[str, dict[str, Any]]:
+        return f"/api/meetings/{w.meeting_id}{suffix}", {}
+
+    return prepare
+
+
+REVIEW_CASES = [
+    Case("GET", "/api/meetings/{meeting_id}/review", reviewers(200), _review_path("/review")),
+    Case("GET", "/api/meetings/{meeting_id}/versions/{number}", reviewers(200),
+         _review_path("/versions/1")),
+    Case("POST", "/api/meetings/{meeting_id}/versions", reviewers(201), _new_version,
+         check_new_version),
+    Case("POST", "/api/meetings/{meeting_id}/versions/docx", reviewers(201), _docx_upload,
+         check_docx_version),
+    Case("GET", "/api/meetings/{meeting_id}/versions/{number}/documents/{name}", reviewers(200),
+         _review_path("/versions/1/documents/transcript.vtt")),
+    Case("GET", "/api/meetings/{meeting_id}/transcript", reviewers(200),
+         _review_path("/transcript")),
+    Case("GET", "/api/meetings/{meeting_id}/audio", reviewers(200), _review_path("/audio")),
+    Case("POST", "/api/meetings/{meeting_id}/review/{action}", reviewers(200),
+         _fresh_draft_step("einreichen"), check_step),
+    Case("GET", "/api/meetings/{meeting_id}/published", viewers(200),
+         _review_path("/published")),
+    Case("GET", "/api/meetings/{meeting_id}/published/{name}",
+         {"schriftfuehrer": 200, "schriftfuehrer2": 404, "pruefer": 200, "admin": 200},
+         _published, check_published_download),
+    Case("GET", "/api/register", admin_only(200), _static("/api/register"), check_register,
+         needs_meeting=False),
+    Case("GET", "/api/register/steckbrief.docx", admin_only(200),
+         _static("/api/register/steckbrief.docx"), check_steckbrief, needs_meeting=False),
+]  # fmt: skip
+
+CASES += REVIEW_CASES
 
 
 def endpoints(routes: Sequence[BaseRoute], prefix: str = "") -> set[tuple[str, str]]:

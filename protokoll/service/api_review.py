@@ -181,7 +181,7 @@ def get_transcript(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> dic
         "version": version.number,
         "speaker_names": names,
         "segments": [
-            {"start_s": seg.start, "end_s": seg.end, "speaker": seg.speaker,
+            {"start_s": seg.start_s, "end_s": seg.end_s, "speaker": seg.speaker,
              "name": names.get(seg.speaker or "", seg.speaker), "text": seg.text}
             for seg in transcript.segments
         ],

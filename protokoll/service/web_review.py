@@ -92,12 +92,12 @@ def _draft_context(
     ]
     lines = []
     for seg in segments:
-        hit = any(start <= seg.end and seg.start <= end for start, end in flagged)
+        hit = any(start <= seg.end_s and seg.start_s <= end for start, end in flagged)
         lines.append(
             {
-                "start": seg.start,
-                "end": seg.end,
-                "clock": edits.format_clock(seg.start),
+                "start": seg.start_s,
+                "end": seg.end_s,
+                "clock": edits.format_clock(seg.start_s),
                 "speaker": names.get(seg.speaker or "", seg.speaker or "–"),
                 "text": seg.text,
                 "flagged": hit,
