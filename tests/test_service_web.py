@@ -96,7 +96,8 @@ def _free_port() -> int:
         return port
 
 
-def start_service(data_dir: Path, *, worker: bool) -> Service:
+def start_service(data_dir: Path, *, worker: bool, first_start: bool = True) -> Service:
+    """`first_start=False`: the data folder already has an admin (no one-time password)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     env = {
@@ -124,9 +125,10 @@ def start_service(data_dir: Path, *, worker: bool) -> Service:
             service.stop()
             pytest.fail(f"Der Dienst antwortet nicht:\n{service.log_text()}")
         time.sleep(0.3)
-    match = re.search(r"Erster Start.*?\n\s*\n\s*(\S+)", service.log_text(), re.S)
-    assert match, service.log_text()
-    service.admin_password = match.group(1)
+    if first_start:
+        match = re.search(r"Erster Start.*?\n\s*\n\s*(\S+)", service.log_text(), re.S)
+        assert match, service.log_text()
+        service.admin_password = match.group(1)
     return service
 
 
