@@ -29,7 +29,7 @@ from protokoll.service.deps import Caller, CtxDep, DbDep
 from protokoll.service.models import Meeting
 from protokoll.service.web import NOTICES, FormDep, PageCaller, checked, field, redirect, render
 
-router = APIRouter(include_in_schema=False)
+router: APIRouter = APIRouter(include_in_schema=False)
 
 REVIEW_NOTICES = {
     "gespeichert": "Die Änderung wurde als neue Fassung gespeichert.",
@@ -107,7 +107,7 @@ def _draft_context(
     agenda = svc.agenda_of(meeting)
     if agenda is not None:
         members = [m.name for m in agenda.members]
-    items = []
+    items: list[dict[str, Any]] = []
     for item in minutes.items:
         flags = [*item.flags, *(f for s in item.summary for f in s.flags)]
         items.append(
