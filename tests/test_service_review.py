@@ -330,3 +330,37 @@ def test_versions_go_with_their_meeting(service: Service) -> None:
     edit(service, meeting_id, {"base": 1, "speaker_names": {"SPEAKER_00": "Vorsitz"}})
     assert service.client("schriftfuehrer").delete(f"/api/meetings/{meeting_id}").status_code == 200
     assert service.count(MinutesVersion, meeting_id=meeting_id) == 0
+
+
+@needs_office
+def test_register_figures_match_the_audit_log_of_a_run(service: Service) -> None:
+    published_id = meeting_with_draft(service)
+    approved_id = meeting_with_draft(service)
+    edit(service, published_id, {"base": 1, "items": {"1": {"motions": ["Ein Antrag."]}}})
+    for meeting_id in (published_id, approved_id):
+        step(service, meeting_id, "einreichen", "schriftfuehrer")
+        step(service, meeting_id, "freigeben", "pruefer")
+    step(service, published_id, "veroeffentlichen", "schriftfuehrer")
+    response = service.client("admin").get("/api/register")
+    assert response.status_code == 200, response.text
+    figures = response.json()["kennzahlen"]
+
+    with service.ctx.db.session() as s:
+        entries = [audit.entry_view(e) for e in s.query(AuditEntry).order_by(AuditEntry.seq)]
+        durations = {
+            (e["meeting_id"], e["details"]["recording_sha256"]): e["details"]["duration_s"]
+            for e in entries if e["action"] == "stage.intake"
+        }  # fmt: skip
+        approvals = [e for e in entries if e["action"] == "review.approved"]
+        rates = [e["details"]["edit_rate"] for e in approvals if e["details"]["final"]]
+    assert figures["sessions_processed"] == 2
+    assert figures["audio_hours"] == pytest.approx(sum(durations.values()) / 3600, abs=1e-3)
+    minutes = figures["minutes"]
+    assert (minutes["approved"], minutes["published"]) == (2, 1)
+    assert minutes["published_human_approved"] == 1
+    assert minutes["published_human_approved_share"] == 1.0
+    assert minutes["average_edit_rate"] == pytest.approx(sum(rates) / len(rates), abs=1e-4)
+    assert rates[0] > 0 and rates[1] == 0.0  # one edited, one approved as drafted
+    assert figures["recordings_deleted"]["freigabe"] == 2
+    assert figures["incidents"]["chain_ok"] is True
+    assert {m["name"] for m in figures["models"]} >= {"fake-whisper", "fake-diarizer"}
