@@ -17,6 +17,7 @@ import pytest
 
 from tests.service_support import PASSWORD, USERS, make_service, sample_agenda_data
 from tests.test_service_web import (
+    A11Y_CHECK,
     CHROMIUM,
     Service,
     Tab,
@@ -118,6 +119,7 @@ def test_review_in_the_browser(browser: Browser, seeded: tuple[Service, str]) ->
     log_in(rtab, "pruefer")
     rtab.go(review_path)
     expect(rpage.locator("#review-state")).to_have_text("In Prüfung")
+    assert rpage.evaluate(A11Y_CHECK) == []  # labelled fields, ordered headings
     rpage.get_by_label("SPEAKER_01").fill("Jonas Keller (CDU)")
     rpage.get_by_role("button", name="Zuordnung speichern").click()
     expect(notice(rpage)).to_contain_text("Sprecherzuordnung")
