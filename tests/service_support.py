@@ -158,6 +158,7 @@ def fake_minutes(agenda: Agenda) -> Minutes:
             public=item.public,
             summary=[SummarySentence(f"Zu TOP {item.number} wurde beraten.")],
             result="zur Kenntnis genommen",
+            speakers=["SPEAKER_00", "SPEAKER_01"],
         )
         for item in agenda.items
     ]

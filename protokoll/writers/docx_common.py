@@ -39,6 +39,7 @@ from protokoll import __version__
 HEADER_TEXT = "KI-gestützter Entwurf – nicht geprüft"
 AI_SUBJECT = "KI-gestützter Entwurf"
 AI_KEYWORDS = "KI-generiert; Entwurf; protokoll"
+REVIEW_STATUS_DRAFT = "nicht geprüft"
 DOC_LANGUAGE = "de-DE"
 FONT_NAME = "Calibri"
 FONT_SIZE_PT = 11
@@ -113,16 +114,20 @@ def set_ai_properties(
     comments: str | None = None,
     category: str = "Entwurf",
     extra_custom: Mapping[str, bool | str] | None = None,
+    subject: str = AI_SUBJECT,
+    review_status: str = REVIEW_STATUS_DRAFT,
+    identifier: str | None = None,
 ) -> None:
     """Core properties and the custom ``ai_generated`` property (AI Act Art. 50 marking).
 
     Whatever a template carried in its properties (author, title, custom properties, the
     producing application, a thumbnail) is replaced. ``extra_custom`` adds custom
-    properties after ``ai_generated``, ``ai_generator`` and ``review_status``.
+    properties after ``ai_generated``, ``ai_generator`` and ``review_status``;
+    ``identifier`` goes into the core property of that name (empty without one).
     """
     props = doc.core_properties
     props.title = title
-    props.subject = AI_SUBJECT
+    props.subject = subject
     props.keywords = keywords
     props.comments = (
         comments
@@ -136,6 +141,8 @@ def set_ai_properties(
     for inherited in ("content_status", "identifier", "version"):  # from a template
         if getattr(props, inherited):
             setattr(props, inherited, "")
+    if identifier:
+        props.identifier = identifier
     props.revision = 1
     utc_naive = created_at.astimezone(UTC).replace(tzinfo=None)
     props.created = utc_naive
@@ -145,7 +152,7 @@ def set_ai_properties(
         {
             "ai_generated": True,
             "ai_generator": f"protokoll {__version__}",
-            "review_status": "nicht geprüft",
+            "review_status": review_status,
             **(extra_custom or {}),
         },
     )

@@ -18,7 +18,11 @@ Layout (German, following GO NRW § 52 and model Geschäftsordnungen):
   none), "Anträge", "Beschluss" and "Abstimmungsergebnis" ("Ja: 14, Nein: 3,
   Enthaltungen: 2, Befangen: –"; a count that was not said reads "–", never 0);
 - the non-public items in their own part "Nicht öffentlicher Teil" on a new page;
-- signature lines for Vorsitz and Schriftführung ("Datum, Unterschrift").
+- signature lines for Vorsitz and Schriftführung ("Datum, Unterschrift");
+- after them, on a new page, the appendix "Anlage: Sprecherzuordnung" (not in the
+  approved version): a table "Kennung | Name" of every speaker label in the minutes
+  (``SPEAKER_03``) with its name (empty where none is known). The reviewer corrects names
+  there; on upload (`protokoll.review.docx_import`) the table becomes ``speaker_names``.
 
 Review flags (`Flag`s of the minutes, items and sentences, plus gaps the writer finds:
 counts not said, missing chair, end time …) are shown twice: the affected text is
@@ -33,6 +37,16 @@ included.
 AI marking (EU AI Act Art. 50): the notice box, the page header "KI-gestützter Entwurf –
 nicht geprüft", and the core and custom document properties (``ai_generated = true`` …),
 as in the Wortprotokoll.
+
+``document_id`` identifies the draft version the file was made from, so that an edited
+upload can be matched to it: it is stored in the core property ``identifier`` (Word keeps
+it) and in the custom property ``protokoll_dokument_id`` (Word and LibreOffice keep it).
+
+``approval`` ("Geprüft und freigegeben von … am …") writes the approved version: notice,
+header and properties say the text was drafted with AI assistance and then reviewed and
+approved (``ai_generated`` stays true), and no review flags are shown (no highlights, no
+comments, no "Prüfhinweise"); a missing fact reads "–", and the speaker appendix is left
+out (it serves the review; published, it would name speakers the text does not name).
 """
 
 from __future__ import annotations
@@ -63,10 +77,13 @@ from docx.text.run import Run
 from protokoll import __version__
 from protokoll.errors import ConfigError
 from protokoll.minutes import MINUTES_SCHEMA_VERSION, Flag, Minutes, MinutesItem, SourceRange
+from protokoll.transcript import UNKNOWN_SPEAKER
 from protokoll.writers._common import format_hms, speaker_display_name
 from protokoll.writers.docx_common import (
     AI_KEYWORDS,
+    AI_SUBJECT,
     HEADER_TEXT,
+    REVIEW_STATUS_DRAFT,
     add_header_footer,
     add_notice,
     border_element,
@@ -92,8 +109,43 @@ FULL_VERSION = "vollständige Fassung"
 PUBLIC_NOTE = "Öffentliche Fassung – der nicht öffentliche Teil ist nicht enthalten."
 NON_PUBLIC_NOTE = "Enthält den nicht öffentlichen Teil – nur für Berechtigte."
 NO_RESOLUTION = "kein Beschluss"
+NO_RESULT = "nicht erkannt"
 MISSING = "bitte ergänzen"
 DASH = "–"
+
+# the approved version (``approval`` given)
+APPROVED_HEADER_TEXT = "KI-gestützt erstellt – geprüft und freigegeben"
+APPROVED_SUBJECT = "KI-gestützt erstellt, geprüft und freigegeben"
+APPROVED_NOTICE_TEXT = (
+    "Mit KI-Unterstützung erstellt: Der Entwurf dieser Niederschrift wurde mit protokoll "
+    "automatisch aus der Aufnahme der Sitzung erstellt und anschließend von der "
+    "Schriftführung geprüft und überarbeitet. {approval}"
+)
+
+# section headings inside a TOP (the DOCX reader finds the parts by them)
+HEADING_DEBATE = "Beratungsverlauf"
+HEADING_VERBATIM = "Wortlaut"
+HEADING_MOTIONS = "Anträge"
+HEADING_RESOLUTION = "Beschluss"
+HEADING_VOTE = "Abstimmungsergebnis"
+HEADING_PUBLIC = "Öffentlicher Teil"
+HEADING_NON_PUBLIC = "Nicht öffentlicher Teil"
+NO_DEBATE = "Kein Beratungsverlauf erfasst."
+NO_VERBATIM = "Kein Wortlaut erfasst."
+
+# the speaker appendix and the properties identifying the draft
+HEADING_SPEAKERS = "Anlage: Sprecherzuordnung"
+SPEAKER_TABLE_HEADER = ("Kennung", "Name")
+SPEAKERS_NOTE = (
+    "Die Kennungen stammen aus der automatischen Sprechererkennung; ein Sprecher ohne Namen "
+    "erscheint im Text als „Sprecher N“ (N ist die Nummer der Kennung plus 1). Namen bitte "
+    "hier eintragen oder korrigieren – nach dem Hochladen gelten sie im ganzen Dokument. "
+    "Die Spalte „Kennung“ bitte nicht ändern."
+)
+NO_SPEAKERS = "Es wurden keine Sprecher erkannt."
+DOCUMENT_ID_PROPERTY = "protokoll_dokument_id"
+# names the caller gave beyond ``minutes.speaker_names`` (one property per label)
+SPEAKER_NAME_PROPERTY_PREFIX = "protokoll_sprecher_"
 
 PROTOCOL_TYPE_NAMES: dict[str, str] = {
     "verlauf": "Verlaufsprotokoll",
@@ -122,6 +174,7 @@ _LIGHT_GREY = RGBColor(0x7F, 0x7F, 0x7F)
 _HEADER_FILL = "D9D9D9"
 _SECTION_FILL = "F2F2F2"
 _SPEAKER_LABEL = re.compile(r"\bSPEAKER_\d+\b")
+_LABEL_NUMBER = re.compile(r"(\d+)$")
 _TIME = re.compile(r"(?:\d{4}-\d\d-\d\d[T ])?([01]?\d|2[0-3])[:.]([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?")
 
 
@@ -133,6 +186,8 @@ def write_niederschrift_docx(
     public_only: bool = False,
     speaker_names: Mapping[str, str] | None = None,
     created: datetime | None = None,
+    document_id: str | None = None,
+    approval: str | None = None,
 ) -> None:
     """Write the Niederschrift draft of ``minutes`` as DOCX to ``path``.
 
@@ -141,14 +196,36 @@ def write_niederschrift_docx(
     ``speaker_names`` maps speaker labels ("SPEAKER_03") in the generated text to names;
     it adds to and overrides ``minutes.speaker_names``. ``created`` is the creation time
     stored in the properties (default: now; a naive value is local time).
+    ``document_id`` (the draft version's identifier) is stored in the core property
+    ``identifier`` and the custom property ``protokoll_dokument_id``. ``approval``, e.g.
+    "Geprüft und freigegeben von Anna Prüfer am 21.11.2026", writes the approved version
+    (no review flags; notice, header and properties say reviewed and approved).
     """
     created_at = (created or datetime.now(UTC)).astimezone()
+    document_id = (document_id or "").strip() or None
+    approval = " ".join((approval or "").split()) or None
     doc = open_template(template)
     names = {**minutes.speaker_names, **(speaker_names or {})}
-    _NiederschriftBuilder(doc, minutes, public_only=public_only, names=names).build()
+    builder = _NiederschriftBuilder(
+        doc, minutes, public_only=public_only, names=names, approval=approval
+    )
+    builder.build()
     set_german_language(doc)
-    _set_properties(doc, minutes, public_only, created_at)
-    add_header_footer(doc, HEADER_TEXT)
+    extra_names = {  # for reading an upload back; the approved version has no table
+        label: names.get(label, "")
+        for label in builder.speaker_labels
+        if not approval and names.get(label, "") != minutes.speaker_names.get(label, "")
+    }
+    _set_properties(
+        doc,
+        minutes,
+        public_only,
+        created_at,
+        document_id=document_id,
+        approval=approval,
+        extra_names=extra_names,
+    )
+    add_header_footer(doc, APPROVED_HEADER_TEXT if approval else HEADER_TEXT)
     doc.save(os.fspath(path))
 
 
@@ -268,8 +345,53 @@ def format_sources(sources: Sequence[SourceRange]) -> str:
     return "[" + "; ".join(f"{format_hms(s.start_s)}–{format_hms(s.end_s)}" for s in sources) + "]"
 
 
+def names_in(text: str, names: Mapping[str, str]) -> str:
+    """Speaker labels in ``text`` replaced by the names readers see: the mapped name, or
+    "Sprecher 4" for an unmapped ``SPEAKER_03``."""
+    if names:
+        labels = sorted((k for k in names if k.strip()), key=len, reverse=True)
+        if labels:
+            pattern = r"\b(?:" + "|".join(re.escape(k) for k in labels) + r")\b"
+            text = re.sub(pattern, lambda m: speaker_display_name(m.group(0), names), text)
+    return _SPEAKER_LABEL.sub(lambda m: speaker_display_name(m.group(0), names), text)
+
+
+def speaker_labels(items: Iterable[MinutesItem], names: Mapping[str, str]) -> list[str]:
+    """Every speaker label of ``items`` (their speakers, labels in their texts), in order
+    of number ("SPEAKER_2" before "SPEAKER_10")."""
+    found: set[str] = set()
+    known = sorted((k for k in names if k.strip()), key=len, reverse=True)
+    pattern = (
+        re.compile(r"\b(?:" + "|".join(re.escape(k) for k in known) + r")\b") if known else None
+    )
+    for item in items:
+        found.update(s for s in item.speakers if s and s.strip())
+        texts = [s.text for s in item.summary] + list(item.motions)
+        if item.resolution_text:
+            texts.append(item.resolution_text)
+        for text in texts:
+            found.update(_SPEAKER_LABEL.findall(text))
+            if pattern is not None:
+                found.update(pattern.findall(text))
+
+    def order(label: str) -> tuple[str, int, str]:
+        match = _LABEL_NUMBER.search(label)
+        stem = label[: match.start()] if match else label
+        return (stem, int(match.group(1)) if match else -1, label)
+
+    found.discard(UNKNOWN_SPEAKER)
+    return sorted(found, key=order)
+
+
 def _set_properties(
-    doc: DocxDocument, minutes: Minutes, public_only: bool, created_at: datetime
+    doc: DocxDocument,
+    minutes: Minutes,
+    public_only: bool,
+    created_at: datetime,
+    *,
+    document_id: str | None = None,
+    approval: str | None = None,
+    extra_names: Mapping[str, str] | None = None,
 ) -> None:
     meeting = minutes.meeting
     version = PUBLIC_VERSION if public_only else FULL_VERSION
@@ -280,9 +402,21 @@ def _set_properties(
         title += f" ({PUBLIC_VERSION})"
     protocol = PROTOCOL_TYPE_NAMES.get(minutes.protocol_type, minutes.protocol_type)
     keywords = f"{AI_KEYWORDS}; Niederschrift; {protocol}"
+    comments = f"Automatisch erstellt mit protokoll {__version__}; nicht geprüft; {version}"
+    category = f"Entwurf – {version}"
+    subject = AI_SUBJECT
+    review_status = REVIEW_STATUS_DRAFT
+    if approval:
+        keywords = f"KI-generiert; geprüft; protokoll; Niederschrift; {protocol}"
+        comments = (
+            f"KI-gestützt erstellt mit protokoll {__version__}; geprüft und freigegeben "
+            f"({approval}); {version}"
+        )
+        category = f"Niederschrift – {version}"
+        subject = APPROVED_SUBJECT
+        review_status = f"KI-gestützt erstellt, geprüft und freigegeben – {approval}"
     if public_only:
         keywords += f"; {PUBLIC_VERSION}"
-    comments = f"Automatisch erstellt mit protokoll {__version__}; nicht geprüft; {version}"
     extra: dict[str, bool | str] = {
         "document_type": "Niederschrift",
         "protocol_type": protocol,
@@ -296,14 +430,23 @@ def _set_properties(
         extra["ai_models"] = "; ".join(models)
     if minutes.audio_sha256:
         extra["audio_sha256"] = minutes.audio_sha256
+    if approval:
+        extra["approval"] = approval
+    if document_id:
+        extra[DOCUMENT_ID_PROPERTY] = document_id
+    for label, name in (extra_names or {}).items():
+        extra[SPEAKER_NAME_PROPERTY_PREFIX + label] = name
     set_ai_properties(
         doc,
         title,
         created_at,
         keywords=keywords,
         comments=comments,
-        category=f"Entwurf – {version}",
+        category=category,
         extra_custom=extra,
+        subject=subject,
+        review_status=review_status,
+        identifier=document_id,
     )
 
 
@@ -321,13 +464,21 @@ class _Anchor:
 
 class _NiederschriftBuilder:
     def __init__(
-        self, doc: DocxDocument, minutes: Minutes, *, public_only: bool, names: Mapping[str, str]
+        self,
+        doc: DocxDocument,
+        minutes: Minutes,
+        *,
+        public_only: bool,
+        names: Mapping[str, str],
+        approval: str | None = None,
     ) -> None:
         self.doc = doc
         self.minutes = minutes
         self.public_only = public_only
         self.names = dict(names)
+        self.approval = approval
         self.items = minutes.public_items() if public_only else list(minutes.items)
+        self.speaker_labels = speaker_labels(self.items, self.names)
         self.flag_counts: Counter[str] = Counter()  # per TOP number, "" for the document
         self.doc_flags = public_flags(minutes) if public_only else list(minutes.flags)
         self._ensure_styles()
@@ -342,26 +493,33 @@ class _NiederschriftBuilder:
 
     def build(self) -> None:
         self._title()
-        notice = add_notice(self.doc, NOTICE_TEXT)
+        if self.approval:
+            approval = self.approval if self.approval.endswith(".") else self.approval + "."
+            notice = add_notice(self.doc, APPROVED_NOTICE_TEXT.format(approval=approval))
+        else:
+            notice = add_notice(self.doc, NOTICE_TEXT)
         notice.paragraph_format.space_before = Pt(10)
         notice.paragraph_format.space_after = Pt(10)
-        legend = self._review_legend()
+        legend = None if self.approval else self._review_legend()
         self._attendance()
         self._agenda()
         public = [i for i in self.items if i.public]
         non_public = [i for i in self.items if not i.public]
-        self._heading("Öffentlicher Teil", 1)
+        self._heading(HEADING_PUBLIC, 1)
         if not public:
             self.doc.add_paragraph("Keine öffentlichen Tagesordnungspunkte.")
         for item in public:
             self._item(item)
         if non_public:
-            heading = self._heading("Nicht öffentlicher Teil", 1)
+            heading = self._heading(HEADING_NON_PUBLIC, 1)
             heading.paragraph_format.page_break_before = True
             for item in non_public:
                 self._item(item)
         self._signatures()
-        self._fill_legend(legend)
+        if not self.approval:  # the mapping is for the review, not for the signed record
+            self._speaker_appendix()
+        if legend is not None:
+            self._fill_legend(legend)
 
     # ----- title block
 
@@ -417,6 +575,9 @@ class _NiederschriftBuilder:
         paragraph.add_run("\t")
         if value:
             paragraph.add_run(value)
+            return paragraph
+        if self.approval:  # approved as it is: no request to fill in
+            paragraph.add_run(DASH)
             return paragraph
         run = paragraph.add_run(MISSING)
         given = self._missing_by_kind.get(kind) if kind else None
@@ -554,35 +715,31 @@ class _NiederschriftBuilder:
         for flag in anchors.heading:
             self._flag([heading_run], flag, item.number)
         if item.paper:
-            # "Vorlage 2026/045" or "Antrag 2026/051" carry their kind; a bare number does not
-            kind, _, number = item.paper.partition(" ")
-            if not (kind[:1].isalpha() and number):
-                kind, number = "Vorlage", item.paper
+            kind, number = paper_parts(item.paper)
             paper = self.doc.add_paragraph()
             paper.add_run(f"{kind}: ").bold = True
             paper.add_run(number)
 
         if self.minutes.protocol_type == "verlauf":
-            self._heading("Beratungsverlauf", 3)
+            self._heading(HEADING_DEBATE, 3)
             self._flowing_summary(item)
         elif self.minutes.protocol_type == "wort":
-            self._heading("Wortlaut", 3)
+            self._heading(HEADING_VERBATIM, 3)
             self._sentence_paragraphs(item)
 
         motions = [m for m in item.motions if m.strip()]
         if motions:
-            self._heading("Anträge", 3)
+            self._heading(HEADING_MOTIONS, 3)
             for motion in motions:
                 self._paragraph(self._names_in(motion.strip()), "List Bullet")
 
-        self._heading("Beschluss", 3)
+        self._heading(HEADING_RESOLUTION, 3)
         runs: list[Run] = []
         if item.resolution_text and item.resolution_text.strip():
-            for block in re.split(r"\n\s*\n|\n", item.resolution_text.strip()):
-                if block.strip():
-                    paragraph = self._paragraph("", STYLE_RESOLUTION)
-                    paragraph.paragraph_format.keep_with_next = True  # with the vote
-                    runs.append(paragraph.add_run(block.strip()))
+            for block in resolution_blocks(item.resolution_text):
+                paragraph = self._paragraph("", STYLE_RESOLUTION)
+                paragraph.paragraph_format.keep_with_next = True  # with the vote
+                runs.append(paragraph.add_run(self._names_in(block)))
         else:
             paragraph = self.doc.add_paragraph()
             paragraph.paragraph_format.keep_with_next = True
@@ -590,7 +747,7 @@ class _NiederschriftBuilder:
         for flag in anchors.resolution:
             self._flag(runs, flag, item.number)
 
-        self._heading("Abstimmungsergebnis", 3)
+        self._heading(HEADING_VOTE, 3)
         self._vote(item, anchors.vote)
 
     def _anchors(self, item: MinutesItem) -> _Anchor:
@@ -620,11 +777,10 @@ class _NiederschriftBuilder:
 
     def _vote(self, item: MinutesItem, flags: list[Flag]) -> None:
         paragraph = self.doc.add_paragraph()
-        result_run = paragraph.add_run(item.result or "nicht erkannt")
+        result_run = paragraph.add_run(item.result or NO_RESULT)
         result_run.bold = True
         runs = [result_run]
-        counts_expected = item.result not in NO_VOTE_RESULTS or item.votes.any_count()
-        if counts_expected:
+        if counts_shown(item):
             result_run.add_break(WD_BREAK.LINE)
             runs.append(paragraph.add_run(format_votes(item)))
         result_flags = [f for f in flags if f.kind in ("ergebnis_nicht_erkannt", "ergebnis_ki")]
@@ -635,7 +791,7 @@ class _NiederschriftBuilder:
     def _flowing_summary(self, item: MinutesItem) -> None:
         sentences = [s for s in item.summary if s.text.strip()]
         if not sentences:
-            self.doc.add_paragraph("Kein Beratungsverlauf erfasst.")
+            self.doc.add_paragraph(NO_DEBATE)
             return
         paragraph = self.doc.add_paragraph()
         for index, sentence in enumerate(sentences):
@@ -650,7 +806,7 @@ class _NiederschriftBuilder:
     def _sentence_paragraphs(self, item: MinutesItem) -> None:
         sentences = [s for s in item.summary if s.text.strip()]
         if not sentences:
-            self.doc.add_paragraph("Kein Wortlaut erfasst.")
+            self.doc.add_paragraph(NO_VERBATIM)
             return
         for sentence in sentences:
             paragraph = self.doc.add_paragraph()
@@ -713,10 +869,46 @@ class _NiederschriftBuilder:
             cell.add_paragraph(name.strip() if name else "")
         _row_property(table.rows[0], "cantSplit")
 
+    # ----- speaker appendix
+
+    def _speaker_appendix(self) -> None:
+        """The appendix "Anlage: Sprecherzuordnung" on a page of its own: label | name."""
+        heading = self._heading(HEADING_SPEAKERS, 1)
+        heading.paragraph_format.page_break_before = True
+        if not self.speaker_labels:
+            self.doc.add_paragraph(NO_SPEAKERS)
+            return
+        note = self.doc.add_paragraph(SPEAKERS_NOTE)
+        for run in note.runs:
+            run.font.size = Pt(9)
+            run.font.color.rgb = _GREY
+        table = self.doc.add_table(rows=1, cols=2)
+        self._grid(table)
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        widths = (Cm(4.0), Length(self.text_width - Cm(4.0)))
+        _set_widths(table, widths)
+        header = table.rows[0]
+        _row_property(header, "tblHeader")
+        for cell, text in zip(header.cells, SPEAKER_TABLE_HEADER, strict=True):
+            cell.paragraphs[0].add_run(text).bold = True
+            _shade(cell, _HEADER_FILL)
+        for label in self.speaker_labels:
+            row = table.add_row()
+            _set_row_widths(row, widths)
+            _row_property(row, "cantSplit")
+            row.cells[0].paragraphs[0].add_run(label)
+            name = (self.names.get(label) or "").strip()
+            if name:
+                row.cells[1].paragraphs[0].add_run(name)
+
     # ----- flags and comments
 
     def _flag(self, runs: Sequence[Run], flag: Flag, top: str) -> None:
-        """Highlight ``runs`` yellow and attach a comment carrying the flag's message."""
+        """Highlight ``runs`` yellow and attach a comment carrying the flag's message
+        (nothing in the approved version: the reviewer has dealt with the flags)."""
+        if self.approval:
+            return
         for run in runs:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         message = self._names_in(flag.message)
@@ -740,11 +932,7 @@ class _NiederschriftBuilder:
     def _names_in(self, text: str) -> str:
         """Speaker labels in generated text replaced by names ("SPEAKER_03" → name or
         "Sprecher 4")."""
-        if self.names:
-            labels = sorted((k for k in self.names if k.strip()), key=len, reverse=True)
-            pattern = r"\b(?:" + "|".join(re.escape(k) for k in labels) + r")\b"
-            text = re.sub(pattern, lambda m: speaker_display_name(m.group(0), self.names), text)
-        return _SPEAKER_LABEL.sub(lambda m: speaker_display_name(m.group(0), self.names), text)
+        return names_in(text, self.names)
 
     # ----- styles and paragraphs
 
@@ -793,6 +981,26 @@ class _NiederschriftBuilder:
             table.style = self.doc.styles["Table Grid"]
         else:
             _table_borders(table, 4)
+
+
+def paper_parts(paper: str) -> tuple[str, str]:
+    """The kind and number of the paper line ("Vorlage: 2026/045"): "Vorlage 2026/045"
+    or "Antrag 2026/051" carry their kind; a bare number is a "Vorlage"."""
+    kind, _, number = paper.partition(" ")
+    if not (kind[:1].isalpha() and number):
+        kind, number = "Vorlage", paper
+    return kind, number
+
+
+def resolution_blocks(text: str) -> list[str]:
+    """The paragraphs the resolution text is written as (one per line)."""
+    return [b.strip() for b in re.split(r"\n\s*\n|\n", text.strip()) if b.strip()]
+
+
+def counts_shown(item: MinutesItem) -> bool:
+    """Whether the vote line shows the counts (not after a deferral and the like, unless
+    counts were said)."""
+    return item.result not in NO_VOTE_RESULTS or item.votes.any_count()
 
 
 def _missing_counts(item: MinutesItem) -> list[str]:

@@ -233,6 +233,7 @@ def test_item_headings_and_parts(doc: DocxDocument) -> None:
         (f"TOP 3: {TITLES['3']}", "Heading 2"),
         ("Nicht öffentlicher Teil", "Heading 1"),
         (f"TOP 4: {TITLES['4']}", "Heading 2"),
+        ("Anlage: Sprecherzuordnung", "Heading 1"),
     ]
     non_public = _paragraph(doc, "Nicht öffentlicher Teil")
     assert non_public.paragraph_format.page_break_before
@@ -454,7 +455,7 @@ def test_wortprotokoll_type_keeps_sentences(minutes: Minutes, tmp_path: Path) ->
 
 
 def test_signature_table(doc: DocxDocument) -> None:
-    table = doc.tables[-1]
+    table = doc.tables[-2]  # the last table is the speaker appendix
     assert len(table.rows) == 1 and len(table.columns) == 3
     left, gap, right = (c.text for c in table.rows[0].cells)
     assert left == "\nDatum, Unterschrift\nVorsitz\nBürgermeisterin Anna Schäfer"
@@ -465,9 +466,11 @@ def test_signature_table(doc: DocxDocument) -> None:
     assert {b.get(qn("w:val")) for b in borders} == {"nil"}
     line = table.rows[0].cells[0].paragraphs[1]
     assert line._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:top')}") is not None
-    # the table is the end of the document
-    body = doc.element.body
-    assert body[-2] is table._tbl
+    # the table ends the Niederschrift; only the appendix (on a new page) follows
+    body = list(doc.element.body)
+    appendix = _paragraph(doc, "Anlage: Sprecherzuordnung")
+    assert body[body.index(table._tbl) + 1] is appendix._p
+    assert appendix.paragraph_format.page_break_before
 
 
 def test_core_and_custom_properties(doc: DocxDocument) -> None:
@@ -666,3 +669,142 @@ def test_session_number_with_year_is_not_an_ordinal(tmp_path: Path, minutes: Min
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     assert any("über die Sitzung Nr. 12/2026 am" in t for t in texts)
     assert not any("12/2026. Sitzung" in t for t in texts)
+
+
+# --- document id, approval, speaker appendix (review in Word, issue #5) --------------------
+
+APPROVAL = "Geprüft und freigegeben von Anna Prüfer am 21.11.2026"
+
+
+def test_document_id_in_core_and_custom_properties(minutes: Minutes, tmp_path: Path) -> None:
+    doc = _open(_write(minutes, tmp_path, document_id="protokoll:7:2"))
+    assert doc.core_properties.identifier == "protokoll:7:2"
+    assert _custom_properties(doc)["protokoll_dokument_id"] == "protokoll:7:2"
+    plain = _open(_write(minutes, tmp_path, "ohne.docx"))
+    assert plain.core_properties.identifier == ""
+    assert "protokoll_dokument_id" not in _custom_properties(plain)
+
+
+def test_speaker_appendix(path: Path, doc: DocxDocument) -> None:
+    heading = _paragraph(doc, "Anlage: Sprecherzuordnung")
+    assert heading.style is not None and heading.style.name == "Heading 1"
+    assert heading.paragraph_format.page_break_before
+    texts = _texts(doc)
+    note = texts[texts.index("Anlage: Sprecherzuordnung") + 1]
+    assert "Namen bitte hier eintragen oder korrigieren" in note
+    table = doc.tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    # every label of the minutes: speakers of the TOPs and labels in texts, by number
+    assert rows == [
+        ["Kennung", "Name"],
+        ["SPEAKER_00", "Bürgermeisterin Schäfer"],
+        ["SPEAKER_03", "Ratsmitglied Öztürk"],  # given by the caller
+        ["SPEAKER_05", ""],  # no name known: empty
+        ["SPEAKER_07", ""],
+    ]
+    assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    # the caller's extra name is kept in a property, so the text can be recognised on upload
+    custom = _custom_properties(doc)
+    assert custom["protokoll_sprecher_SPEAKER_03"] == "Ratsmitglied Öztürk"
+    assert "protokoll_sprecher_SPEAKER_00" not in custom  # already in the minutes
+
+
+def test_speaker_appendix_order_and_public_version(minutes: Minutes, tmp_path: Path) -> None:
+    minutes.items[0].speakers = ["SPEAKER_10", "SPEAKER_2", "UNBEKANNT"]
+    minutes.items[3].speakers = ["SPEAKER_11"]  # only in the non-public TOP
+    minutes.items[3].summary[0].text = "SPEAKER_12 berichtete."
+    minutes.speaker_names["SPEAKER_12"] = "Herr Geheim"
+    full = _open(_write(minutes, tmp_path))
+    labels = [row.cells[0].text for row in full.tables[-1].rows[1:]]
+    assert labels == [
+        "SPEAKER_00",
+        "SPEAKER_2",
+        "SPEAKER_03",
+        "SPEAKER_05",
+        "SPEAKER_07",
+        "SPEAKER_10",
+        "SPEAKER_11",
+        "SPEAKER_12",
+    ]
+    public_path = _write(minutes, tmp_path, "oeffentlich.docx", public_only=True)
+    public = _open(public_path)
+    labels = [row.cells[0].text for row in public.tables[-1].rows[1:]]
+    assert labels == [
+        "SPEAKER_00",
+        "SPEAKER_2",
+        "SPEAKER_03",
+        "SPEAKER_05",
+        "SPEAKER_07",
+        "SPEAKER_10",
+    ]
+    assert "Herr Geheim" not in _all_text(public_path)
+
+
+def test_speaker_appendix_without_speakers(minutes: Minutes, tmp_path: Path) -> None:
+    minutes.speaker_names = {}
+    for item in minutes.items:
+        item.speakers = []
+        for sentence in item.summary:
+            sentence.text = sentence.text.replace("SPEAKER_03", "Frau Öztürk")
+            sentence.text = sentence.text.replace("SPEAKER_05", "Herr Keller")
+    doc = _open(_write(minutes, tmp_path))
+    texts = _texts(doc)
+    assert (
+        texts[texts.index("Anlage: Sprecherzuordnung") + 1] == "Es wurden keine Sprecher erkannt."
+    )
+    assert len(doc.tables) == 2  # agenda, signatures: no speaker table
+
+
+def test_labels_in_resolution_and_motions_are_names(minutes: Minutes, tmp_path: Path) -> None:
+    minutes.items[1].resolution_text = "Der Rat wählt SPEAKER_00 zur Vertreterin."
+    minutes.items[1].motions = ["Antrag von SPEAKER_05: Vertagung."]
+    texts = _texts(_open(_write(minutes, tmp_path)))
+    assert "Der Rat wählt Bürgermeisterin Schäfer zur Vertreterin." in texts
+    assert "Antrag von Sprecher 6: Vertagung." in texts
+    assert nd.names_in("SPEAKER_05 und SPEAKER_00", {"SPEAKER_00": "Anna"}) == "Sprecher 6 und Anna"
+
+
+def test_approved_version(minutes: Minutes, tmp_path: Path) -> None:
+    minutes.meeting.place = ""
+    path = _write(minutes, tmp_path, approval=APPROVAL, document_id="protokoll:7:3:freigegeben")
+    doc = _open(path)
+    texts = _texts(doc)
+    notice = _paragraph(doc, "Mit KI-Unterstützung erstellt:")
+    assert "KI" in notice.text and "geprüft und überarbeitet" in notice.text
+    assert notice.text.endswith(APPROVAL + ".")
+    assert NOTICE_TEXT not in texts
+    assert doc.sections[0].header.paragraphs[-1].text == nd.APPROVED_HEADER_TEXT
+    assert "nicht geprüft" not in nd.APPROVED_HEADER_TEXT
+    # no review flags: no comments, no highlights, no "Prüfhinweise", no "bitte ergänzen"
+    assert _comments(path) == []
+    assert "Prüfhinweise" not in texts
+    assert not any(_highlighted(p) for p in doc.paragraphs)
+    assert _flat(_paragraph(doc, "Ort:").text) == "Ort: –"
+    assert not any("bitte ergänzen" in t for t in texts)
+    assert "Anlage: Sprecherzuordnung" not in texts  # the mapping serves the review only
+    everything = _all_text(path)
+    assert "SPEAKER_" not in everything
+    assert "nicht geprüft" not in everything
+    assert COMMENT_AUTHOR not in everything
+    # the content itself is written as in the draft
+    assert "Ja: 14, Nein: 3, Enthaltungen: 2, Befangen: –" in "\n".join(texts)
+
+    props = doc.core_properties
+    assert "Entwurf" not in props.category and props.category.startswith("Niederschrift")
+    assert "nicht geprüft" not in props.comments and APPROVAL in props.comments
+    assert "Entwurf" not in props.keywords and "KI-generiert" in props.keywords
+    assert props.subject == nd.APPROVED_SUBJECT
+    assert props.identifier == "protokoll:7:3:freigegeben"
+    custom = _custom_properties(doc)
+    assert custom["ai_generated"] == "true"  # AI-drafted stays marked (AI Act Art. 50)
+    assert custom["review_status"].startswith("KI-gestützt erstellt, geprüft und freigegeben")
+    assert APPROVAL in custom["review_status"]
+    assert custom["approval"] == APPROVAL
+
+
+def test_approved_public_version(minutes: Minutes, tmp_path: Path) -> None:
+    path = _write(minutes, tmp_path, public_only=True, approval=APPROVAL)
+    props = _open(path).core_properties
+    assert props.category == "Niederschrift – öffentliche Fassung"
+    assert props.keywords.endswith("; öffentliche Fassung")
+    assert "TOP 4" not in _all_text(path)
