@@ -6,7 +6,7 @@ an entry here. Roles:
 
 - schriftfuehrer: owns the meeting of the test world
 - schriftfuehrer2: another Schriftführerin; the owner's meeting does not exist for her (404)
-- pruefer: sees every meeting in full, changes nothing (403)
+- pruefer: sees every meeting in full; edits and approves drafts, changes nothing else (403)
 - admin: users; the meeting list and public documents only
 - anonymous: no credentials (401)
 - cookie_no_csrf: the owner by session cookie, but without the X-CSRF-Token header
