@@ -439,9 +439,7 @@ def _require_audio(recording: Recording | None) -> None:
     """Processing needs the audio, which retention may have deleted."""
     if recording is not None and recording.deleted_at is not None:
         raise Conflict(
-            "Die Aufnahme wurde "
-            + retention.REASON_LABELS.get(recording.deleted_reason or "", "gelöscht")
-            + "; sie kann nicht mehr verarbeitet werden."
+            retention.deleted_message(recording) + "; sie kann nicht mehr verarbeitet werden."
         )
 
 
@@ -466,11 +464,7 @@ def recording_path(
     )
     recording = _recording(s, meeting, recording_id)
     if recording.deleted_at is not None:
-        raise Gone(
-            "Die Aufnahme wurde "
-            + retention.REASON_LABELS.get(recording.deleted_reason or "", "gelöscht")
-            + "."
-        )
+        raise Gone(retention.deleted_message(recording) + ".")
     return ctx.layout.recording(meeting.id, recording.stored_name), recording
 
 

@@ -11,7 +11,6 @@ a failure (e.g. LibreOffice missing) leaves nothing half-published.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, wri
 from protokoll.publication.pdf import docx_to_pdf
 from protokoll.service.context import ServiceContext
 from protokoll.service.models import Meeting, MinutesVersion
+from protokoll.service.storage import file_sha256
 from protokoll.writers.minutes_json import write_minutes_json
 from protokoll.writers.niederschrift_docx import write_niederschrift_docx
 
@@ -43,11 +43,6 @@ PUBLIC_PUBLISHED = (
     "minutes.oeffentlich.json",
     "oparl.json",
 )
-MIME = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".json": "application/json",
-}
 
 
 def approval_note(approved_by: list[str], when: dt.datetime) -> str:
@@ -78,7 +73,7 @@ def publish(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return {p.name: _sha256(p) for p in sorted(target.iterdir()) if p.is_file()}
+    return {p.name: file_sha256(p) for p in sorted(target.iterdir()) if p.is_file()}
 
 
 def _write_all(
@@ -105,7 +100,7 @@ def _write_all(
         write_minutes_json(minutes, folder / f"{json_stem}.json", public_only=public_only)
     public_stem = "niederschrift.oeffentlich" if non_public else "niederschrift"
     files = {
-        PUBLISHED_LABELS[name]: _published_file(folder / name, now)
+        PUBLISHED_LABELS[name]: PublishedFile.from_path(folder / name, file_date=now.date())
         for name in (f"{public_stem}.pdf", f"{public_stem}.docx")
     }
     data = oparl_meeting(
@@ -127,21 +122,3 @@ def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool
     if has_public_version:
         return [n for n in present if n in PUBLIC_PUBLISHED]
     return present  # no non-public item at all: everything is public
-
-
-def _published_file(path: Path, now: dt.datetime) -> PublishedFile:
-    return PublishedFile(
-        file_name=path.name,
-        mime_type=MIME[path.suffix],
-        size=path.stat().st_size,
-        sha512=_sha512(path),
-        date=now.date(),
-    )
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _sha512(path: Path) -> str:
-    return hashlib.sha512(path.read_bytes()).hexdigest()

@@ -26,6 +26,12 @@ REASON_LABELS = {
 }
 
 
+def deleted_message(recording: Recording) -> str:
+    """ "Die Aufnahme wurde … gelöscht", with the reason."""
+    reason = REASON_LABELS.get(recording.deleted_reason or "", "gelöscht")
+    return f"Die Aufnahme wurde {reason}"
+
+
 def remove_audio(
     ctx: ServiceContext, s: Session, recording: Recording, reason: str, user: User | None = None
 ) -> bool:

@@ -226,17 +226,22 @@ def _event(
     return event
 
 
-def approvers(s: Session, review: Review) -> list[int]:
-    """Who approved the current version since it was last submitted."""
+def _approvals(s: Session, review: Review) -> list[ReviewEvent]:
+    """The approvals of the current version since it was last submitted."""
     if review.current_number is None or review.submitted_at is None:
         return []
-    query = select(ReviewEvent.user_id).where(
+    query = select(ReviewEvent).where(
         ReviewEvent.meeting_id == review.meeting_id,
         ReviewEvent.action == "freigeben",
         ReviewEvent.version_number == review.current_number,
         ReviewEvent.at >= review.submitted_at,
     )
-    return [uid for uid in s.scalars(query) if uid is not None]
+    return list(s.scalars(query.order_by(ReviewEvent.id)))
+
+
+def approvers(s: Session, review: Review) -> list[int]:
+    """Who approved the current version since it was last submitted."""
+    return [e.user_id for e in _approvals(s, review) if e.user_id is not None]
 
 
 def actor_for(user: User, meeting: Meeting) -> Actor:
@@ -316,15 +321,7 @@ _AUDIT_ACTIONS = {
 
 def _approver_names(s: Session, review: Review) -> list[str]:
     """The people whose approvals made the current version approved."""
-    if review.current_number is None or review.submitted_at is None:
-        return []
-    query = select(ReviewEvent.actor).where(
-        ReviewEvent.meeting_id == review.meeting_id,
-        ReviewEvent.action == "freigeben",
-        ReviewEvent.version_number == review.current_number,
-        ReviewEvent.at >= review.submitted_at,
-    )
-    return list(dict.fromkeys(s.scalars(query.order_by(ReviewEvent.id))))
+    return list(dict.fromkeys(e.actor for e in _approvals(s, review)))
 
 
 # ---- views ---------------------------------------------------------------------------------
@@ -351,9 +348,8 @@ def review_view(ctx: ServiceContext, s: Session, user: User, meeting: Meeting) -
     require_review(user, meeting)
     review = review_of(s, meeting.id)
     versions = versions_of(s, meeting.id)
-    ids = {v.created_by for v in versions if v.created_by} | {
-        e.user_id for e in _events(s, meeting.id) if e.user_id
-    }
+    events = _events(s, meeting.id)
+    ids = {v.created_by for v in versions if v.created_by}
     users = {
         u.id: u.display_name or u.username for u in s.scalars(select(User).where(User.id.in_(ids)))
     }
@@ -394,7 +390,7 @@ def review_view(ctx: ServiceContext, s: Session, user: User, meeting: Meeting) -
                 "reason": e.reason,
                 "at": e.at.isoformat(),
             }
-            for e in _events(s, meeting.id)
+            for e in events
         ],
     }
 

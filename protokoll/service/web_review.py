@@ -147,6 +147,25 @@ def _draft_context(
     }
 
 
+def _error_page(
+    request: Request,
+    caller: Caller,
+    ctx: ServiceContext,
+    s: Session,
+    meeting_id: str,
+    exc: ProtokollError,
+) -> HTMLResponse:
+    """The review page again, with the message; nothing of the failed change is kept.
+
+    Someone who may not see the draft gets the error itself (a German error page).
+    """
+    s.rollback()
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    if not access.can_see_confidential(caller.user, meeting):
+        raise exc
+    return _page(request, caller, ctx, s, meeting, error=str(exc), status=status_for(exc))
+
+
 @router.get("/sitzungen/{meeting_id}/pruefung")
 def review_page(
     meeting_id: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
@@ -180,9 +199,7 @@ def _save(
             note=field(form, "note", 2000),
         )  # fmt: skip
     except ProtokollError as exc:
-        s.rollback()
-        fresh = svc.get_meeting(s, caller.user, meeting_id)
-        return _page(request, caller, ctx, s, fresh, error=str(exc), status=status_for(exc))
+        return _error_page(request, caller, ctx, s, meeting_id, exc)
     return redirect(f"/sitzungen/{meeting_id}/pruefung?hinweis={notice}{anchor}")
 
 
@@ -231,8 +248,7 @@ def edit_top(
             "start_s": edits.parse_clock(start) if start else None,
         }
     except ProtokollError as exc:
-        meeting = svc.get_meeting(s, caller.user, meeting_id)
-        return _page(request, caller, ctx, s, meeting, error=str(exc), status=status_for(exc))
+        return _error_page(request, caller, ctx, s, meeting_id, exc)
     anchor = "#top-" + "".join(c if c.isalnum() else "-" for c in number)
     return _save(
         request, caller, ctx, s, meeting_id, form, {"items": {number: item}}, "gespeichert",
@@ -253,9 +269,7 @@ def upload_word(
         data = upload.file.read(review_docs.MAX_DOCX_BYTES + 1)
         review_docs.import_docx(ctx, s, caller.user, meeting, data)
     except ProtokollError as exc:
-        s.rollback()
-        fresh = svc.get_meeting(s, caller.user, meeting_id)
-        return _page(request, caller, ctx, s, fresh, error=str(exc), status=status_for(exc))
+        return _error_page(request, caller, ctx, s, meeting_id, exc)
     return redirect(f"/sitzungen/{meeting_id}/pruefung?hinweis=word")
 
 
@@ -274,11 +288,7 @@ def review_step(
     try:
         review.transition(ctx, s, caller.user, meeting, action, field(form, "reason", 2000))
     except ProtokollError as exc:
-        s.rollback()
-        fresh = svc.get_meeting(s, caller.user, meeting_id)
-        if not access.can_see_confidential(caller.user, fresh):
-            raise
-        return _page(request, caller, ctx, s, fresh, error=str(exc), status=status_for(exc))
+        return _error_page(request, caller, ctx, s, meeting_id, exc)
     return redirect(f"/sitzungen/{meeting_id}/pruefung?hinweis={action}")
 
 
