@@ -364,3 +364,18 @@ def test_register_figures_match_the_audit_log_of_a_run(service: Service) -> None
     assert figures["recordings_deleted"]["freigabe"] == 2
     assert figures["incidents"]["chain_ok"] is True
     assert {m["name"] for m in figures["models"]} >= {"fake-whisper", "fake-diarizer"}
+
+
+def test_register_page_rows_are_german_and_formatted() -> None:
+    from protokoll.register.figures import register_figures
+    from protokoll.service.web_review import figure_rows
+
+    figures = register_figures([], chain_ok=True).to_dict()
+    figures["audio_hours"] = 12.25
+    figures["minutes"]["published_human_approved_share"] = 1.0
+    rows = dict(figure_rows(figures))
+    assert rows["Verarbeitete Sitzungen"] == "0"
+    assert rows["Verarbeitete Aufnahmen (Stunden)"] == "12,2"
+    assert rows["davon vor der Veröffentlichung von einer Person freigegeben"] == "100,0 %"
+    assert rows["Durchschnittliche Änderungsquote gegenüber dem KI-Entwurf"] == "–"
+    assert rows["Prüfprotokoll unverändert"] == "ja"

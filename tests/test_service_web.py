@@ -654,8 +654,9 @@ def test_page_handlers_do_not_block_the_event_loop() -> None:
 
     from fastapi.routing import APIRoute
 
-    from protokoll.service import web
+    from protokoll.service import web, web_review
 
-    handlers = [r.endpoint for r in web.router.routes if isinstance(r, APIRoute)]
+    routes = [*web.router.routes, *web_review.router.routes]
+    handlers = [r.endpoint for r in routes if isinstance(r, APIRoute)]
     assert len(handlers) > 15
     assert [h.__name__ for h in handlers if inspect.iscoroutinefunction(h)] == []

@@ -666,13 +666,11 @@ async def _routing_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code, str(exc.detail))
 
 
-# the review pages live in their own module, which uses the helpers above
-from protokoll.service import web_review  # noqa: E402
-
-router.include_router(web_review.router)
-
-
 def mount_web(app: FastAPI) -> None:
+    # the review pages live in their own module, which uses the helpers above
+    from protokoll.service import web_review
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
+    app.include_router(web_review.router)
     app.add_exception_handler(StarletteHTTPException, _routing_error)

@@ -8,7 +8,6 @@ The handlers call the same functions as the JSON API (`review.py`, `review_docs.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -301,9 +300,41 @@ def register_page(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -
     from protokoll.register import register_entry_from_db
 
     entry = register_entry_from_db(s, ctx.settings, now=dt.datetime.now(dt.UTC))
-    figures = entry.get("kennzahlen", {})
     return render(
-        request, caller, "register.html", entry=entry, figures=figures, nav="register",
-        percent=lambda v: "–" if v is None else f"{v * 100:.1f} %".replace(".", ","),
-        isfinite=math.isfinite,
+        request, caller, "register.html", entry=entry, rows=figure_rows(entry["kennzahlen"]),
+        nav="register",
     )  # fmt: skip
+
+
+def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """The register figures as German label/value rows for the admin's page."""
+
+    def number(value: float | None, digits: int = 0) -> str:
+        return "–" if value is None else f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+
+    def share(value: float | None) -> str:
+        return "–" if value is None else number(value * 100, 1) + " %"
+
+    minutes, incidents = figures["minutes"], figures["incidents"]
+    period = figures["period"]
+    chain = incidents.get("chain_ok")
+    return [
+        ("Zeitraum", f"{date_de(period['from'])} – {date_de(period['to'])}"),
+        ("Verarbeitete Sitzungen", number(figures["sessions_processed"])),
+        ("Verarbeitete Aufnahmen (Stunden)", number(figures["audio_hours"], 1)),
+        ("Freigegebene Niederschriften", number(minutes["approved"])),
+        ("Veröffentlichte Niederschriften", number(minutes["published"])),
+        ("davon vor der Veröffentlichung von einer Person freigegeben",
+         share(minutes["published_human_approved_share"])),
+        ("Durchschnittliche Änderungsquote gegenüber dem KI-Entwurf",
+         share(minutes["average_edit_rate"])),
+        ("Gelöschte Aufnahmen", number(sum(figures["recordings_deleted"].values()))),
+        ("Fehlgeschlagene Verarbeitungen", number(incidents["jobs_failed"])),
+        ("Eingesetzte Modelle", number(len(figures["models"]))),
+        ("Einträge im Prüfprotokoll", number(figures["audit_entries"])),
+        ("Prüfprotokoll unverändert", "–" if chain is None else ("ja" if chain else "NEIN")),
+    ]  # fmt: skip
+
+
+def date_de(value: str | None) -> str:
+    return dt.datetime.fromisoformat(value).strftime("%d.%m.%Y") if value else "–"
