@@ -62,6 +62,8 @@ class TranscriptionSettings(_Section):
     condition_on_previous_text: bool = False
     vocabulary: list[str] = Field(default_factory=list)
     cpu_threads: int = Field(default=0, ge=0)
+    # the recording is transcribed in blocks of this length, cut in pauses: memory stays flat
+    block_minutes: float = Field(default=10.0, ge=0.5, le=120)
 
 
 class DiarizationSettings(_Section):
@@ -81,6 +83,11 @@ class DiarizationSettings(_Section):
     segmentation_step: float = Field(default=0.2, gt=0, le=1)
     embedding_batch_size: int = Field(default=16, ge=1)
     segmentation_batch_size: int = Field(default=16, ge=1)
+    # segmentation and embeddings run per block of this length; one clustering over all
+    # blocks gives the speakers their labels, so they stay the same from start to end
+    block_minutes: float = Field(default=10.0, ge=1, le=120)
+    # most speaker embeddings the clustering sees (a time-even subset on longer sessions)
+    max_clustering_chunks: int = Field(default=2400, ge=100, le=50000)
 
     @model_validator(mode="after")
     def _bounds(self) -> DiarizationSettings:

@@ -23,18 +23,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from protokoll.audio import AudioSource
 from protokoll.config import DiarizationSettings
 from protokoll.devices import cpu_threads
 from protokoll.errors import ModelError
-from protokoll.intake import SAMPLE_RATE_HZ
 from protokoll.modelstore import ResolvedModel
 from protokoll.progress import ProgressHook, null_hook
 from protokoll.transcript import ModelUse, SpeakerTurn
 
 log = logging.getLogger(__name__)
-
-# share of the diarization progress bar per pyannote step
-_STEP_SPAN = {"segmentation": (0.0, 0.3), "embeddings": (0.3, 0.95)}
 
 
 @dataclass
@@ -51,7 +48,7 @@ class DiarizationResult:
 class Diarizer(Protocol):
     def diarize(
         self,
-        audio: np.ndarray,
+        audio: AudioSource | np.ndarray,
         *,
         min_speakers: int | None = None,
         max_speakers: int | None = None,
@@ -151,55 +148,50 @@ class PyannoteDiarizer:
 
     def diarize(
         self,
-        audio: np.ndarray,
+        audio: AudioSource | np.ndarray,
         *,
         min_speakers: int | None = None,
         max_speakers: int | None = None,
         hook: ProgressHook = null_hook,
     ) -> DiarizationResult:
-        import torch
+        """Block by block, one clustering for the whole recording (`diarize_blocks`)."""
+        from protokoll.diarize_blocks import diarize_blockwise
 
         if self._pipeline is None:
             self._pipeline = self._build()
-        total_s = len(audio) / SAMPLE_RATE_HZ
-        waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))[None]
-
-        def pyannote_hook(step: str, artifact: Any, file: Any = None, total: Any = None,
-                          completed: Any = None) -> None:  # fmt: skip
-            lo, hi = _STEP_SPAN.get(step, (0.95, 0.95))
-            share = (completed / total) if total and completed is not None else 1.0
-            hook("diarization", total_s * (lo + (hi - lo) * share), total_s)
-
+        source = audio if isinstance(audio, AudioSource) else AudioSource.from_array(audio)
+        total_s = source.duration_s
         started = time.monotonic()
         hook("diarization", 0.0, total_s)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            output = self._pipeline(
-                {"waveform": waveform, "sample_rate": SAMPLE_RATE_HZ, "uri": "recording"},
-                min_speakers=min_speakers,
-                max_speakers=max_speakers,
-                hook=pyannote_hook,
-            )
+        s = self.settings
+        turns, exclusive, blocks = diarize_blockwise(
+            self._pipeline,
+            source,
+            block_s=s.block_minutes * 60,
+            max_clustering_windows=s.max_clustering_chunks,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            progress=lambda share: hook("diarization", total_s * share, total_s),
+        )
         hook("diarization", total_s, total_s)
         mapping: dict[str, str] = {}
-        turns = relabel_by_first_appearance(
-            annotation_to_turns(output.speaker_diarization), mapping
-        )
-        exclusive = relabel_by_first_appearance(
-            annotation_to_turns(output.exclusive_speaker_diarization), mapping
-        )
+        turns = relabel_by_first_appearance(turns, mapping)
+        exclusive = relabel_by_first_appearance(exclusive, mapping)
         log.info(
-            "Sprechererkennung: %d Sprecher, %d Abschnitte in %.1f s",
-            len(set(mapping.values())), len(turns), time.monotonic() - started,
+            "Sprechererkennung: %d Sprecher, %d Abschnitte, %d Blöcke in %.1f s",
+            len(set(mapping.values())), len(turns), blocks, time.monotonic() - started,
         )  # fmt: skip
         params: dict[str, object] = {
             "pipeline": self.settings.pipeline,
             "min_speakers": min_speakers,
             "max_speakers": max_speakers,
+            "block_minutes": s.block_minutes,
+            "max_clustering_chunks": s.max_clustering_chunks,
         }
         if self._pretrained is None:
             params["clustering_threshold"] = self.settings.clustering_threshold
             params["min_cluster_size"] = self.settings.min_cluster_size
+            params["segmentation_step"] = self.settings.segmentation_step
         uses = [
             ModelUse("diarization", m.entry.id, m.sha256, self.device, params) for m in self._models
         ]

@@ -7,6 +7,8 @@
   say ("Vielen Dank für Ihre Aufmerksamkeit") are dropped only where the model
   itself doubts there was speech (high no-speech probability or low word
   confidence).
+* Sound descriptions: "[Musik]", "(Applaus)", "*Beifall*" or music notes,
+  which Whisper writes over music and applause, are no speech and dropped.
 * Repetition loops: an n-gram repeated back to back beyond what anyone says
   ("und und und" is fine, twenty times "Die Sitzung ist eröffnet." is not) is
   collapsed to one occurrence; the same segment text (four words or more)
@@ -57,6 +59,9 @@ _DOUBTFUL_PHRASES = {
     "danke",
 }
 
+# Descriptions of sound instead of words: "[Musik]", "(Applaus)", "*Beifall*", "♪ ♪"
+_SOUND_TAG_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫🎵🎶]+")
+
 MAX_REPEATS = 3  # an n-gram may occur this many times back to back
 MAX_NGRAM = 12
 
@@ -84,6 +89,14 @@ def is_subtitle_credit(text: str) -> bool:
         if _CREDIT_RE.search(normalize(sentence)):
             return True
     return False
+
+
+def is_sound_description(text: str) -> bool:
+    """Whether `text` only describes a sound ("[Musik]", "*Applaus*"): no speech to keep."""
+    if not _SOUND_TAG_RE.search(text):
+        return False
+    rest = _SOUND_TAG_RE.sub(" ", text)
+    return not re.search(r"\w", rest)
 
 
 def _mean_probability(words: Sequence[Word]) -> float:
@@ -171,6 +184,11 @@ def filter_segments(
             continue
         if is_subtitle_credit(seg.text):
             dropped.append(DroppedPassage(seg.start_s, seg.end_s, seg.text.strip(), "Phantomzeile"))
+            continue
+        if is_sound_description(seg.text):
+            dropped.append(
+                DroppedPassage(seg.start_s, seg.end_s, seg.text.strip(), "Geräusch statt Sprache")
+            )
             continue
         if is_doubtful_closing(seg, ev):
             dropped.append(

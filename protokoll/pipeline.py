@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING
 
 from protokoll.agenda import Agenda
 from protokoll.assign import assign_speakers
+from protokoll.audio import AudioSource
 from protokoll.config import Settings
 from protokoll.diarize import Diarizer, single_speaker_turns
 from protokoll.errors import ProtokollError
-from protokoll.intake import DecodedAudio, decode, read_wav
+from protokoll.intake import DecodedAudio, decode
 from protokoll.minutes import Minutes
 from protokoll.progress import ProgressHook, null_hook
 from protokoll.stages import build_diarizer, build_transcriber, model_store
@@ -89,7 +90,7 @@ def stage_transcription(
     if transcriber is None:
         vocabulary = agenda.vocabulary_hint() if agenda else []
         transcriber = build_transcriber(settings, model_store(settings), vocabulary)
-    result = transcriber.transcribe(read_wav(decoded.wav_path), hook=hook)
+    result = transcriber.transcribe(AudioSource.from_wav(decoded.wav_path), hook=hook)
     del transcriber
     gc.collect()  # release the recogniser (and its GPU memory) before diarization
     return result
@@ -136,7 +137,10 @@ def stage_diarization(
     assert diarizer is not None
     try:
         diarization = diarizer.diarize(
-            read_wav(decoded.wav_path), min_speakers=low, max_speakers=high, hook=hook
+            AudioSource.from_wav(decoded.wav_path),
+            min_speakers=low,
+            max_speakers=high,
+            hook=hook,
         )
     except Exception as exc:  # the transcript must survive any diarization failure
         log.exception("Sprechererkennung fehlgeschlagen")

@@ -16,11 +16,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from protokoll.audio import AudioSource
 from protokoll.config import TranscriptionSettings
 from protokoll.devices import cpu_threads, resolve_compute_type, resolve_device
 from protokoll.errors import ModelError, StageError
 from protokoll.hallucination import SegmentEvidence, filter_segments
-from protokoll.intake import SAMPLE_RATE_HZ
 from protokoll.modelstore import ResolvedModel
 from protokoll.progress import ProgressHook, null_hook
 from protokoll.transcript import DroppedPassage, ModelUse, Segment, Word
@@ -42,7 +42,7 @@ class TranscriptionResult:
 
 class Transcriber(Protocol):
     def transcribe(
-        self, audio: np.ndarray, hook: ProgressHook = null_hook
+        self, audio: AudioSource | np.ndarray, hook: ProgressHook = null_hook
     ) -> TranscriptionResult: ...
 
 
@@ -101,18 +101,23 @@ class FasterWhisperTranscriber:
             "language": s.language,
             "beam_size": s.beam_size,
             "batch_size": s.batch_size,
+            "block_minutes": s.block_minutes,
             "vad": s.vad,
             "condition_on_previous_text": s.condition_on_previous_text,
             "compute_type": self.compute_type,
             "hotwords": self.hotwords,
         }
 
-    def transcribe(self, audio: np.ndarray, hook: ProgressHook = null_hook) -> TranscriptionResult:
+    def transcribe(
+        self, audio: AudioSource | np.ndarray, hook: ProgressHook = null_hook
+    ) -> TranscriptionResult:
+        """Transcribe block by block (cut in pauses); times are relative to the recording."""
         from faster_whisper import BatchedInferencePipeline
 
+        source = audio if isinstance(audio, AudioSource) else AudioSource.from_array(audio)
         model = self._load()
         s = self.settings
-        total_s = len(audio) / SAMPLE_RATE_HZ
+        total_s = source.duration_s
         options = {
             "language": s.language,
             "beam_size": s.beam_size,
@@ -121,20 +126,29 @@ class FasterWhisperTranscriber:
             "condition_on_previous_text": s.condition_on_previous_text,
             "hotwords": self.hotwords,
         }
+        batched = s.batch_size > 0 and s.vad  # the batched pipeline needs VAD's speech chunks
+        pipeline = BatchedInferencePipeline(model=model) if batched else None
         started = time.monotonic()
         hook("transcription", 0.0, total_s)
+        raw: list[Segment] = []
+        evidence: list[SegmentEvidence] = []
+        language = s.language
+        speech_s = 0.0
         try:
-            if s.batch_size > 0 and s.vad:  # the batched pipeline needs VAD's speech chunks
-                pipeline = BatchedInferencePipeline(model=model)
-                segments_iter, info = pipeline.transcribe(audio, batch_size=s.batch_size, **options)
-            else:
-                segments_iter, info = model.transcribe(audio, **options)
-            raw: list[Segment] = []
-            evidence: list[SegmentEvidence] = []
-            for seg in segments_iter:
-                raw.append(_to_segment(seg))
-                evidence.append(SegmentEvidence(seg.no_speech_prob, seg.avg_logprob))
-                hook("transcription", min(seg.end, total_s), total_s)
+            for block in source.blocks(s.block_minutes * 60):
+                if pipeline is not None:
+                    segments_iter, info = pipeline.transcribe(
+                        block.audio, batch_size=s.batch_size, **options
+                    )
+                else:
+                    segments_iter, info = model.transcribe(block.audio, **options)
+                for seg in segments_iter:
+                    raw.append(_to_segment(seg, block.start_s))
+                    evidence.append(SegmentEvidence(seg.no_speech_prob, seg.avg_logprob))
+                    hook("transcription", min(block.start_s + seg.end, total_s), total_s)
+                language = info.language or language
+                speech_s += float(getattr(info, "duration_after_vad", 0.0) or 0.0)
+                hook("transcription", block.end_s, total_s)
         except (RuntimeError, ValueError) as exc:
             raise StageError(f"Die Transkription ist fehlgeschlagen: {exc}") from exc
         hook("transcription", total_s, total_s)
@@ -153,24 +167,27 @@ class FasterWhisperTranscriber:
             parameters=self.parameters(),
         )
         return TranscriptionResult(
-            language=info.language,
+            language=language,
             segments=kept,
             dropped=dropped,
             model=use,
-            speech_s=float(getattr(info, "duration_after_vad", 0.0) or 0.0),
+            speech_s=speech_s,
         )
 
 
-def _to_segment(seg: Any) -> Segment:
+def _to_segment(seg: Any, offset_s: float = 0.0) -> Segment:
     words = tuple(
         Word(
-            start_s=float(w.start),
-            end_s=float(w.end),
+            start_s=round(float(w.start) + offset_s, 3),
+            end_s=round(float(w.end) + offset_s, 3),
             text=w.word,
             probability=float(w.probability),
         )
         for w in (seg.words or [])
     )
     return Segment(
-        start_s=float(seg.start), end_s=float(seg.end), text=seg.text.strip(), words=words
+        start_s=round(float(seg.start) + offset_s, 3),
+        end_s=round(float(seg.end) + offset_s, 3),
+        text=seg.text.strip(),
+        words=words,
     )

@@ -10,6 +10,7 @@ from protokoll.hallucination import (
     filter_segments,
     find_loop,
     is_doubtful_closing,
+    is_sound_description,
     is_subtitle_credit,
     normalize,
 )
@@ -344,3 +345,26 @@ def test_normalize() -> None:
     assert normalize("Amara.org-Community") == "amara.org-community"
     assert normalize("Ende.") == "ende"
     assert normalize("ﬁnal") == "final"  # NFKC
+
+
+@pytest.mark.parametrize("text", ["[Musik]", "(Applaus)", "*Beifall*", "♪ ♪", "[Musik] (Applaus)"])
+def test_sound_descriptions_are_dropped_with_their_time(text: str) -> None:
+    assert is_sound_description(text)
+    before = seg("Ich rufe Tagesordnungspunkt drei auf.", 10.0)
+    sound = seg(text, 20.0)
+    kept, dropped = filter_segments([before, sound])
+    assert kept == [before]
+    assert dropped == [DroppedPassage(sound.start_s, sound.end_s, text, "Geräusch statt Sprache")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Antrag (Drucksache 2026/051) ist angenommen.",
+        "Die Musik im Stadtpark bleibt erlaubt.",
+        "[Unterbrechung] Wir fahren fort.",
+        "Applaus.",
+    ],
+)
+def test_speech_that_mentions_sounds_is_kept(text: str) -> None:
+    assert not is_sound_description(text)
