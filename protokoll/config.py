@@ -54,7 +54,7 @@ class TranscriptionSettings(_Section):
     device: Device = "auto"
     compute_type: Literal["auto", "int8", "int8_float16", "float16", "float32"] = "auto"
     language: str = "de"
-    beam_size: int = Field(default=5, ge=1, le=10)
+    beam_size: int = Field(default=3, ge=1, le=10)
     # 0 = sequential faster-whisper; >0 = BatchedInferencePipeline with this batch size
     batch_size: int = Field(default=8, ge=0, le=64)
     vad: bool = True
@@ -80,7 +80,7 @@ class DiarizationSettings(_Section):
     clustering_threshold: float = Field(default=0.75, gt=0, lt=2)
     min_cluster_size: int = Field(default=8, ge=1, le=50)
     # sliding-window step as a share of the 10 s segmentation window (pyannote's default: 0.1)
-    segmentation_step: float = Field(default=0.2, gt=0, le=1)
+    segmentation_step: float = Field(default=0.4, gt=0, le=1)
     embedding_batch_size: int = Field(default=16, ge=1)
     segmentation_batch_size: int = Field(default=16, ge=1)
     # segmentation and embeddings run per block of this length; one clustering over all

@@ -34,3 +34,14 @@ def cpu_threads(setting: int) -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - non-Linux
         return max(1, os.cpu_count() or 1)
+
+
+def release_memory() -> None:
+    """After a stage: collect its model and give cached CUDA memory back for the next stage."""
+    import gc
+    import sys
+
+    gc.collect()
+    torch = sys.modules.get("torch")  # only where torch is already loaded
+    if torch is not None and torch.cuda.is_available():
+        torch.cuda.empty_cache()

@@ -12,7 +12,6 @@ and a warning.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import shutil
@@ -27,6 +26,7 @@ from protokoll.agenda import Agenda
 from protokoll.assign import assign_speakers
 from protokoll.audio import AudioSource
 from protokoll.config import Settings
+from protokoll.devices import release_memory
 from protokoll.diarize import Diarizer, single_speaker_turns
 from protokoll.errors import ProtokollError
 from protokoll.intake import DecodedAudio, decode
@@ -92,7 +92,7 @@ def stage_transcription(
         transcriber = build_transcriber(settings, model_store(settings), vocabulary)
     result = transcriber.transcribe(AudioSource.from_wav(decoded.wav_path), hook=hook)
     del transcriber
-    gc.collect()  # release the recogniser (and its GPU memory) before diarization
+    release_memory()  # the recogniser (and its GPU memory) goes before diarization
     return result
 
 
@@ -217,6 +217,8 @@ def transcribe_recording(
 
     started = time.monotonic()
     diarization = stage_diarization(decoded, settings, agenda=agenda, diarizer=diarizer, hook=hook)
+    del diarizer
+    release_memory()  # and the diarization models before the minutes stage loads the LLM
     timings["diarization"] = time.monotonic() - started
 
     started = time.monotonic()

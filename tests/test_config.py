@@ -228,8 +228,8 @@ def test_env_text_settings_are_taken_verbatim() -> None:
 
 
 def test_env_names_are_case_insensitive_in_the_key_part() -> None:
-    env = {"PROTOKOLL_Transcription__Beam_Size": "3"}
-    assert load_settings(REPO_CONFIG, environ=env).transcription.beam_size == 3
+    env = {"PROTOKOLL_Transcription__Beam_Size": "4"}
+    assert load_settings(REPO_CONFIG, environ=env).transcription.beam_size == 4
 
 
 def test_env_wrong_type_names_the_variable() -> None:
