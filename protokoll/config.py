@@ -87,7 +87,7 @@ class DiarizationSettings(_Section):
     # blocks gives the speakers their labels, so they stay the same from start to end
     block_minutes: float = Field(default=10.0, ge=1, le=120)
     # most speaker embeddings the clustering sees (a time-even subset on longer sessions)
-    max_clustering_chunks: int = Field(default=2400, ge=100, le=50000)
+    max_clustering_chunks: int = Field(default=1000, ge=100, le=50000)
 
     @model_validator(mode="after")
     def _bounds(self) -> DiarizationSettings:
