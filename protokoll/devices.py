@@ -37,11 +37,17 @@ def cpu_threads(setting: int) -> int:
 
 
 def release_memory() -> None:
-    """After a stage: collect its model and give cached CUDA memory back for the next stage."""
+    """After a stage or block: collect garbage, return freed heap pages to the system
+    (glibc keeps them otherwise, so the resident size creeps up block by block), and
+    give cached CUDA memory back for the next stage."""
+    import contextlib
+    import ctypes
     import gc
     import sys
 
     gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     torch = sys.modules.get("torch")  # only where torch is already loaded
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()

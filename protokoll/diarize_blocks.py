@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from protokoll.audio import SAMPLE_RATE_HZ, AudioSource
+from protokoll.devices import release_memory
 from protokoll.transcript import SpeakerTurn
 
 log = logging.getLogger(__name__)
@@ -284,6 +285,7 @@ def diarize_blockwise(
 
         blocks.append(first_pass(pipeline, source, core, block_progress))
         block_progress(1.0)
+        release_memory()
     embeddings, segmentations = training_set(blocks, max_clustering_windows)
     centroids = cluster_centroids(pipeline, embeddings, segmentations, min_speakers, max_speakers)
     del embeddings, segmentations

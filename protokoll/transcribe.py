@@ -18,7 +18,7 @@ import numpy as np
 
 from protokoll.audio import AudioSource
 from protokoll.config import TranscriptionSettings
-from protokoll.devices import cpu_threads, resolve_compute_type, resolve_device
+from protokoll.devices import cpu_threads, release_memory, resolve_compute_type, resolve_device
 from protokoll.errors import ModelError, StageError
 from protokoll.hallucination import SegmentEvidence, filter_segments
 from protokoll.modelstore import ResolvedModel
@@ -149,6 +149,7 @@ class FasterWhisperTranscriber:
                 language = info.language or language
                 speech_s += float(getattr(info, "duration_after_vad", 0.0) or 0.0)
                 hook("transcription", block.end_s, total_s)
+                release_memory()
         except (RuntimeError, ValueError) as exc:
             raise StageError(f"Die Transkription ist fehlgeschlagen: {exc}") from exc
         hook("transcription", total_s, total_s)
