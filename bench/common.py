@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
+from protokoll.config import Settings
+from protokoll.progress import ProgressHook
 from protokoll.transcript import SpeakerTurn
 from protokoll.writers.rttm import read_rttm
 
@@ -40,6 +43,27 @@ def build_looped(target_minutes: float, dest: Path) -> tuple[Path, list[SpeakerT
     ]
     text = "\n".join([SAMPLE_TXT.read_text(encoding="utf-8")] * copies)
     return dest, turns, text
+
+
+def settings_for_device(device: str) -> Settings:
+    """The configuration, with transcription and diarization on `device`."""
+    from protokoll.config import load_settings
+
+    env = dict(os.environ)
+    env["PROTOKOLL_TRANSCRIPTION__DEVICE"] = device
+    env["PROTOKOLL_DIARIZATION__DEVICE"] = device
+    return load_settings(None, env)
+
+
+def stage_peaks() -> tuple[dict[str, float], ProgressHook]:
+    """A progress hook that records the peak RSS when each stage completes, and its record."""
+    peaks: dict[str, float] = {}
+
+    def hook(stage: str, completed: float, total: float) -> None:
+        if total and completed >= total:
+            peaks[stage] = peak_rss_mb()
+
+    return peaks, hook
 
 
 def peak_rss_mb() -> float:

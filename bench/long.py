@@ -41,25 +41,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, SAMPLE_AGENDA, peak_rss_mb
-from bench.longform import LongRecording, build_long_recording
+from bench.common import ROOT, SAMPLE_AGENDA, peak_rss_mb, settings_for_device, stage_peaks
+from bench.longform import LongRecording, build_long_recording, load_long_recording
 
 WER_WINDOW_S = 300.0  # WER is summed over windows: an alignment of five hours at once is slow
 EVENT_EDGE_S = 1.0
-
-
-def _load(manifest: Path) -> LongRecording:
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    base = manifest.resolve().parent
-    return LongRecording(
-        audio=base / data["audio"],
-        rttm=base / data["rttm"],
-        text=base / data["text"],
-        duration_s=float(data["duration_s"]),
-        speech_s=float(data["speech_s"]),
-        speakers=int(data["speakers"]),
-        events=base / data["events"],
-    )
 
 
 def windowed_wer(
@@ -82,14 +68,28 @@ def windowed_wer(
     return errors / max(1, words)
 
 
+def timed_words(segments: Sequence[Any]) -> list[tuple[float, str]]:
+    """(midpoint, word) for every word; without word times, at its segment's midpoint."""
+    out: list[tuple[float, str]] = []
+    for s in segments:
+        if s.words:
+            out.extend(((w.start_s + w.end_s) / 2, w.text) for w in s.words)
+        else:
+            out.extend(((s.start_s + s.end_s) / 2, word) for word in s.text.split())
+    return out
+
+
 def output_checks(segments: Sequence[Any], events: Sequence[dict[str, Any]]) -> dict[str, int]:
     """Loops, phantom lines and words inside non-speech events left in the final output."""
-    from protokoll.hallucination import find_loop, is_sound_description, is_subtitle_credit
-    from protokoll.hallucination import normalize as norm
+    from protokoll.hallucination import (
+        find_loop,
+        is_sound_description,
+        is_subtitle_credit,
+        normalize,
+    )
 
-    tokens = [norm(w.text) for s in segments for w in s.words] or [
-        norm(t) for s in segments for t in s.text.split()
-    ]
+    words = timed_words(segments)
+    tokens = [normalize(text) for _, text in words]
     loops = 0
     pos = 0
     # scan the whole transcript, across segment and speaker boundaries, in pieces
@@ -104,33 +104,21 @@ def output_checks(segments: Sequence[Any], events: Sequence[dict[str, Any]]) -> 
     phantoms = sum(
         1 for s in segments if is_subtitle_credit(s.text) or is_sound_description(s.text)
     )
-    inside = 0
     spans = [(e["start_s"] + EVENT_EDGE_S, e["end_s"] - EVENT_EDGE_S) for e in events]
-    for s in segments:
-        for w in s.words:
-            mid = (w.start_s + w.end_s) / 2
-            inside += any(a <= mid <= b for a, b in spans)
+    inside = sum(1 for mid, _ in words if any(a <= mid <= b for a, b in spans))
     return {"loops_left": loops, "phantom_lines_left": phantoms, "words_in_events": inside}
 
 
 def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
     """intake -> transcription -> diarization -> assignment -> transcript files, in this process."""
     from protokoll.agenda import load_agenda
-    from protokoll.config import load_settings
     from protokoll.pipeline import transcribe_recording, write_outputs
     from protokoll.scoring import diarization_error_rate
     from protokoll.writers.rttm import read_rttm
 
-    env = dict(os.environ)
-    env["PROTOKOLL_TRANSCRIPTION__DEVICE"] = device
-    env["PROTOKOLL_DIARIZATION__DEVICE"] = device
-    settings = load_settings(None, env)
+    settings = settings_for_device(device)
     agenda = load_agenda(SAMPLE_AGENDA)
-    peaks: dict[str, float] = {}
-
-    def hook(stage: str, completed: float, total: float) -> None:
-        if total and completed >= total:
-            peaks[stage] = peak_rss_mb()
+    peaks, hook = stage_peaks()
 
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -147,7 +135,7 @@ def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
     duration = transcript.audio.duration_s
     ref_turns = read_rttm(recording.rttm)
     ref_texts = recording.text.read_text(encoding="utf-8").splitlines()
-    hyp = [((w.start_s + w.end_s) / 2, w.text) for s in transcript.segments for w in s.words]
+    hyp = timed_words(transcript.segments)
     events = json.loads(recording.events.read_text(encoding="utf-8"))
     reasons: dict[str, int] = {}
     for d in transcript.dropped:
@@ -199,17 +187,9 @@ def run_reference(recording: LongRecording, device: str) -> dict[str, Any]:
     ref_turns = read_rttm(recording.rttm)
     ref_texts = recording.text.read_text(encoding="utf-8").splitlines()
     # no word timestamps by default: each segment's words take the segment's midpoint
-    hyp = [((s.start_s + s.end_s) / 2, word) for s in segments for word in s.text.split()]
+    hyp = timed_words(segments)
     events = json.loads(recording.events.read_text(encoding="utf-8"))
     checks = output_checks(segments, events)
-    checks["words_in_events"] = sum(
-        len(s.text.split())
-        for s in segments
-        if any(
-            e["start_s"] + EVENT_EDGE_S <= (s.start_s + s.end_s) / 2 <= e["end_s"] - EVENT_EDGE_S
-            for e in events
-        )
-    )
     return {
         "audio_s": round(info.duration, 1),
         "wall_s": round(wall, 1),
@@ -254,7 +234,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, manifest = args.child
-        recording = _load(Path(manifest))
+        recording = load_long_recording(Path(manifest))
         figures = (run_pipeline if kind == "pipeline" else run_reference)(recording, args.device)
         print(json.dumps(figures, ensure_ascii=False))
         return

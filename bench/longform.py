@@ -43,7 +43,13 @@ from bench.common import ROOT, SAMPLE, peak_rss_mb
 from protokoll.transcript import SpeakerTurn
 from protokoll.writers.rttm import write_rttm
 
-__all__ = ["GENERATOR_VERSION", "LongRecording", "build_long_recording", "default_event_every_s"]
+__all__ = [
+    "GENERATOR_VERSION",
+    "LongRecording",
+    "build_long_recording",
+    "default_event_every_s",
+    "load_long_recording",
+]
 
 # Bump whenever the output for the same (minutes, seed) changes; cached builds are then rebuilt.
 GENERATOR_VERSION = 1
@@ -466,6 +472,12 @@ def _from_manifest(dest_dir: Path, manifest: dict[str, Any]) -> LongRecording:
         speakers=int(manifest["speakers"]),
         events=path("events"),
     )
+
+
+def load_long_recording(manifest_path: Path) -> LongRecording:
+    """The recording a manifest (`*.manifest.json`) describes; its paths are beside it."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return _from_manifest(manifest_path.resolve().parent, manifest)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -23,27 +23,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SAMPLE, SAMPLE_AGENDA, SAMPLE_RTTM, SAMPLE_TXT, build_looped, peak_rss_mb
+from bench.common import (
+    SAMPLE,
+    SAMPLE_AGENDA,
+    SAMPLE_RTTM,
+    SAMPLE_TXT,
+    build_looped,
+    peak_rss_mb,
+    settings_for_device,
+    stage_peaks,
+)
 
 
 def _one(audio: Path, ref_rttm: Path | None, ref_txt: Path, device: str) -> dict[str, object]:
     """Run the pipeline once in this process and return its figures."""
     from protokoll.agenda import load_agenda
-    from protokoll.config import load_settings
     from protokoll.pipeline import run
     from protokoll.scoring import diarization_error_rate, word_error_rate
     from protokoll.writers.rttm import read_rttm
 
-    env = dict(os.environ)
-    env["PROTOKOLL_TRANSCRIPTION__DEVICE"] = device
-    env["PROTOKOLL_DIARIZATION__DEVICE"] = device
-    settings = load_settings(None, env)
+    settings = settings_for_device(device)
     agenda = load_agenda(SAMPLE_AGENDA)
-    peaks: dict[str, float] = {}
-
-    def hook(stage: str, completed: float, total: float) -> None:
-        if total and completed >= total:
-            peaks[stage] = peak_rss_mb()
+    peaks, hook = stage_peaks()
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as out:

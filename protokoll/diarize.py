@@ -198,13 +198,6 @@ class PyannoteDiarizer:
         return DiarizationResult(turns=turns, exclusive_turns=exclusive, models=uses)
 
 
-def annotation_to_turns(annotation: Any) -> list[SpeakerTurn]:
-    return [
-        SpeakerTurn(float(seg.start), float(seg.end), str(label))
-        for seg, _, label in annotation.itertracks(yield_label=True)
-    ]
-
-
 def _unused_plda() -> Any:
     """pyannote 4.0's constructor insists on a PLDA even for clustering that does not use one."""
     from pyannote.audio.core.plda import PLDA

@@ -412,17 +412,8 @@ def _read_errors(err: BinaryIO) -> tuple[int, tuple[str, ...]]:
 
 
 def read_wav(path: Path) -> np.ndarray:
-    """Load a decoded 16 kHz mono WAV as float32 in [-1, 1]."""
-    with wave.open(str(path), "rb") as wav:
-        if wav.getframerate() != SAMPLE_RATE_HZ or wav.getnchannels() != 1:
-            raise InputError(f"{path} ist keine 16-kHz-Mono-Datei.")
-        n = wav.getnframes()
-        out = np.empty(n, dtype=np.float32)
-        pos = 0
-        while pos < n:
-            frames = np.frombuffer(wav.readframes(_BLOCK_SAMPLES * 6), dtype=np.int16)
-            if not len(frames):
-                break
-            out[pos : pos + len(frames)] = frames / np.float32(32768.0)
-            pos += len(frames)
-    return out[:pos]
+    """Load a decoded 16 kHz mono WAV as float32 in [-1, 1] (short recordings; the
+    pipeline reads long ones in blocks through `protokoll.audio.AudioSource`)."""
+    from protokoll.audio import AudioSource  # audio imports this module
+
+    return AudioSource.from_wav(path).read_all()
