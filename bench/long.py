@@ -2,7 +2,7 @@
 
     python bench/long.py                          # 1 h and 5 h on CPU, reference on 1 h
     python bench/long.py --hours 1 3 5 --reference-hours 1 3
-    python bench/long.py --minutes 20             # a quick run
+    python bench/long.py --hours --minutes 20 --reference-minutes 20   # a quick run
     python bench/long.py --hours 3 --device cuda  # on a GPU server
 
 Each recording is built by `bench/longform.py` from the bundled sample (speaker
@@ -227,6 +227,7 @@ def main() -> None:
     parser.add_argument("--hours", type=float, nargs="*", default=None)
     parser.add_argument("--minutes", type=float, nargs="*", default=None)
     parser.add_argument("--reference-hours", type=float, nargs="*", default=[1.0])
+    parser.add_argument("--reference-minutes", type=float, nargs="*", default=[])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=ROOT / "out" / "bench-long")
@@ -241,7 +242,7 @@ def main() -> None:
 
     minutes = [h * 60 for h in (args.hours if args.hours is not None else [1.0, 5.0])]
     minutes += args.minutes or []
-    reference = {h * 60 for h in args.reference_hours}
+    reference = {h * 60 for h in args.reference_hours} | set(args.reference_minutes)
     machine = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
         f"python {platform.python_version()}, device {args.device}"
