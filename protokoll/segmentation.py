@@ -70,7 +70,9 @@ _VOTE_OR_RESOLUTION = re.compile(
 _NON_PUBLIC = re.compile(
     # not "Beschlüsse aus/in nicht öffentlicher Sitzung" (a public item's title)
     r"(?<!\bin\s)(?<!\baus\s)(?<!\bder\s)"
-    r"nicht[\s-]*[öo]ffentlich\w*\s+(teil|sitzung|sitzungsteil|beratung|abschnitt)"
+    # Whisper glues and mangles it: "Nichtöffentlichen", "nicht offentlichen",
+    # "Nichtwaffentlichen"; the public part's "öffentliche Sitzung" has no "nicht"
+    r"nicht[\s-]*[^\W\d_]?[öoa]ffentlich\w*\s+(teil|sitzung|sitzungsteil|beratung|abschnitt)"
     r"|[öoa]ffentlichkeit\s+(ist\s+|wird\s+)?(\w+\s+)?ausgeschlossen"
     r"|ausschluss\s+der\s+[öoa]ffentlichkeit",
     re.IGNORECASE,

@@ -593,3 +593,18 @@ def test_public_item_ends_at_exclusion_of_public_even_if_next_call_missed() -> N
     public = seg.spans[0]
     assert public.end_s is not None and public.end_s <= 10.0
     assert all(s.start_s < 10.0 for s in sentences_in(public, sentences))
+
+
+def test_mangled_non_public_announcement_opens_the_non_public_item() -> None:
+    """Whisper (beam 3) heard "Nichtwaffentlichen" and "Affentlichkeit" on the sample."""
+    sentences = sents(
+        "Ich rufe Tagesordnungspunkt 3 auf.",
+        ("SPEAKER_01", "Wir wollen Tempo 30."),
+        "Der Tag die Sordnungspunkt wird vertagt.",
+        "Wir kommen zum Nichtwaffentlichen Teil der Sitzung.",
+        "Die Affentlichkeit ist ausgeschlossen.",
+        "Ich rufe die Sortenungsgunk 4 auf. Verkauf einer Teilfläche am Mühlbach.",
+    )
+    seg = find_boundaries(sentences, ITEMS[2:])
+    assert starts(seg.spans) == {"3": 0.0, "4": 15.0}
+    assert seg.non_public_from_s == 15.0
