@@ -74,12 +74,11 @@ class CamPlusPlus(Model):
             if int(mask.sum()) >= _MIN_FRAMES:
                 active = feat[mask]
                 selected[i] = active - active.mean(dim=0, keepdim=True)
-        if not selected:
-            return out
-        lengths = {f.shape[0] for f in selected.values()}
-        if len(lengths) == 1:
-            out[list(selected)] = self.campplus(torch.stack(list(selected.values())))
-        else:
-            for i, feat in selected.items():
-                out[i] = self.campplus(feat[None])[0]
+        # one forward per feature length: in long monologues most windows are fully
+        # active and share the full length, so they run as one batch (no padding)
+        by_length: dict[int, list[int]] = {}
+        for i, feat in selected.items():
+            by_length.setdefault(feat.shape[0], []).append(i)
+        for indices in by_length.values():
+            out[indices] = self.campplus(torch.stack([selected[i] for i in indices]))
         return out
