@@ -66,6 +66,19 @@ def stage_peaks() -> tuple[dict[str, float], ProgressHook]:
     return peaks, hook
 
 
+def progress_peaks(parts: int = 10) -> tuple[dict[str, list[int]], ProgressHook]:
+    """A progress hook that records the peak RSS (MB) at each tenth of every stage: memory
+    that grows with the length of the recording shows as a rising series."""
+    series: dict[str, list[int]] = {}
+
+    def hook(stage: str, completed: float, total: float) -> None:
+        marks = series.setdefault(stage, [])
+        while total and len(marks) < parts and completed >= total * (len(marks) + 1) / parts:
+            marks.append(round(peak_rss_mb()))
+
+    return series, hook
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far (VmHWM), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():

@@ -41,7 +41,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, SAMPLE_AGENDA, peak_rss_mb, settings_for_device, stage_peaks
+from bench.common import (
+    ROOT,
+    SAMPLE_AGENDA,
+    peak_rss_mb,
+    progress_peaks,
+    settings_for_device,
+    stage_peaks,
+)
 from bench.longform import LongRecording, build_long_recording, load_long_recording
 
 WER_WINDOW_S = 300.0  # WER is summed over windows: an alignment of five hours at once is slow
@@ -118,7 +125,13 @@ def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
 
     settings = settings_for_device(device)
     agenda = load_agenda(SAMPLE_AGENDA)
-    peaks, hook = stage_peaks()
+    peaks, stage_hook = stage_peaks()
+    series, series_hook = progress_peaks()
+
+    def hook(stage: str, completed: float, total: float) -> None:
+        stage_hook(stage, completed, total)
+        series_hook(stage, completed, total)
+
 
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -151,6 +164,9 @@ def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
             (timings.get("transcription", 0) + timings.get("diarization", 0)) / duration, 4
         ),
         "peak_rss_mb_after_stage": {k: round(v) for k, v in peaks.items()},
+        "peak_rss_mb_by_tenth": {
+            k: v for k, v in series.items() if k in ("transcription", "diarization")
+        },
         "peak_rss_mb": round(peak_rss_mb()),
         "speakers_true": recording.speakers,
         "speakers_found": len({t.speaker for t in transcript.turns}),

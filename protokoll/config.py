@@ -54,9 +54,9 @@ class TranscriptionSettings(_Section):
     device: Device = "auto"
     compute_type: Literal["auto", "int8", "int8_float16", "float16", "float32"] = "auto"
     language: str = "de"
-    beam_size: int = Field(default=5, ge=1, le=10)
+    beam_size: int = Field(default=3, ge=1, le=10)
     # 0 = sequential faster-whisper; >0 = BatchedInferencePipeline with this batch size
-    batch_size: int = Field(default=8, ge=0, le=64)
+    batch_size: int = Field(default=4, ge=0, le=64)
     vad: bool = True
     word_timestamps: bool = True
     condition_on_previous_text: bool = False

@@ -68,3 +68,18 @@ def test_windowed_wer_sums_errors_over_windows() -> None:
     texts = ["eins zwei", "drei vier"]
     hyp = [(11.0, "eins"), (11.5, "zwei"), (401.0, "drei"), (401.5, "fünf")]
     assert windowed_wer(turns, texts, hyp) == pytest.approx(1 / 4)
+
+
+def test_progress_peaks_records_each_tenth_of_a_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.common as common
+
+    rss = iter(range(1000, 2000, 7))
+    monkeypatch.setattr(common, "peak_rss_mb", lambda: float(next(rss)))
+    series, hook = common.progress_peaks()
+    for done in range(0, 3601, 100):  # transcription in steps of 100 s
+        hook("transcription", float(done), 3600.0)
+    hook("diarization", 0.0, 3600.0)
+    hook("diarization", 1800.0, 3600.0)  # half done, then stopped
+    assert len(series["transcription"]) == 10
+    assert series["transcription"] == sorted(series["transcription"])
+    assert len(series["diarization"]) == 5  # one jump past five tenths: five marks

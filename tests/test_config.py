@@ -67,7 +67,8 @@ def test_repo_config_toml_loads_with_cpu_profile() -> None:
     settings = load_settings(REPO_CONFIG, environ={})
     assert settings.profile == "cpu"
     assert settings.transcription.model == "whisper-base"
-    assert settings.transcription.batch_size == 8
+    assert settings.transcription.batch_size == 4
+    assert settings.transcription.beam_size == 3
     assert settings.diarization.backend == "pyannote"
     assert settings.diarization.pipeline == "embedded"
     assert settings.diarization.segmentation_model == "pyannote-segmentation-3.0"
