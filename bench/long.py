@@ -132,7 +132,6 @@ def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
         stage_hook(stage, completed, total)
         series_hook(stage, completed, total)
 
-
     timings: dict[str, float] = {}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="protokoll-bench-") as work:
