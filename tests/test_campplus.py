@@ -63,21 +63,3 @@ def test_without_weights_every_item_is_embedded(model: CamPlusPlus) -> None:
         out = model(waves)
     assert out.shape == (2, EMBEDDING_DIM) and torch.isfinite(out).all()
 
-
-def test_frozen_network_equals_the_eager_one_at_any_length(model: CamPlusPlus) -> None:
-    frozen = model._network(torch.device("cpu"))
-    assert frozen is not model.campplus  # TorchScript, not the eager fallback
-    torch.manual_seed(5)
-    with torch.inference_mode():
-        for frames, batch in ((37, 1), (250, 3), (998, 2), (1500, 1)):
-            x = torch.randn(batch, frames, 80)
-            torch.testing.assert_close(frozen(x), model.campplus(x), rtol=1e-4, atol=1e-5)
-    assert model._network(torch.device("cpu")) is frozen  # built once per device
-
-
-def test_training_uses_the_eager_network(model: CamPlusPlus) -> None:
-    model.train()
-    try:
-        assert model._network(torch.device("cpu")) is model.campplus
-    finally:
-        model.eval()
