@@ -62,4 +62,3 @@ def test_without_weights_every_item_is_embedded(model: CamPlusPlus) -> None:
     with torch.inference_mode():
         out = model(waves)
     assert out.shape == (2, EMBEDDING_DIM) and torch.isfinite(out).all()
-
