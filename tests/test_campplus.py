@@ -1,8 +1,8 @@
 """CAM++ as pyannote calls it: a batch of (window, local speaker) pairs with frame weights.
 
 The architecture runs with its random initial weights here; what is tested is the
-wrapper: silent speakers are skipped, and batching by feature length gives the
-same embedding as one window at a time.
+wrapper: silent speakers are skipped, each window is embedded on its own, and
+the embedded lengths come from a small set (steady shapes keep memory flat).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from protokoll.campplus import EMBEDDING_DIM, SAMPLE_RATE_HZ, CamPlusPlus
+from protokoll.campplus import EMBEDDING_DIM, SAMPLE_RATE_HZ, CamPlusPlus, _steady_length
 
 FRAMES = 589  # pyannote segmentation-3.0 frames per window (the window is 4 s here)
 
@@ -29,31 +29,46 @@ def _weights(active: slice | None) -> torch.Tensor:
     return w
 
 
-def test_batch_by_length_equals_one_at_a_time(model: CamPlusPlus) -> None:
+def test_each_window_is_embedded_alone_with_few_distinct_lengths(model: CamPlusPlus) -> None:
     rng = np.random.default_rng(3)
     waves = torch.from_numpy(rng.normal(0, 0.1, (5, 1, 4 * SAMPLE_RATE_HZ)).astype(np.float32))
     t = torch.arange(4 * SAMPLE_RATE_HZ) / SAMPLE_RATE_HZ
     waves[1, 0] = 0.3 * torch.sin(2 * torch.pi * 220 * t) + 0.2 * torch.sin(2 * torch.pi * 1330 * t)
     weights = torch.stack(
         [
-            _weights(slice(0, FRAMES)),  # fully active: same length as the next
+            _weights(slice(0, FRAMES)),  # fully active
             _weights(slice(0, FRAMES)),
-            _weights(slice(100, 400)),  # partly active: a length of its own
+            _weights(slice(100, 437)),  # partly active
             _weights(None),  # silent: no embedding
             _weights(slice(0, 12)),  # 0.08 s: too little speech to embed
         ]
     )
-    with torch.inference_mode():
-        batched = model(waves, weights=weights)
-        alone = [model(waves[i : i + 1], weights=weights[i : i + 1])[0] for i in range(5)]
+    lengths: list[int] = []
+    network = model.campplus
+    hook = network.register_forward_pre_hook(lambda _m, args: lengths.append(args[0].shape[1]))
+    try:
+        with torch.inference_mode():
+            batched = model(waves, weights=weights)
+            alone = [model(waves[i : i + 1], weights=weights[i : i + 1])[0] for i in range(5)]
+    finally:
+        hook.remove()
     assert batched.shape == (5, EMBEDDING_DIM)
     for i in (0, 1, 2):
         assert torch.isfinite(batched[i]).all()
         torch.testing.assert_close(batched[i], alone[i], rtol=1e-4, atol=1e-4)
     assert torch.isnan(batched[3]).all() and torch.isnan(batched[4]).all()
-    # different audio, different embeddings: the batch did not mix its items
     apart = float((batched[0] - batched[1]).norm())
-    assert apart > 10 * float((batched[0] - alone[0]).norm())
+    assert apart > 10 * float((batched[0] - alone[0]).norm())  # the items were not mixed
+    # three windows embedded twice, one at a time, at multiples of 25 frames
+    assert len(lengths) == 6 and all(n % 25 == 0 for n in lengths)
+
+
+def test_steady_length_keeps_the_middle() -> None:
+    feat = torch.arange(437.0)[:, None].repeat(1, 80)
+    kept = _steady_length(feat)
+    assert len(kept) == 425 and float(kept[0, 0]) == 6.0  # 12 frames cut, 6 on each side
+    assert len(_steady_length(feat[:23])) == 20  # the minimum stays embeddable
+    assert len(_steady_length(feat[:400])) == 400
 
 
 def test_without_weights_every_item_is_embedded(model: CamPlusPlus) -> None:
