@@ -7,6 +7,11 @@ the embedded lengths come from a small set (steady shapes keep memory flat).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -77,3 +82,36 @@ def test_without_weights_every_item_is_embedded(model: CamPlusPlus) -> None:
     with torch.inference_mode():
         out = model(waves)
     assert out.shape == (2, EMBEDDING_DIM) and torch.isfinite(out).all()
+
+
+_CACHE_PROBE = """
+import torch
+import protokoll  # sets the oneDNN cache size before oneDNN first runs
+from protokoll.campplus import CamPlusPlus, _steady_length
+
+torch.manual_seed(0)
+model = CamPlusPlus().eval()
+lengths = sorted({len(_steady_length(torch.zeros(n, 80))) for n in range(20, 1000)})
+with torch.inference_mode():
+    for round_ in (1, 2):
+        print("ROUND", round_, len(lengths), flush=True)
+        for n in lengths:
+            model.campplus(torch.randn(1, n, 80))
+"""
+
+
+@pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="PyTorch without oneDNN")
+def test_every_embedding_shape_stays_in_the_onednn_cache(tmp_path: Path) -> None:
+    """Each of CAM++'s input lengths (10 s windows) is compiled once: the second pass
+    over all of them builds no primitive anew. With oneDNN's default cache of 1024
+    primitives it rebuilt thousands, which cost time and memory on long sessions."""
+    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    env["ONEDNN_VERBOSE"] = "2"  # one line per primitive creation: cache_hit or cache_miss
+    proc = subprocess.run(
+        [sys.executable, "-c", _CACHE_PROBE], env=env, capture_output=True, text=True,
+        timeout=600, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    first, _, second = proc.stdout.partition("ROUND 2")
+    assert "ROUND 1 40\n" in first  # 40 distinct lengths from 0.2 s to 10 s
+    assert first.count("cache_miss") > 1000  # the probe did go through oneDNN
+    assert second.count("cache_hit") > 10_000 and second.count("cache_miss") == 0
