@@ -324,7 +324,7 @@ def test_combined_hash_depends_on_every_file() -> None:
 @pytest.mark.gpu
 def test_real_model_on_the_gpu() -> None:
     if not torch.cuda.is_available():
-        pytest.skip("keine CUDA-GPU vorhanden")
+        pytest.skip("no CUDA GPU on this machine")
     from protokoll.llm.factory import build_llm
     from protokoll.stages import model_store
 
