@@ -33,7 +33,7 @@ def main() -> None:
 
     import protokoll.transcribe as transcribe
     from protokoll.agenda import load_agenda
-    from protokoll.audio import AudioSource
+    from protokoll.audio import SAMPLE_RATE_HZ, AudioSource
     from protokoll.intake import decode
     from protokoll.stages import build_transcriber, model_store
 
@@ -44,7 +44,7 @@ def main() -> None:
         recording = build_long_recording(60.0, ROOT / "out" / "bench-long").audio
     work = ROOT / "out" / "bench-asr-memory"
     wav = decode(recording, work).wav_path
-    audio = AudioSource.from_wav(wav).read(0, int(args.minutes * 60 * 16000))
+    audio = AudioSource.from_wav(wav).read(0, int(args.minutes * 60 * SAMPLE_RATE_HZ))
     source = AudioSource.from_array(audio)
 
     blocks: list[int] = []

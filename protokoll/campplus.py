@@ -77,7 +77,8 @@ class CamPlusPlus(Model):
                 selected[i] = _steady_length(active - active.mean(dim=0, keepdim=True))
         # one window at a time, and only a few distinct lengths: CPU convolutions keep
         # buffers per input shape, and on a long session shapes that keep changing
-        # made the resident size creep up block by block
+        # made the resident size creep up block by block (the cache that holds every
+        # length's primitives is sized in protokoll/__init__.py)
         for i, feat in selected.items():
             out[i] = self.campplus(feat[None])[0]
         return out
