@@ -19,7 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import protokoll.asr.transcribe as transcribe
 from bench.common import ROOT, SAMPLE_AGENDA, peak_rss_mb, settings_for_device
+from bench.longform import build_long_recording
+from protokoll.audio.intake import decode
+from protokoll.audio.source import SAMPLE_RATE_HZ, AudioSource
+from protokoll.domain.agenda import load_agenda
+from protokoll.pipeline.build import build_transcriber, model_store
 
 
 def main() -> None:
@@ -31,16 +37,8 @@ def main() -> None:
     import pyannote.audio  # noqa: F401  (the pipeline's process has it loaded too)
     import torch  # noqa: F401
 
-    import protokoll.transcribe as transcribe
-    from protokoll.agenda import load_agenda
-    from protokoll.audio import SAMPLE_RATE_HZ, AudioSource
-    from protokoll.intake import decode
-    from protokoll.stages import build_transcriber, model_store
-
     recording = args.recording
     if recording is None:
-        from bench.longform import build_long_recording
-
         recording = build_long_recording(60.0, ROOT / "out" / "bench-long").audio
     work = ROOT / "out" / "bench-asr-memory"
     wav = decode(recording, work).wav_path

@@ -7,10 +7,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from protokoll.config import Settings
-from protokoll.progress import ProgressHook
-from protokoll.transcript import SpeakerTurn
-from protokoll.writers.rttm import read_rttm
+from protokoll.config import Settings, load_settings
+from protokoll.documents.rttm import read_rttm
+from protokoll.domain.progress import ProgressHook
+from protokoll.domain.transcript import SpeakerTurn
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "sitzung.ogg"
@@ -47,7 +47,6 @@ def build_looped(target_minutes: float, dest: Path) -> tuple[Path, list[SpeakerT
 
 def settings_for_device(device: str) -> Settings:
     """The configuration, with transcription and diarization on `device`."""
-    from protokoll.config import load_settings
 
     env = dict(os.environ)
     env["PROTOKOLL_TRANSCRIPTION__DEVICE"] = device

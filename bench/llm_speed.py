@@ -22,7 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, SAMPLE_TXT, peak_rss_mb
-from protokoll.llm.base import LLM
+from protokoll.config import load_settings
+from protokoll.llm.base import LLM, ChatMessage
+from protokoll.llm.factory import build_llm
+from protokoll.pipeline.build import model_store
 
 SYSTEM = (
     "Du bist Schriftführer eines Gemeinderats. Fasse den Verlauf der Sitzung sachlich "
@@ -59,11 +62,6 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--runs", type=int, default=1, help="generations (the first is reported)")
     args = parser.parse_args()
-
-    from protokoll.config import load_settings
-    from protokoll.llm.base import ChatMessage
-    from protokoll.llm.factory import build_llm
-    from protokoll.stages import model_store
 
     os.chdir(ROOT)
     settings = load_settings(None)

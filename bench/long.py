@@ -50,6 +50,20 @@ from bench.common import (
     stage_peaks,
 )
 from bench.longform import LongRecording, build_long_recording, load_long_recording
+from protokoll.asr.hallucination import (
+    find_loop,
+    is_sound_description,
+    is_subtitle_credit,
+    normalize,
+)
+from protokoll.config import load_settings
+from protokoll.devices import resolve_compute_type, resolve_device
+from protokoll.documents.rttm import read_rttm
+from protokoll.domain.agenda import load_agenda
+from protokoll.domain.transcript import Segment
+from protokoll.pipeline.build import model_store
+from protokoll.pipeline.runner import transcribe_recording, write_transcript_documents
+from protokoll.scoring import diarization_error_rate, word_error_rate
 
 WER_WINDOW_S = 300.0  # WER is summed over windows: an alignment of five hours at once is slow
 EVENT_EDGE_S = 1.0
@@ -59,7 +73,6 @@ def windowed_wer(
     ref_turns: Sequence[Any], ref_texts: Sequence[str], hyp: Sequence[tuple[float, str]]
 ) -> float:
     """WER summed over fixed time windows (reference turns and words by their midpoint)."""
-    from protokoll.scoring import word_error_rate
 
     windows: dict[int, tuple[list[str], list[str]]] = {}
     for turn, text in zip(ref_turns, ref_texts, strict=True):
@@ -88,12 +101,6 @@ def timed_words(segments: Sequence[Any]) -> list[tuple[float, str]]:
 
 def output_checks(segments: Sequence[Any], events: Sequence[dict[str, Any]]) -> dict[str, int]:
     """Loops, phantom lines and words inside non-speech events left in the final output."""
-    from protokoll.hallucination import (
-        find_loop,
-        is_sound_description,
-        is_subtitle_credit,
-        normalize,
-    )
 
     words = timed_words(segments)
     tokens = [normalize(text) for _, text in words]
@@ -118,10 +125,6 @@ def output_checks(segments: Sequence[Any], events: Sequence[dict[str, Any]]) -> 
 
 def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
     """intake -> transcription -> diarization -> assignment -> transcript files, in this process."""
-    from protokoll.agenda import load_agenda
-    from protokoll.pipeline import transcribe_recording, write_outputs
-    from protokoll.scoring import diarization_error_rate
-    from protokoll.writers.rttm import read_rttm
 
     settings = settings_for_device(device)
     agenda = load_agenda(SAMPLE_AGENDA)
@@ -140,7 +143,7 @@ def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
             stage_seconds=timings,
         )  # fmt: skip
         out_started = time.monotonic()
-        write_outputs(transcript, Path(work) / "out", settings, agenda)
+        write_transcript_documents(transcript, Path(work) / "out", settings, agenda)
         timings["output"] = time.monotonic() - out_started
         peaks["output"] = peak_rss_mb()
     wall = time.monotonic() - started
@@ -181,12 +184,6 @@ def run_pipeline(recording: LongRecording, device: str) -> dict[str, Any]:
 def run_reference(recording: LongRecording, device: str) -> dict[str, Any]:
     """Plain faster-whisper, sequential, its defaults, on the same file."""
     from faster_whisper import WhisperModel
-
-    from protokoll.config import load_settings
-    from protokoll.devices import resolve_compute_type, resolve_device
-    from protokoll.stages import model_store
-    from protokoll.transcript import Segment
-    from protokoll.writers.rttm import read_rttm
 
     settings = load_settings(None)
     model_ref = model_store(settings).resolve(settings.transcription.model)

@@ -40,8 +40,8 @@ import numpy.typing as npt
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, SAMPLE, peak_rss_mb
-from protokoll.transcript import SpeakerTurn
-from protokoll.writers.rttm import write_rttm
+from protokoll.documents.rttm import write_rttm
+from protokoll.domain.transcript import SpeakerTurn
 
 __all__ = [
     "GENERATOR_VERSION",

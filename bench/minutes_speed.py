@@ -24,8 +24,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, SAMPLE_AGENDA
+from protokoll.config import load_settings
+from protokoll.domain.agenda import load_agenda
+from protokoll.domain.transcript import Segment, Transcript
 from protokoll.llm.base import LLM, ChatMessage, Generation
-from protokoll.transcript import Segment, Transcript
+from protokoll.minutes.draft import MinutesDrafter
+from protokoll.pipeline.build import build_llm, model_store
 
 TRANSCRIPT = ROOT / "tests" / "data" / "sitzung.transcript.json"
 REFERENCE = ROOT / "samples" / "sitzung.reference.json"
@@ -84,10 +88,6 @@ def _rate(tokens: int, seconds: float) -> float:
 
 
 def run_once(transcript: Transcript) -> dict[str, float]:
-    from protokoll.agenda import load_agenda
-    from protokoll.config import load_settings
-    from protokoll.draft import MinutesDrafter
-    from protokoll.stages import build_llm, model_store
 
     settings = load_settings(None)
     started = time.monotonic()

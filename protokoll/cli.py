@@ -7,15 +7,39 @@ The CLI holds no logic: it parses arguments, calls the pipeline and turns
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import logging
+import os
 import sys
+import tomllib
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import select
+
 from protokoll import __version__
-from protokoll.config import Settings
-from protokoll.errors import ProtokollError
+from protokoll.agenda.load import load_agenda_source
+from protokoll.config import Settings, load_settings
+from protokoll.documents import artifacts
+from protokoll.domain.progress import null_hook
+from protokoll.domain.transcript import Transcript
+from protokoll.errors import InputError, ProtokollError
+from protokoll.formatting import format_duration
+from protokoll.modelstore import models_for_settings
+from protokoll.pipeline.build import model_store
+from protokoll.pipeline.progress import TerminalProgress
+from protokoll.pipeline.runner import run
+from protokoll.pipeline.steps import draft_minutes
+from protokoll.register.export import missing_settings_hint, write_register_json
+from protokoll.register.steckbrief_docx import write_steckbrief_docx
+from protokoll.service.bootstrap import build_context
+from protokoll.service.infra import audit, auth
+from protokoll.service.infra.tables import User
+from protokoll.service.serve import serve
+from protokoll.service.usecases.register import existing_database, register_entry_from_db
+from protokoll.service.worker import run_worker
 
 log = logging.getLogger("protokoll")
 
@@ -139,9 +163,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    import os
-
-    from protokoll.config import load_settings
 
     environ = dict(os.environ)
     if args.profile:
@@ -157,9 +178,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from protokoll.agenda import load_agenda_source
-    from protokoll.pipeline import run
-    from protokoll.progress import TerminalProgress, format_duration, null_hook
 
     settings = _settings(args)
     agenda = load_agenda_source(args.agenda, members_from=args.members) if args.agenda else None
@@ -179,10 +197,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _read_mapping(path: Path, what: str) -> dict[str, object]:
-    import json
-    import tomllib
-
-    from protokoll.errors import InputError
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -197,7 +211,6 @@ def _read_mapping(path: Path, what: str) -> dict[str, object]:
 
 
 def _seconds(value: object, key: str) -> float:
-    from protokoll.errors import InputError
 
     if isinstance(value, int | float):
         return float(value)
@@ -215,13 +228,6 @@ def _seconds(value: object, key: str) -> float:
 
 
 def _cmd_minutes(args: argparse.Namespace) -> int:
-    import json
-
-    from protokoll.agenda import load_agenda_source
-    from protokoll.errors import InputError
-    from protokoll.pipeline import MINUTES_FILES, draft_minutes, minutes_writers, publish
-    from protokoll.progress import TerminalProgress, null_hook
-    from protokoll.transcript import Transcript
 
     settings = _settings(args)
     if args.protocol:
@@ -252,7 +258,11 @@ def _cmd_minutes(args: argparse.Namespace) -> int:
         transcript, agenda, settings, confirmed_names=names, corrected_starts=starts, hook=hook
     )
     out_dir = args.out or args.transcript.parent
-    outputs = publish(out_dir, minutes_writers(minutes, settings), MINUTES_FILES)
+    files = artifacts.minutes_names(minutes, public_version=settings.minutes.public_version)
+    products = artifacts.Products(minutes=minutes, template=settings.minutes.template)
+    outputs = artifacts.publish(
+        out_dir, artifacts.writers(files, products), stale=artifacts.MINUTES_FILES
+    )
     flags = sum(len(i.flags) for i in minutes.items) + len(minutes.flags)
     print(f"Niederschrift-Entwurf: {len(minutes.items)} TOP, {flags} Prüfhinweise.")
     for path in outputs.values():
@@ -261,8 +271,6 @@ def _cmd_minutes(args: argparse.Namespace) -> int:
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
-    from protokoll.modelstore import models_for_settings
-    from protokoll.stages import model_store
 
     settings = _settings(args)
     store = model_store(settings)
@@ -294,9 +302,6 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def _service_settings(args: argparse.Namespace) -> Settings:
-    import os
-
-    from protokoll.config import load_settings
 
     environ = dict(os.environ)
     if args.profile:
@@ -309,7 +314,6 @@ def _service_settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from protokoll.service.serve import serve
 
     settings = _service_settings(args)
     serve(settings, config=args.config, profile=args.profile, with_worker=not args.no_worker)
@@ -317,7 +321,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from protokoll.service.worker import run_worker
 
     logging.getLogger("protokoll").setLevel(logging.INFO)
     run_worker(_service_settings(args))
@@ -325,7 +328,6 @@ def _cmd_worker(args: argparse.Namespace) -> int:
 
 
 def _read_password(from_stdin: bool) -> str:
-    import getpass
 
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -336,11 +338,6 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _cmd_users(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from protokoll.service import auth
-    from protokoll.service.context import build_context
-    from protokoll.service.models import User
 
     ctx = build_context(_service_settings(args))
     with ctx.db.session() as s:
@@ -364,8 +361,6 @@ def _cmd_users(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from protokoll.service import audit
-    from protokoll.service.context import build_context
 
     ctx = build_context(_service_settings(args))
     with ctx.db.session() as s:
@@ -375,13 +370,6 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_register(args: argparse.Namespace) -> int:
-    from protokoll.register.export import (
-        existing_database,
-        missing_settings_hint,
-        register_entry_from_db,
-        write_register_json,
-    )
-    from protokoll.register.steckbrief_docx import write_steckbrief_docx
 
     settings = _service_settings(args)
     db = existing_database(settings)

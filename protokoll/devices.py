@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import sys
 
 
 def cuda_available() -> bool:
@@ -40,10 +43,7 @@ def release_memory() -> None:
     """After a stage or block: collect garbage, return freed heap pages to the system
     (glibc keeps them otherwise, so the resident size creeps up block by block), and
     give cached CUDA memory back for the next stage."""
-    import contextlib
     import ctypes
-    import gc
-    import sys
 
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim

@@ -15,13 +15,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from protokoll.transcript import SpeakerTurn
+from num2words import num2words
+
+from protokoll.domain.transcript import SpeakerTurn
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _spell_number(match: re.Match[str]) -> str:
-    from num2words import num2words
 
     token = match.group(0)
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", token):  # 1.200 -> 1200

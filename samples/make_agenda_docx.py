@@ -3,7 +3,7 @@
 It is made from `samples/agenda.toml`, so both describe the same session: the meeting data
 as "Label: value" lines, then the agenda as a table "TOP | Betreff | Vorlage" with the rows
 "Öffentlicher Teil" and "Nichtöffentlicher Teil" before the items of each part. Members are
-not listed (an invitation does not list them); `protokoll.agenda.load_agenda_source(docx,
+not listed (an invitation does not list them); `protokoll.domain.agenda.load_agenda_source(docx,
 members_from=toml)` adds them.
 
 The file is byte-identical on every run with the same python-docx version (fixed document
@@ -24,7 +24,7 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from protokoll.agenda import Agenda, load_agenda
+from protokoll.domain.agenda import Agenda, load_agenda
 
 HERE = Path(__file__).resolve().parent
 WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]

@@ -31,17 +31,16 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from protokoll.agenda import Agenda
 from protokoll.config import Settings, load_settings
-from protokoll.intake import DecodedAudio
-from protokoll.minutes import Minutes
-from protokoll.pipeline import DiarizationOutcome, stage_intake
-from protokoll.progress import ProgressHook
-from protokoll.service import auth
-from protokoll.service.app import create_app
+from protokoll.domain.agenda import Agenda
+from protokoll.domain.minutes import Minutes
+from protokoll.domain.progress import ProgressHook
+from protokoll.domain.stage_results import DecodedAudio, DiarizationOutcome, TranscriptionResult
+from protokoll.domain.transcript import Segment, SpeakerTurn, Transcript, Word
+from protokoll.pipeline.steps import stage_intake
 from protokoll.service.context import ServiceContext
-from protokoll.transcribe import TranscriptionResult
-from protokoll.transcript import Segment, SpeakerTurn, Transcript, Word
+from protokoll.service.http.app import create_app
+from protokoll.service.infra import auth
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "sehr-geheimes-passwort-1"  # at least 10 characters (auth.MIN_PASSWORD_LENGTH)

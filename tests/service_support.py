@@ -32,21 +32,21 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from protokoll.agenda import Agenda
 from protokoll.config import Settings, load_settings
+from protokoll.documents.artifacts import file_sha256
+from protokoll.domain.agenda import Agenda
+from protokoll.domain.minutes import Attendance, Minutes, MinutesItem, SummarySentence
+from protokoll.domain.minutes import Meeting as MinutesMeeting
+from protokoll.domain.progress import ProgressHook
+from protokoll.domain.stage_results import DecodedAudio, DiarizationOutcome, TranscriptionResult
+from protokoll.domain.transcript import AudioInfo, ModelUse, Segment, SpeakerTurn, Transcript, Word
 from protokoll.errors import ProtokollError
-from protokoll.intake import DecodedAudio
-from protokoll.minutes import Attendance, Minutes, MinutesItem, SummarySentence
-from protokoll.minutes import Meeting as MinutesMeeting
-from protokoll.pipeline import DiarizationOutcome, stage_intake
-from protokoll.progress import ProgressHook
-from protokoll.service import auth
-from protokoll.service.app import create_app
-from protokoll.service.context import ServiceContext, build_context
-from protokoll.service.models import Job, Meeting, Recording, User
-from protokoll.service.storage import file_sha256
-from protokoll.transcribe import TranscriptionResult
-from protokoll.transcript import AudioInfo, ModelUse, Segment, SpeakerTurn, Transcript, Word
+from protokoll.pipeline.steps import stage_intake
+from protokoll.service.bootstrap import build_context
+from protokoll.service.context import ServiceContext
+from protokoll.service.http.app import create_app
+from protokoll.service.infra import auth
+from protokoll.service.infra.tables import Job, Meeting, Recording, User
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_OGG = ROOT / "samples" / "sitzung.ogg"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from protokoll.agenda import Agenda, load_agenda, parse_agenda
+from protokoll.domain.agenda import Agenda, load_agenda, parse_agenda
 from protokoll.errors import AgendaError
 
 ROOT = Path(__file__).resolve().parents[1]

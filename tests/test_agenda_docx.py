@@ -11,8 +11,9 @@ import docx
 import pytest
 from docx.document import Document
 
-from protokoll.agenda import Agenda, load_agenda, load_agenda_source, load_members
-from protokoll.agenda_docx import load_agenda_docx, nominative, parse_document
+from protokoll.agenda.docx_invitation import load_agenda_docx, nominative, parse_document
+from protokoll.agenda.load import load_agenda_source
+from protokoll.domain.agenda import Agenda, load_agenda, load_members
 from protokoll.errors import AgendaError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from protokoll.assign import (
+from protokoll.domain.transcript import Segment, SpeakerTurn, Word
+from protokoll.speakers.assign import (
     assign_speakers,
     assign_word_speakers,
     snap_to_sentences,
     speaker_for_span,
 )
-from protokoll.transcript import Segment, SpeakerTurn, Word
 
 TURNS = [
     SpeakerTurn(0.0, 5.0, "A"),

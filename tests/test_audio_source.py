@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from protokoll.audio import SAMPLE_RATE_HZ, AudioSource, quiet_cut
+from protokoll.audio.source import SAMPLE_RATE_HZ, AudioSource, quiet_cut
 from protokoll.errors import InputError
 
 

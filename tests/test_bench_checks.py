@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bench.long import output_checks, timed_words, windowed_wer
-from protokoll.transcript import Segment, SpeakerTurn, Word
+from protokoll.domain.transcript import Segment, SpeakerTurn, Word
 
 EVENTS = [{"kind": "music", "start_s": 100.0, "end_s": 130.0}]
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from protokoll.campplus import EMBEDDING_DIM, SAMPLE_RATE_HZ, CamPlusPlus, _steady_length
+from protokoll.speakers.campplus import EMBEDDING_DIM, SAMPLE_RATE_HZ, CamPlusPlus, _steady_length
 
 FRAMES = 589  # pyannote segmentation-3.0 frames per window (the window is 4 s here)
 
@@ -87,7 +87,7 @@ def test_without_weights_every_item_is_embedded(model: CamPlusPlus) -> None:
 _CACHE_PROBE = """
 import torch
 import protokoll  # sets the oneDNN cache size before oneDNN first runs
-from protokoll.campplus import CamPlusPlus, _steady_length
+from protokoll.speakers.campplus import CamPlusPlus, _steady_length
 
 torch.manual_seed(0)
 model = CamPlusPlus().eval()

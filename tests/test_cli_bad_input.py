@@ -21,7 +21,7 @@ import pytest
 
 from protokoll.config import load_settings
 from protokoll.modelstore import models_for_settings
-from protokoll.stages import model_store
+from protokoll.pipeline.build import model_store
 
 REPO = Path(__file__).resolve().parents[1]
 VIDEO = ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=6"]

@@ -10,8 +10,8 @@ import pytest
 
 from bench.real_voices import SPEAKERS, build_session, fetch_voices
 from protokoll.config import load_settings
+from protokoll.pipeline.build import build_diarizer, model_store
 from protokoll.scoring import diarization_error_rate
-from protokoll.stages import build_diarizer, model_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

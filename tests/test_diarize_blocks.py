@@ -11,13 +11,13 @@ import itertools
 import numpy as np
 import pytest
 
-from protokoll.diarize_blocks import (
+from protokoll.domain.transcript import SpeakerTurn
+from protokoll.speakers.blocks import (
     BlockFeatures,
     block_spans,
     join_at_cuts,
     training_set,
 )
-from protokoll.transcript import SpeakerTurn
 
 
 def _block(offset: float, core: tuple[float, float], windows: int, seed: int) -> BlockFeatures:

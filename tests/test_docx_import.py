@@ -19,8 +19,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from protokoll.documents.niederschrift_docx import write_niederschrift_docx
+from protokoll.domain.minutes import Minutes, SourceRange, SummarySentence, Votes
 from protokoll.errors import InputError, ProtokollError
-from protokoll.minutes import Minutes, SourceRange, SummarySentence, Votes
 from protokoll.review.docx_import import (
     FOREIGN,
     NOT_DOCX,
@@ -33,7 +34,6 @@ from protokoll.review.docx_import import (
     read_niederschrift_docx,
 )
 from protokoll.review.edit_rate import edit_rate
-from protokoll.writers.niederschrift_docx import write_niederschrift_docx
 from tests.writers.conftest import build_minutes
 
 DOC_ID = "protokoll:42:3"

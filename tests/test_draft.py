@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from protokoll.agenda import load_agenda
 from protokoll.config import MinutesSettings
-from protokoll.draft import MinutesDrafter
+from protokoll.domain.agenda import load_agenda
+from protokoll.domain.minutes import Minutes
+from protokoll.domain.transcript import Transcript
 from protokoll.llm.base import ChatMessage, Generation, LLMInfo
-from protokoll.minutes import Minutes
-from protokoll.transcript import Transcript
+from protokoll.minutes.draft import MinutesDrafter
 from tests.minutes_reference import BOUNDARIES, BOUNDARY_TOLERANCE_S, EXPECTED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,7 +234,7 @@ def test_public_minutes_json_has_no_trace_of_non_public_titles() -> None:
 
 
 def test_publish_removes_stale_public_version(tmp_path: Path) -> None:
-    from protokoll.pipeline import MINUTES_FILES, publish
+    from protokoll.documents.artifacts import MINUTES_FILES, publish
 
     out = tmp_path / "out"
     out.mkdir()

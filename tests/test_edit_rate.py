@@ -8,7 +8,14 @@ import time
 
 import pytest
 
-from protokoll.minutes import Attendance, Meeting, Minutes, MinutesItem, SummarySentence, Votes
+from protokoll.domain.minutes import (
+    Attendance,
+    Meeting,
+    Minutes,
+    MinutesItem,
+    SummarySentence,
+    Votes,
+)
 from protokoll.review.edit_rate import (
     ItemEditRate,
     edit_rate,

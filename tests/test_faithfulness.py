@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from protokoll.faithfulness import check_sentence, check_summary, number_values
-from protokoll.minutes import Flag, SummarySentence
+from protokoll.domain.minutes import Flag, SummarySentence
+from protokoll.minutes.faithfulness import check_sentence, check_summary, number_values
 
 TRANSCRIPT = (
     "Wir kommen zu Punkt 2, Sanierung der Grundschule am Lindenweg, Herr Hartmann, bitte. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protokoll.hallucination import (
+from protokoll.asr.hallucination import (
     SegmentEvidence,
     collapse_loops,
     filter_segments,
@@ -14,7 +14,7 @@ from protokoll.hallucination import (
     is_subtitle_credit,
     normalize,
 )
-from protokoll.transcript import DroppedPassage, Segment, Word
+from protokoll.domain.transcript import DroppedPassage, Segment, Word
 
 WORD_S = 0.5  # each test word lasts 0.4 s and starts 0.5 s after the previous one
 

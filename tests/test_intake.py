@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from protokoll import intake
+from protokoll.audio import intake
+from protokoll.audio.intake import SAMPLE_RATE_HZ, decode, read_wav
 from protokoll.errors import (
     CorruptAudioError,
     EmptyInputError,
@@ -24,7 +25,6 @@ from protokoll.errors import (
     NotAudioError,
     SilentAudioError,
 )
-from protokoll.intake import SAMPLE_RATE_HZ, decode, read_wav
 
 MakeMedia = Callable[..., Path]
 SINE = "sine=frequency=440:duration={seconds}:sample_rate={rate}"

@@ -241,7 +241,7 @@ def test_missing_package_names_the_install_script(
 @pytest.fixture(scope="module")
 def real_llm() -> LlamaCppLLM:
     from protokoll.llm.factory import build_llm
-    from protokoll.stages import model_store
+    from protokoll.pipeline.build import model_store
 
     settings = load_settings(ROOT / "config.toml", environ={"PROTOKOLL_LLM__DEVICE": "cpu"})
     store = model_store(settings, ROOT)

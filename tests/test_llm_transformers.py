@@ -326,7 +326,7 @@ def test_real_model_on_the_gpu() -> None:
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU on this machine")
     from protokoll.llm.factory import build_llm
-    from protokoll.stages import model_store
+    from protokoll.pipeline.build import model_store
 
     settings = load_settings(ROOT / "config.toml", environ={"PROTOKOLL_PROFILE": "gpu"})
     store = model_store(settings, ROOT)

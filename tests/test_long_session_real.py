@@ -19,12 +19,12 @@ import pytest
 
 from bench.long import output_checks, timed_words, windowed_wer
 from bench.longform import LongRecording, build_long_recording
-from protokoll.agenda import load_agenda
 from protokoll.config import load_settings
-from protokoll.pipeline import transcribe_recording
+from protokoll.documents.rttm import read_rttm
+from protokoll.domain.agenda import load_agenda
+from protokoll.domain.transcript import SpeakerTurn, Transcript
+from protokoll.pipeline.runner import transcribe_recording
 from protokoll.scoring import diarization_error_rate
-from protokoll.transcript import SpeakerTurn, Transcript
-from protokoll.writers.rttm import read_rttm
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

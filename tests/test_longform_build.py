@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pytest
 
 from bench.longform import LongRecording, build_long_recording
-from protokoll.writers.rttm import read_rttm
+from protokoll.documents.rttm import read_rttm
 
 ROOT = Path(__file__).resolve().parent.parent
 SR = 16_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protokoll.numbers_de import parse_number
+from protokoll.minutes.numbers_de import parse_number
 
 
 @pytest.mark.parametrize(

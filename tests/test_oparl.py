@@ -22,9 +22,10 @@ from typing import Any
 
 import pytest
 
-from protokoll.agenda import Agenda, load_agenda_source
+from protokoll.agenda.load import load_agenda_source
+from protokoll.agenda.oparl_client import _local_zone, load_meeting
+from protokoll.domain.agenda import Agenda
 from protokoll.errors import AgendaError
-from protokoll.oparl import _local_zone, load_meeting
 from tests.shared_data import shared_data
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from protokoll.agenda import load_agenda
 from protokoll.config import load_settings
-from protokoll.pipeline import RunResult, run
+from protokoll.documents.rttm import read_rttm
+from protokoll.domain.agenda import load_agenda
+from protokoll.domain.transcript import SpeakerTurn
+from protokoll.pipeline.runner import RunResult, run
 from protokoll.scoring import diarization_error_rate, word_error_rate
-from protokoll.transcript import SpeakerTurn
-from protokoll.writers.rttm import read_rttm
 from tests.shared_data import shared_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,8 +140,8 @@ def test_fleurs_real_speech_wer(tmp_path: Path) -> None:
     if not clips:
         pytest.skip(f"FLEURS clips not found in {FLEURS} (set PROTOKOLL_FLEURS_DIR)")
     _require_models()
-    from protokoll.intake import decode, read_wav
-    from protokoll.stages import build_transcriber, model_store
+    from protokoll.audio.intake import decode, read_wav
+    from protokoll.pipeline.build import build_transcriber, model_store
 
     settings = load_settings(ROOT / "config.toml", {})
     transcriber = build_transcriber(settings, model_store(settings, ROOT))
@@ -163,7 +163,7 @@ def test_transcript_survives_diarization_failure(
     clips = sorted(FLEURS.glob("*.ogg"))[:1]
     recording = clips[0] if clips else SAMPLES / "sitzung.ogg"
     _require_models()
-    from protokoll.diarize import PyannoteDiarizer
+    from protokoll.speakers.diarize import PyannoteDiarizer
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulierter Absturz")
@@ -184,8 +184,8 @@ def test_cuda_transcription_float16(tmp_path: Path) -> None:
     if not cuda_available():
         pytest.skip("no CUDA GPU on this machine")
     _require_models()
-    from protokoll.intake import decode, read_wav
-    from protokoll.stages import build_transcriber, model_store
+    from protokoll.audio.intake import decode, read_wav
+    from protokoll.pipeline.build import build_transcriber, model_store
 
     settings = load_settings(ROOT / "config.toml", {"PROTOKOLL_TRANSCRIPTION__DEVICE": "cuda"})
     transcriber = build_transcriber(settings, model_store(settings, ROOT))
@@ -207,9 +207,9 @@ def test_no_text_over_silence_noise_and_applause(tmp_path: Path) -> None:
 
     import numpy as np
 
-    from protokoll.hallucination import is_subtitle_credit
-    from protokoll.intake import decode, read_wav
-    from protokoll.stages import build_transcriber, model_store
+    from protokoll.asr.hallucination import is_subtitle_credit
+    from protokoll.audio.intake import decode, read_wav
+    from protokoll.pipeline.build import build_transcriber, model_store
 
     rng = np.random.default_rng(7)
     first = read_wav(decode(clips[0], tmp_path / "a").wav_path)

@@ -7,14 +7,10 @@ import math
 
 import pytest
 
-from protokoll import progress
-from protokoll.progress import (
-    STAGE_LABELS,
-    ProgressHook,
-    TerminalProgress,
-    format_duration,
-    null_hook,
-)
+from protokoll.domain.progress import ProgressHook, null_hook
+from protokoll.formatting import format_duration
+from protokoll.pipeline import progress
+from protokoll.pipeline.progress import STAGE_LABELS, TerminalProgress
 
 
 class FakeClock:

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from protokoll.domain.minutes import Minutes, MinutesItem, Votes
 from protokoll.errors import ProtokollError
-from protokoll.minutes import Minutes, MinutesItem, Votes
 from protokoll.publication import (
     PublicationError,
     PublishedFile,

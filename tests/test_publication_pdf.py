@@ -22,9 +22,9 @@ from types import ModuleType
 
 import pytest
 
+from protokoll.documents.niederschrift_docx import write_niederschrift_docx
 from protokoll.errors import ProtokollError
 from protokoll.publication import PublicationError, docx_to_pdf, pdf_available
-from protokoll.writers.niederschrift_docx import write_niederschrift_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 

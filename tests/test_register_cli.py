@@ -11,7 +11,7 @@ from pathlib import Path
 from docx import Document
 
 from protokoll.register import validate_register_entry
-from protokoll.service.db import Database, make_engine, migrate
+from protokoll.service.infra.db import Database, make_engine, migrate
 from tests.test_register_figures import LOG, write_log
 
 REPO = Path(__file__).resolve().parent.parent

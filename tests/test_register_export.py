@@ -20,7 +20,6 @@ from protokoll.modelstore import load_manifest
 from protokoll.register import (
     RegisterError,
     build_register_entry,
-    register_entry_from_db,
     register_figures,
     steckbrief_docx_bytes,
     validate_register_entry,
@@ -28,7 +27,8 @@ from protokoll.register import (
 )
 from protokoll.register.export import SCHEMA_PATH, register_schema
 from protokoll.register.figures import RegisterFigures
-from protokoll.service.db import Database, make_engine, migrate
+from protokoll.service.infra.db import Database, make_engine, migrate
+from protokoll.service.usecases.register import register_entry_from_db
 from tests.test_register_figures import LOG, WHISPER, Log, _entries, write_log
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from protokoll.register.figures import ModelFigure, figures_from_db, register_figures
-from protokoll.service import audit
-from protokoll.service.db import Database, make_engine, migrate
-from protokoll.service.models import AuditEntry
+from protokoll.register.figures import ModelFigure, register_figures
+from protokoll.service.infra import audit
+from protokoll.service.infra.db import Database, make_engine, migrate
+from protokoll.service.infra.tables import AuditEntry
+from protokoll.service.usecases.register import figures_from_db
 
 WHISPER = "a1" * 32
 SEGMENTATION = "b2" * 32

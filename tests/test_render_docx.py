@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from protokoll.writers.niederschrift_docx import write_niederschrift_docx
+from protokoll.documents.niederschrift_docx import write_niederschrift_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 

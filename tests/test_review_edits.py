@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
+from protokoll.domain.minutes import Minutes, SourceRange
 from protokoll.errors import InputError
-from protokoll.minutes import Minutes, SourceRange
 from protokoll.review.edits import (
     ItemEdit,
     edit_item,

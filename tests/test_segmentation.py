@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from protokoll.agenda import AgendaItem
-from protokoll.segmentation import (
+from protokoll.domain.agenda import AgendaItem
+from protokoll.minutes.segmentation import (
     ItemSpan,
     announced_numbers,
     apply_corrections,
@@ -15,7 +15,7 @@ from protokoll.segmentation import (
     sentences_in,
     title_coverage,
 )
-from protokoll.sentences import Sentence
+from protokoll.minutes.sentences import Sentence
 
 CHAIR = "SPEAKER_00"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from protokoll.sentences import split_sentences
-from protokoll.transcript import Segment, Word
+from protokoll.domain.transcript import Segment, Word
+from protokoll.minutes.sentences import split_sentences
 
 
 def words(start: float, text: str, speaker: str | None = "SPEAKER_00", step: float = 0.5,

@@ -28,8 +28,9 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from protokoll.errors import ProtokollError
-from protokoll.service import api, auth
-from protokoll.service.models import (
+from protokoll.service.http import api
+from protokoll.service.infra import auth
+from protokoll.service.infra.tables import (
     ApiToken,
     Job,
     Meeting,

@@ -14,14 +14,13 @@ import pytest
 from sqlalchemy import select, text
 
 from protokoll.config import Settings, load_settings
-from protokoll.intake import DecodedAudio
-from protokoll.pipeline import DiarizationOutcome
-from protokoll.service import audit, auth
-from protokoll.service import meetings as svc
-from protokoll.service.context import ServiceContext, build_context
-from protokoll.service.models import AuditEntry, Job
-from protokoll.transcribe import TranscriptionResult
-from protokoll.transcript import AudioInfo, ModelUse, Segment, SpeakerTurn, Word
+from protokoll.domain.stage_results import DecodedAudio, DiarizationOutcome, TranscriptionResult
+from protokoll.domain.transcript import AudioInfo, ModelUse, Segment, SpeakerTurn, Word
+from protokoll.service.bootstrap import build_context
+from protokoll.service.context import ServiceContext
+from protokoll.service.infra import audit, auth
+from protokoll.service.infra.tables import AuditEntry, Job
+from protokoll.service.usecases import meetings as svc
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from protokoll.service.auth import token_digest
-from protokoll.service.deps import SESSION_COOKIE
-from protokoll.service.models import ApiToken, AuthSession, User
+from protokoll.service.http.deps import SESSION_COOKIE
+from protokoll.service.infra.auth import token_digest
+from protokoll.service.infra.tables import ApiToken, AuthSession, User
 from tests.service_support import (
     PASSWORD,
     USERS,

@@ -31,11 +31,11 @@ from sqlalchemy import Engine, inspect, make_url, text
 
 from protokoll.config import ServiceSettings
 from protokoll.errors import ConfigError
-from protokoll.service import jobs as joblib
-from protokoll.service import meetings as svc
-from protokoll.service.db import Database, make_engine, migrate
-from protokoll.service.models import Base, Job, User
-from protokoll.service.queue import JobQueue
+from protokoll.service.infra import jobs as joblib
+from protokoll.service.infra.db import Database, make_engine, migrate
+from protokoll.service.infra.queue import JobQueue
+from protokoll.service.infra.tables import Base, Job, User
+from protokoll.service.usecases import meetings as svc
 from tests.conftest import MakeMedia
 from tests.service_process import (
     REPO,

@@ -20,11 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from protokoll.errors import ProtokollError
-from protokoll.service import auth, jobs
-from protokoll.service import meetings as svc
-from protokoll.service.access import Conflict
+from protokoll.pipeline.stages import overall_progress
 from protokoll.service.context import ServiceContext
-from protokoll.service.models import Job, Meeting, Recording, User, utcnow
+from protokoll.service.infra import auth, jobs
+from protokoll.service.infra.tables import Job, Meeting, Recording, User, utcnow
+from protokoll.service.usecases import meetings as svc
+from protokoll.service.usecases.access import Conflict
 from tests.service_support import (
     PASSWORD,
     SAMPLE_OGG,
@@ -465,7 +466,7 @@ def test_progress_and_time_left_are_stored_while_the_job_runs(rig: Rig) -> None:
     wait_for(lambda: rig.job(job_id).stage_progress == 0.5, what="progress 0.5")
     wait_for(lambda: rig.job(job_id).eta_s is not None, what="an estimate")
     job = rig.job(job_id)
-    expected = jobs.overall_progress(ALL_STAGES, "transcription", 0.5)
+    expected = overall_progress(ALL_STAGES, "transcription", 0.5)
     assert job.progress == pytest.approx(expected) == pytest.approx(0.03 + 0.45 * 0.5)
     assert job.eta_s is not None and job.eta_s > 0
     assert job.lease_until is not None and job.lease_until > utcnow()
@@ -477,11 +478,11 @@ def test_progress_and_time_left_are_stored_while_the_job_runs(rig: Rig) -> None:
 
 
 def test_overall_progress_weights_the_stages() -> None:
-    assert jobs.overall_progress(ALL_STAGES, "intake", 0.0) == 0.0
-    assert jobs.overall_progress(ALL_STAGES, "minutes", 1.0) == pytest.approx(1.0)
+    assert overall_progress(ALL_STAGES, "intake", 0.0) == 0.0
+    assert overall_progress(ALL_STAGES, "minutes", 1.0) == pytest.approx(1.0)
     without_minutes = ALL_STAGES[:4]
-    assert jobs.overall_progress(without_minutes, "assignment", 1.0) == pytest.approx(1.0)
-    halfway = jobs.overall_progress(without_minutes, "diarization", 0.0)
+    assert overall_progress(without_minutes, "assignment", 1.0) == pytest.approx(1.0)
+    halfway = overall_progress(without_minutes, "diarization", 0.0)
     assert halfway == pytest.approx(0.48 / 0.85)
 
 

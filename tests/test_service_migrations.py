@@ -13,10 +13,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 
-from protokoll.service import auth
-from protokoll.service.context import build_context
-from protokoll.service.db import MIGRATIONS, Database, database_url, make_engine, migrate
-from protokoll.service.models import Base, User
+from protokoll.service.bootstrap import build_context
+from protokoll.service.infra import auth
+from protokoll.service.infra.db import MIGRATIONS, Database, database_url, make_engine, migrate
+from protokoll.service.infra.tables import Base, User
 from tests.service_support import PASSWORD, cheap_password_hashing, service_settings
 
 

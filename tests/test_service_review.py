@@ -16,8 +16,9 @@ from docx import Document
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from protokoll.service import audit, retention
-from protokoll.service.models import AuditEntry, MinutesVersion, Recording
+from protokoll.service.infra import audit
+from protokoll.service.infra.tables import AuditEntry, MinutesVersion, Recording
+from protokoll.service.usecases import retention
 from tests.service_support import (
     NON_PUBLIC_TITLE,
     PASSWORD,
@@ -257,7 +258,7 @@ def test_four_eyes_needs_two_different_reviewers(four_eyes: Service) -> None:
     svc = four_eyes
     meeting_id = meeting_with_draft(svc)
     with svc.ctx.db.session() as s:
-        from protokoll.service import auth
+        from protokoll.service.infra import auth
 
         auth.create_user(s, "pruefer2", PASSWORD, ["pruefer"], display_name="Zweite Prüferin")
     second, csrf = svc.login("pruefer2")
@@ -368,7 +369,7 @@ def test_register_figures_match_the_audit_log_of_a_run(service: Service) -> None
 
 def test_register_page_rows_are_german_and_formatted() -> None:
     from protokoll.register.figures import register_figures
-    from protokoll.service.web_review import figure_rows
+    from protokoll.service.http.web_review import figure_rows
 
     figures = register_figures([], chain_ok=True).to_dict()
     figures["audio_hours"] = 12.25

@@ -29,9 +29,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from protokoll.config import load_settings
-from protokoll.service import auth
-from protokoll.service.app import create_app
 from protokoll.service.context import ServiceContext
+from protokoll.service.http.app import create_app
+from protokoll.service.infra import auth
 from tests.conftest import MakeMedia
 from tests.service_process import (
     REPO,

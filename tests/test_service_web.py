@@ -654,7 +654,7 @@ def test_page_handlers_do_not_block_the_event_loop() -> None:
 
     from fastapi.routing import APIRoute
 
-    from protokoll.service import web, web_review
+    from protokoll.service.http import web, web_review
 
     routes = [*web.router.routes, *web_review.router.routes]
     handlers = [r.endpoint for r in routes if isinstance(r, APIRoute)]

@@ -30,9 +30,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from protokoll.errors import ModelError
-from protokoll.service import meetings as svc
 from protokoll.service.context import ServiceContext
-from protokoll.service.models import Job, User
+from protokoll.service.infra.tables import Job, User
+from protokoll.service.usecases import meetings as svc
 from tests.conftest import MakeMedia
 from tests.service_process import (
     REPO,

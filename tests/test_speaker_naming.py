@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from protokoll.agenda import Member
-from protokoll.sentences import Sentence
-from protokoll.speaker_naming import propose_names
+from protokoll.domain.agenda import Member
+from protokoll.minutes.sentences import Sentence
+from protokoll.speakers.naming import propose_names
 
 
 def member(name: str, role: str = "Ratsmitglied", faction: str = "", **kw: bool) -> Member:

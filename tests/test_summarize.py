@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from protokoll.llm.base import ChatMessage, Generation, LLMInfo
-from protokoll.sentences import Sentence
-from protokoll.summarize import Summarizer, parse_sentences
+from protokoll.minutes.sentences import Sentence
+from protokoll.minutes.summarize import Summarizer, parse_sentences
 
 
 class ScriptedLLM:
@@ -98,7 +98,7 @@ def test_parse_sentences_is_lenient_about_wrapping() -> None:
 
 
 def test_prompt_files_are_german_and_have_an_example() -> None:
-    from protokoll.summarize import prompt
+    from protokoll.minutes.summarize import prompt
 
     system = prompt("verlauf.system.md")
     assert "indirekter Rede" in system

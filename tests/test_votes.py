@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from protokoll.minutes import Votes
-from protokoll.sentences import Sentence
-from protokoll.votes import (
+from protokoll.domain.minutes import Votes
+from protokoll.minutes.sentences import Sentence
+from protokoll.minutes.votes import (
     check_votes,
     extract_counts,
     extract_motions,

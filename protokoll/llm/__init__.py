@@ -3,5 +3,5 @@
 Backends: llama.cpp for the embedded GGUF model on CPU (`llamacpp.py`),
 transformers for GPU models (`transformers_backend.py`), and any
 OpenAI-compatible HTTP server a municipality runs centrally (`openai_http.py`).
-`protokoll.stages` decides which one runs.
+`protokoll.pipeline.build` decides which one runs.
 """

@@ -1,10 +1,13 @@
-"""Building the configured language model (called from `protokoll.stages`)."""
+"""Building the configured language model (called from `protokoll.pipeline.build`)."""
 
 from __future__ import annotations
 
 from protokoll.config import Settings
 from protokoll.errors import ModelError
 from protokoll.llm.base import LLM
+from protokoll.llm.llamacpp import LlamaCppLLM
+from protokoll.llm.openai_http import OpenAICompatibleLLM
+from protokoll.llm.transformers_backend import TransformersLLM
 from protokoll.modelstore import ModelStore
 
 # which manifest format each local backend loads
@@ -21,8 +24,6 @@ def build_llm(settings: Settings, store: ModelStore) -> LLM | None:
     if llm.backend == "none":
         return None
     if llm.backend == "openai":
-        from protokoll.llm.openai_http import OpenAICompatibleLLM
-
         return OpenAICompatibleLLM(llm)
     entry = store.entry(llm.model)
     wanted = BACKEND_FORMATS[llm.backend]
@@ -34,9 +35,6 @@ def build_llm(settings: Settings, store: ModelStore) -> LLM | None:
         )
     model = store.resolve(llm.model)
     if llm.backend == "llamacpp":
-        from protokoll.llm.llamacpp import LlamaCppLLM
-
         return LlamaCppLLM(model, llm)
-    from protokoll.llm.transformers_backend import TransformersLLM
 
     return TransformersLLM(model, llm)

@@ -85,7 +85,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from protokoll.minutes import Minutes, MinutesItem
+from protokoll.domain.minutes import Minutes, MinutesItem
 from protokoll.publication.pdf import PublicationError
 
 OPARL_SCHEMA = "https://schema.oparl.org/1.1/"

@@ -7,24 +7,23 @@
 - `steckbrief_docx`: the same content as a German "KI-Steckbrief" (MaKI /
   KI-Transparenzregister).
 
+The service reads the audit log and passes the entries in
+(`protokoll.service.usecases.register`); this package never touches a database.
 `protokoll register export` writes both files.
 """
 
 from protokoll.register.export import (
     RegisterError,
     build_register_entry,
-    register_entry_from_db,
     validate_register_entry,
 )
-from protokoll.register.figures import RegisterFigures, figures_from_db, register_figures
+from protokoll.register.figures import RegisterFigures, register_figures
 from protokoll.register.steckbrief_docx import steckbrief_docx_bytes, write_steckbrief_docx
 
 __all__ = [
     "RegisterError",
     "RegisterFigures",
     "build_register_entry",
-    "figures_from_db",
-    "register_entry_from_db",
     "register_figures",
     "steckbrief_docx_bytes",
     "validate_register_entry",

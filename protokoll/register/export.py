@@ -28,18 +28,19 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
 from protokoll import __version__
 from protokoll.config import Settings
 from protokoll.errors import ModelError, ProtokollError
-from protokoll.german import num_de
-from protokoll.register.figures import RegisterFigures, figures_from_db
+from protokoll.formatting import num_de
+from protokoll.modelstore import ModelEntry, load_manifest, models_for_settings
+from protokoll.register.figures import RegisterFigures
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
-    from sqlalchemy.orm import Session
 
-    from protokoll.modelstore import ModelEntry
-    from protokoll.service.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +141,6 @@ def _ordered_missing(missing: list[str]) -> list[str]:
 
 
 def _load_manifest(settings: Settings) -> dict[str, ModelEntry]:
-    from protokoll.modelstore import load_manifest
-
     try:
         return load_manifest(settings.models.manifest)
     except ModelError as exc:
@@ -152,8 +151,6 @@ def _load_manifest(settings: Settings) -> dict[str, ModelEntry]:
 def _configured_models(
     settings: Settings, manifest: Mapping[str, ModelEntry]
 ) -> list[dict[str, Any]]:
-    from protokoll.modelstore import models_for_settings
-
     found = []
     for model_id in models_for_settings(settings):
         entry = manifest.get(model_id)
@@ -691,8 +688,6 @@ def _problem(error: ValidationError) -> tuple[str, str]:
 
 def validate_register_entry(data: Any) -> None:
     """Check `data` against `register.schema.json`; `RegisterError` names the failing field."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
 
     validator = Draft202012Validator(
         register_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -707,20 +702,6 @@ def validate_register_entry(data: Any) -> None:
 # ---- from the service database ------------------------------------------------------------
 
 
-def register_entry_from_db(
-    session: Session,
-    settings: Settings,
-    *,
-    now: datetime | None = None,
-    since: datetime | None = None,
-) -> dict[str, Any]:
-    """Figures from the audit log, the entry built from them and validated."""
-    figures = figures_from_db(session, since=since)
-    entry = build_register_entry(settings, figures, generated_at=now or datetime.now(UTC))
-    validate_register_entry(entry)
-    return entry
-
-
 def write_register_json(entry: Mapping[str, Any], path: Path) -> Path:
     """Write the entry as indented UTF-8 JSON, atomically (a temporary file, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -731,35 +712,3 @@ def write_register_json(entry: Mapping[str, Any], path: Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
-
-
-def existing_database(settings: Settings, *, base: Path | None = None) -> Database:
-    """The service database, only if it exists and has the audit log: the export neither
-    creates nor migrates one. `RegisterError` (German) otherwise."""
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from protokoll.service.db import Database, database_url, make_engine
-
-    data_dir = settings.service.data_dir
-    if not data_dir.is_absolute():
-        data_dir = (base or Path.cwd()) / data_dir
-    url = database_url(settings.service.database_url, data_dir)
-    hint = (
-        "Es wurde noch nichts verarbeitet: bitte zuerst den Dienst starten (protokoll serve) "
-        "oder in der Konfiguration service.data_dir bzw. service.database_url prüfen."
-    )
-    if not settings.service.database_url and not (data_dir / "protokoll.db").is_file():
-        raise RegisterError(f"Die Datenbank {data_dir / 'protokoll.db'} gibt es noch nicht. {hint}")
-    engine = make_engine(url)
-    try:
-        has_log = inspect(engine).has_table("audit_log")
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise RegisterError(
-            f"Die Datenbank ist nicht erreichbar ({exc.__class__.__name__}). {hint}"
-        ) from None
-    if not has_log:
-        engine.dispose()
-        raise RegisterError(f"Die Datenbank enthält noch kein Prüfprotokoll. {hint}")
-    return Database(engine)

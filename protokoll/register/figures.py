@@ -29,16 +29,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from protokoll.pipeline.stages import rank
 
 DELETION_REASONS = ("freigabe", "frist", "manuell")
-STAGE_ORDER = ("intake", "transcription", "diarization", "assignment", "minutes")
 BATCH = 5000
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -181,7 +179,7 @@ def _models_of(stage: str, details: Mapping[str, Any]) -> dict[_ModelKey, str | 
 
 
 def _stage_rank(stage: str) -> int:
-    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else len(STAGE_ORDER)
+    return rank(stage)
 
 
 def register_figures(
@@ -324,31 +322,3 @@ def register_figures(
         logins_failed=jobs["login.failed"],
         chain_ok=chain_ok,
     )
-
-
-def _audit_entries(session: Session, batch: int = BATCH) -> Iterator[dict[str, Any]]:
-    """Every audit entry as `audit.entry_view` gives it, in `seq` order, `batch` at a time."""
-    from sqlalchemy import select
-
-    from protokoll.service import audit
-    from protokoll.service.models import AuditEntry
-
-    last = 0
-    while True:
-        query = select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq)
-        rows = session.scalars(query.limit(batch)).all()
-        if not rows:
-            return
-        for row in rows:
-            yield audit.entry_view(row)
-        last = rows[-1].seq
-
-
-def figures_from_db(
-    session: Session, *, since: datetime | None = None, batch: int = BATCH
-) -> RegisterFigures:
-    """The figures from the service database, with the result of the audit-chain check."""
-    from protokoll.service import audit
-
-    chain_ok = audit.verify(session, batch=batch).ok
-    return register_figures(_audit_entries(session, batch), chain_ok=chain_ok, since=since)

@@ -35,8 +35,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from protokoll import __version__
-from protokoll.german import num_de
-from protokoll.writers.docx_common import (
+from protokoll.documents.docx_common import (
     DOC_LANGUAGE,
     add_header_footer,
     add_notice,
@@ -46,6 +45,7 @@ from protokoll.writers.docx_common import (
     set_page_and_defaults,
     style_small,
 )
+from protokoll.formatting import num_de
 
 TITLE = "KI-Steckbrief"
 DASH = "–"

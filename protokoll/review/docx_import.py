@@ -52,11 +52,8 @@ from typing import Any
 
 from lxml import etree
 
-from protokoll.errors import InputError
-from protokoll.minutes import Minutes, MinutesItem, SourceRange, SummarySentence, Votes
-from protokoll.numbers_de import parse_number
-from protokoll.writers._common import UNKNOWN_SPEAKER_NAME, speaker_display_name
-from protokoll.writers.niederschrift_docx import (
+from protokoll.documents._common import UNKNOWN_SPEAKER_NAME, speaker_display_name
+from protokoll.documents.niederschrift_docx import (
     DASH,
     DOCUMENT_ID_PROPERTY,
     HEADING_NON_PUBLIC,
@@ -77,6 +74,9 @@ from protokoll.writers.niederschrift_docx import (
     resolution_blocks,
     speaker_labels,
 )
+from protokoll.domain.minutes import Minutes, MinutesItem, SourceRange, SummarySentence, Votes
+from protokoll.errors import InputError
+from protokoll.minutes.numbers_de import parse_number
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_DOCUMENT_XML_BYTES = 50 * 1024 * 1024

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from protokoll.minutes import Minutes, MinutesItem
-from protokoll.writers.niederschrift_docx import counts_shown, format_votes, names_in
+from protokoll.documents.niederschrift_docx import counts_shown, format_votes, names_in
+from protokoll.domain.minutes import Minutes, MinutesItem
 
 
 @dataclass

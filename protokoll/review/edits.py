@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from protokoll.domain.minutes import RESULTS, Boundary, Minutes, MinutesItem, SummarySentence, Votes
 from protokoll.errors import InputError
-from protokoll.minutes import RESULTS, Boundary, Minutes, MinutesItem, SummarySentence, Votes
 
 MAX_TEXT_CHARS = 100_000
 _LABEL = re.compile(r"SPEAKER_\d{2,3}")

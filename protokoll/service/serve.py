@@ -15,12 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import uvicorn
 from sqlalchemy import func, select
 
 from protokoll.config import Settings
-from protokoll.service import auth
-from protokoll.service.context import ServiceContext, build_context
-from protokoll.service.models import User
+from protokoll.service.bootstrap import build_context
+from protokoll.service.context import ServiceContext
+from protokoll.service.http.app import create_app
+from protokoll.service.infra import auth
+from protokoll.service.infra.tables import User
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +49,6 @@ def ensure_first_admin(ctx: ServiceContext) -> str | None:
 def serve(
     settings: Settings, *, config: Path | None, profile: str | None, with_worker: bool
 ) -> None:
-    import uvicorn
-
-    from protokoll.service.app import create_app
 
     service = settings.service
     ctx = build_context(settings)  # migrates the database once, before web and worker start

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from protokoll.config import Settings
-from protokoll.service.context import build_context
+from protokoll.service.bootstrap import build_context
 
 log = logging.getLogger(__name__)
 

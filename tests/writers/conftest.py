@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from protokoll.minutes import (
+from protokoll.domain.minutes import (
     Attendance,
     Flag,
     Minutes,
@@ -16,8 +16,8 @@ from protokoll.minutes import (
     SummarySentence,
     Votes,
 )
-from protokoll.minutes import Meeting as MinutesMeeting
-from protokoll.transcript import (
+from protokoll.domain.minutes import Meeting as MinutesMeeting
+from protokoll.domain.transcript import (
     AudioInfo,
     DroppedPassage,
     ModelUse,

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from protokoll.minutes import MINUTES_SCHEMA_VERSION, Flag, Minutes
-from protokoll.writers.minutes_json import public_flags, write_minutes_json
+from protokoll.documents.minutes_json import public_flags, write_minutes_json
+from protokoll.domain.minutes import MINUTES_SCHEMA_VERSION, Flag, Minutes
 
 
 def test_full_version_is_to_dict(minutes: Minutes, tmp_path: Path) -> None:

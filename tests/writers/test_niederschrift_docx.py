@@ -17,12 +17,9 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 from protokoll import __version__
-from protokoll.errors import ConfigError
-from protokoll.minutes import Flag, Minutes, MinutesItem, SourceRange, SummarySentence, Votes
-from protokoll.templates.make_default_template import DEFAULT_TEMPLATE, build_template
-from protokoll.writers import niederschrift_docx as nd
-from protokoll.writers.docx_common import HEADER_TEXT, add_field
-from protokoll.writers.niederschrift_docx import (
+from protokoll.documents import niederschrift_docx as nd
+from protokoll.documents.docx_common import HEADER_TEXT, add_field
+from protokoll.documents.niederschrift_docx import (
     COMMENT_AUTHOR,
     NOTICE_TEXT,
     PUBLIC_NOTE,
@@ -32,6 +29,9 @@ from protokoll.writers.niederschrift_docx import (
     german_time,
     write_niederschrift_docx,
 )
+from protokoll.documents.templates.make_default_template import DEFAULT_TEMPLATE, build_template
+from protokoll.domain.minutes import Flag, Minutes, MinutesItem, SourceRange, SummarySentence, Votes
+from protokoll.errors import ConfigError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CREATED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from protokoll.transcript import SpeakerTurn
-from protokoll.writers.rttm import format_rttm, parse_rttm, read_rttm, write_rttm
+from protokoll.documents.rttm import format_rttm, parse_rttm, read_rttm, write_rttm
+from protokoll.domain.transcript import SpeakerTurn
 
 TURNS = [
     SpeakerTurn(start_s=0.0, end_s=2.5, speaker="SPEAKER_00"),

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from protokoll.transcript import SCHEMA_VERSION, Transcript, Word
-from protokoll.writers.transcript_json import write_transcript_json
+from protokoll.documents.transcript_json import write_transcript_json
+from protokoll.domain.transcript import SCHEMA_VERSION, Transcript, Word
 
 
 def test_writes_utf8_json_equal_to_to_dict(transcript: Transcript, tmp_path: Path) -> None:

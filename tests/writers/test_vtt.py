@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from protokoll.transcript import UNKNOWN_SPEAKER, Segment, Transcript
-from protokoll.writers.vtt import format_vtt, format_vtt_timestamp, write_vtt
+from protokoll.documents.vtt import format_vtt, format_vtt_timestamp, write_vtt
+from protokoll.domain.transcript import UNKNOWN_SPEAKER, Segment, Transcript
 
 
 @pytest.mark.parametrize(

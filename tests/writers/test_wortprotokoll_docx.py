@@ -13,8 +13,8 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 
 from protokoll import __version__
-from protokoll.transcript import Segment, Transcript
-from protokoll.writers.wortprotokoll_docx import NOTICE_TEXT, write_wortprotokoll_docx
+from protokoll.documents.wortprotokoll_docx import NOTICE_TEXT, write_wortprotokoll_docx
+from protokoll.domain.transcript import Segment, Transcript
 
 MEETING = {
     "body": "Gemeinderat Musterstadt",

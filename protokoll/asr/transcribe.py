@@ -1,0 +1,185 @@
+"""Transcription with faster-whisper (CTranslate2), German by default.
+
+VAD on, word timestamps, the vocabulary of the session (member names, places,
+agenda terms) passed as hotwords. `condition_on_previous_text` is off by
+default: it is the main cause of repetition loops on long recordings. The
+hallucination guard runs on the raw segments before anything is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from protokoll.asr.hallucination import SegmentEvidence, filter_segments
+from protokoll.audio.source import AudioSource
+from protokoll.config import TranscriptionSettings
+from protokoll.devices import cpu_threads, release_memory, resolve_compute_type, resolve_device
+from protokoll.domain.progress import ProgressHook, null_hook
+from protokoll.domain.stage_results import TranscriptionResult
+from protokoll.domain.transcript import ModelUse, Segment, Word
+from protokoll.errors import ModelError, StageError
+from protokoll.modelstore import ResolvedModel
+
+log = logging.getLogger(__name__)
+
+# Whisper's prompt holds 224 tokens; keep the hint well inside it.
+MAX_HOTWORDS_CHARS = 600
+
+
+class Transcriber(Protocol):
+    def transcribe(
+        self, audio: AudioSource | np.ndarray, hook: ProgressHook = null_hook
+    ) -> TranscriptionResult: ...
+
+
+def build_hotwords(vocabulary: Sequence[str]) -> str | None:
+    """Join unique vocabulary terms, in order, up to the prompt budget."""
+    seen: dict[str, None] = {}
+    for term in vocabulary:
+        term = " ".join(term.split())
+        if term:
+            seen.setdefault(term, None)
+    text = ""
+    for term in seen:
+        candidate = f"{text}, {term}" if text else term
+        if len(candidate) > MAX_HOTWORDS_CHARS:
+            break
+        text = candidate
+    return text or None
+
+
+class FasterWhisperTranscriber:
+    def __init__(
+        self,
+        model: ResolvedModel,
+        settings: TranscriptionSettings,
+        vocabulary: Sequence[str] = (),
+    ) -> None:
+        self.model_ref = model
+        self.settings = settings
+        self.device = resolve_device(settings.device)
+        self.compute_type = resolve_compute_type(settings.compute_type, self.device)
+        self.hotwords = build_hotwords([*settings.vocabulary, *vocabulary])
+        self._model = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            from faster_whisper import WhisperModel
+
+            try:
+                self._model = WhisperModel(
+                    str(self.model_ref.path),
+                    device=self.device,
+                    compute_type=self.compute_type,
+                    cpu_threads=cpu_threads(self.settings.cpu_threads),
+                    local_files_only=True,
+                )
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise ModelError(
+                    f"Das Transkriptionsmodell „{self.model_ref.entry.id}“ konnte nicht geladen "
+                    f"werden ({self.device}/{self.compute_type}): {exc}"
+                ) from exc
+        return self._model
+
+    def parameters(self) -> dict[str, object]:
+        s = self.settings
+        return {
+            "language": s.language,
+            "beam_size": s.beam_size,
+            "batch_size": s.batch_size,
+            "block_minutes": s.block_minutes,
+            "vad": s.vad,
+            "condition_on_previous_text": s.condition_on_previous_text,
+            "compute_type": self.compute_type,
+            "hotwords": self.hotwords,
+        }
+
+    def transcribe(
+        self, audio: AudioSource | np.ndarray, hook: ProgressHook = null_hook
+    ) -> TranscriptionResult:
+        """Transcribe block by block (cut in pauses); times are relative to the recording."""
+        from faster_whisper import BatchedInferencePipeline
+
+        source = audio if isinstance(audio, AudioSource) else AudioSource.from_array(audio)
+        model = self._load()
+        s = self.settings
+        total_s = source.duration_s
+        options = {
+            "language": s.language,
+            "beam_size": s.beam_size,
+            "word_timestamps": s.word_timestamps,
+            "vad_filter": s.vad,
+            "condition_on_previous_text": s.condition_on_previous_text,
+            "hotwords": self.hotwords,
+        }
+        batched = s.batch_size > 0 and s.vad  # the batched pipeline needs VAD's speech chunks
+        pipeline = BatchedInferencePipeline(model=model) if batched else None
+        started = time.monotonic()
+        hook("transcription", 0.0, total_s)
+        raw: list[Segment] = []
+        evidence: list[SegmentEvidence] = []
+        language = s.language
+        speech_s = 0.0
+        try:
+            for block in source.blocks(s.block_minutes * 60):
+                if pipeline is not None:
+                    segments_iter, info = pipeline.transcribe(
+                        block.audio, batch_size=s.batch_size, **options
+                    )
+                else:
+                    segments_iter, info = model.transcribe(block.audio, **options)
+                for seg in segments_iter:
+                    raw.append(_to_segment(seg, block.start_s))
+                    evidence.append(SegmentEvidence(seg.no_speech_prob, seg.avg_logprob))
+                    hook("transcription", min(block.start_s + seg.end, total_s), total_s)
+                language = info.language or language
+                speech_s += float(getattr(info, "duration_after_vad", 0.0) or 0.0)
+                hook("transcription", block.end_s, total_s)
+                release_memory()
+        except (RuntimeError, ValueError) as exc:
+            raise StageError(f"Die Transkription ist fehlgeschlagen: {exc}") from exc
+        hook("transcription", total_s, total_s)
+        kept, dropped = filter_segments(raw, evidence)
+        for d in dropped:
+            log.warning("Verworfen bei %.1f–%.1f s (%s): %s", d.start_s, d.end_s, d.reason, d.text)
+        log.info(
+            "Transkription: %d Segmente, %.1f s Audio in %.1f s",
+            len(kept), total_s, time.monotonic() - started,
+        )  # fmt: skip
+        use = ModelUse(
+            stage="transcription",
+            name=self.model_ref.entry.id,
+            sha256=self.model_ref.sha256,
+            device=self.device,
+            parameters=self.parameters(),
+        )
+        return TranscriptionResult(
+            language=language,
+            segments=kept,
+            dropped=dropped,
+            model=use,
+            speech_s=speech_s,
+        )
+
+
+def _to_segment(seg: Any, offset_s: float = 0.0) -> Segment:
+    words = tuple(
+        Word(
+            start_s=round(float(w.start) + offset_s, 3),
+            end_s=round(float(w.end) + offset_s, 3),
+            text=w.word,
+            probability=float(w.probability),
+        )
+        for w in (seg.words or [])
+    )
+    return Segment(
+        start_s=round(float(seg.start) + offset_s, 3),
+        end_s=round(float(seg.end) + offset_s, 3),
+        text=seg.text.strip(),
+        words=words,
+    )

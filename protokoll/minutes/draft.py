@@ -1,0 +1,520 @@
+"""From transcript and agenda to draft minutes: the minutes stage, end to end.
+
+    sentences -> agenda boundaries -> per item: rules (result, counts, resolution,
+    motions) -> LLM (summary; result and resolution only where the rules found
+    none) -> cross-checks against the transcript -> `Minutes`
+
+Rules come first because they are exact and explainable; the LLM writes the
+prose and fills gaps, and everything it claims is checked against what was
+said in that item. Nothing a model produced is presented as fact unchecked.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from protokoll.config import MinutesSettings
+from protokoll.documents._common import speaker_display_name
+from protokoll.domain.agenda import Agenda, AgendaItem
+from protokoll.domain.minutes import (
+    RESULTS,
+    Attendance,
+    Evidence,
+    Flag,
+    Meeting,
+    Minutes,
+    MinutesItem,
+    SourceRange,
+    SummarySentence,
+    Votes,
+)
+from protokoll.domain.progress import ProgressHook, null_hook
+from protokoll.domain.transcript import Transcript
+from protokoll.errors import StageError
+from protokoll.llm.base import LLM, ChatMessage
+from protokoll.llm.json_output import JSONOutputError, extract_json
+from protokoll.minutes.faithfulness import check_summary, number_values
+from protokoll.minutes.segmentation import (
+    ItemSpan,
+    Segmentation,
+    apply_corrections,
+    find_boundaries,
+    is_procedural,
+    sentences_in,
+)
+from protokoll.minutes.sentences import Sentence, split_sentences
+from protokoll.minutes.summarize import Summarizer, prompt
+from protokoll.minutes.votes import (
+    check_votes,
+    extract_counts,
+    extract_motions,
+    extract_resolution,
+    extract_result,
+)
+from protokoll.speakers.naming import propose_names
+
+log = logging.getLogger(__name__)
+
+LOW_CONFIDENCE = 0.5
+_VOTE_TAIL_SENTENCES = 12
+_MAX_RESOLUTION_WORDS = 40
+_DECIDED = (
+    "einstimmig beschlossen",
+    "mehrheitlich beschlossen",
+    "beschlossen",
+    "geändert beschlossen",
+)
+_END_TIME = re.compile(r"\bum\s+(\d{1,2})[.:](\d{2})\s*Uhr|\bum\s+(\d{1,2})\s+Uhr\s+(\d{2})\b")
+
+VOTE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "ergebnis": {"type": "string", "enum": list(RESULTS)},
+        "ja": {"type": ["integer", "null"]},
+        "nein": {"type": ["integer", "null"]},
+        "enthaltung": {"type": ["integer", "null"]},
+        "befangen": {"type": ["integer", "null"]},
+    },
+    "required": ["ergebnis", "ja", "nein", "enthaltung", "befangen"],
+}
+RESOLUTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "text": {"type": "string"},
+        "zeilen": {"type": "array", "items": {"type": "integer"}},
+    },
+    "required": ["text", "zeilen"],
+}
+
+
+def _evidence(sentence: Sentence) -> Evidence:
+    return Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        data = extract_json(text)
+    except JSONOutputError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class MinutesDrafter:
+    def __init__(
+        self,
+        agenda: Agenda,
+        settings: MinutesSettings,
+        llm: LLM | None = None,
+        max_output_tokens: int = 700,
+        *,
+        temperature: float = 0.0,
+        low_confidence: float = LOW_CONFIDENCE,
+    ) -> None:
+        self.agenda = agenda
+        self.settings = settings
+        self.llm = llm
+        self.temperature = temperature
+        self.low_confidence = low_confidence
+        self.summarizer = (
+            Summarizer(llm, settings.protocol_type, max_output_tokens, temperature)
+            if llm is not None
+            else None
+        )
+
+    # ---- names -------------------------------------------------------------------------
+
+    def speaker_names(
+        self, sentences: Sequence[Sentence], confirmed: Mapping[str, str] | None
+    ) -> tuple[dict[str, str], list[Flag]]:
+        """Confirmed names win; the rest are proposals from what was said, flagged."""
+        names = dict(confirmed or {})
+        flags: list[Flag] = []
+        for proposal in propose_names(sentences, self.agenda.members):
+            if proposal.label in names or proposal.name in names.values():
+                continue
+            names[proposal.label] = proposal.name
+            flags.append(
+                Flag(
+                    "sprecher_vorgeschlagen",
+                    f"{speaker_display_name(proposal.label)} wurde als „{proposal.name}“ "
+                    f"erkannt ({proposal.reason}). Bitte bestätigen oder korrigieren.",
+                )
+            )
+        return names, flags
+
+    # ---- per item ----------------------------------------------------------------------
+
+    def _item(
+        self,
+        item: AgendaItem,
+        span: ItemSpan,
+        sentences: Sequence[Sentence],
+        names: Mapping[str, str],
+    ) -> MinutesItem:
+        own = sentences_in(span, sentences)
+        out = MinutesItem(
+            number=item.number,
+            title=item.title,
+            paper=item.paper,
+            public=item.public,
+            start_s=span.start_s,
+            end_s=span.end_s,
+            boundary=span.boundary,
+            flags=list(span.flags),
+        )
+        if not own:
+            return out
+        text = " ".join(s.text for s in own)
+        out.speakers = sorted({names.get(s.speaker or "", speaker_display_name(s.speaker))
+                               for s in own})  # fmt: skip
+
+        result, result_ev = extract_result(own)
+        counts = extract_counts(own)
+        out.votes, out.vote_evidence = counts.votes, counts.evidence
+        if result is None and self.llm is not None:
+            try:
+                result, llm_votes = self._llm_vote(own[-_VOTE_TAIL_SENTENCES:], out)
+                out.votes = _merge_votes(out.votes, llm_votes)
+            except StageError as exc:
+                out.flags.append(_llm_failed("Abstimmungsergebnis", exc))
+        out.result, out.result_evidence = result, result_ev
+        out.flags += check_votes(out.result, out.votes)
+
+        out.resolution_text, out.resolution_evidence = extract_resolution(own)
+        if out.resolution_text is None and out.result in _DECIDED and self.llm is not None:
+            try:
+                self._llm_resolution(item, own, out, names, text)
+            except StageError as exc:
+                out.flags.append(_llm_failed("Beschlusstext", exc))
+        out.motions = [m.text for m in extract_motions(own)]
+
+        if self.settings.protocol_type == "wort":
+            out.summary = [
+                SummarySentence(
+                    f"{names.get(s.speaker or '', speaker_display_name(s.speaker))}: {s.text}",
+                    [SourceRange(s.start_s, s.end_s)],
+                )
+                for s in own
+            ]
+        elif self.summarizer is not None:
+            header = _item_header(item)
+            debate = _debate_only(own, out)
+            try:
+                summary = self.summarizer.summarize(
+                    header,
+                    debate,
+                    speaker_name=lambda label: names.get(label or "", speaker_display_name(label)),
+                )
+            except StageError as exc:
+                out.flags.append(_llm_failed("Beratungsverlauf", exc))
+                out.flags += _low_confidence_flags(own, self.low_confidence)
+                return out
+            out.summary = summary.sentences
+            out.flags += summary.flags
+            if not out.summary and len(debate) >= 3 and not summary.flags:
+                out.flags.append(
+                    Flag(
+                        "ki_leer",
+                        f"Die KI hat zu {len(debate)} Redebeiträgen keinen Beratungsverlauf "
+                        "geschrieben; bitte von Hand ergänzen.",
+                    )
+                )
+            check_summary(
+                out.summary,
+                text,
+                known_names=[m.name for m in self.agenda.members],
+                speaker_names=out.speakers,
+                reference_text=header,
+            )
+        out.flags += _low_confidence_flags(own, self.low_confidence)
+        return out
+
+    def _llm_vote(self, tail: Sequence[Sentence], out: MinutesItem) -> tuple[str | None, Votes]:
+        assert self.llm is not None
+        lines = "\n".join(s.text for s in tail)
+        generation = self.llm.generate(
+            [ChatMessage("system", prompt("abstimmung.system.md")), ChatMessage("user", lines)],
+            max_tokens=120,
+            temperature=self.temperature,
+            json_schema=VOTE_SCHEMA,
+        )
+        data = _json_object(generation.text) or {}
+        result = data.get("ergebnis") if data.get("ergebnis") in RESULTS else None
+        said = number_values(lines)
+        values: dict[str, int | None] = {}
+        for key, field_name in (("ja", "yes"), ("nein", "no"), ("enthaltung", "abstain"),
+                                ("befangen", "biased")):  # fmt: skip
+            value = data.get(key)
+            if isinstance(value, int) and (
+                float(value) in said or (value == 0 and _zero_said(lines))
+            ):
+                values[field_name] = value
+            else:
+                values[field_name] = None
+                if isinstance(value, int):
+                    out.flags.append(
+                        Flag(
+                            "zahl_unbelegt",
+                            f"Die KI nannte {value} für „{key}“, im Transkript ist die Zahl nicht "
+                            "belegt; das Feld bleibt leer.",
+                        )
+                    )
+        if result is not None:
+            out.flags.append(
+                Flag(
+                    "ergebnis_ki",
+                    f"Das Ergebnis „{result}“ hat die KI aus dem Wortlaut abgeleitet; "
+                    "bitte prüfen.",
+                    tail[-1].start_s if tail else None,
+                )
+            )
+        return result, Votes(**values)
+
+    def _tail_within(self, sentences: Sequence[Sentence], budget: int) -> list[Sentence]:
+        assert self.llm is not None
+        tail: list[Sentence] = []
+        used = 0
+        for sentence in reversed(sentences):
+            used += self.llm.count_tokens(sentence.text) + 4
+            if used > budget:
+                break
+            tail.append(sentence)
+        return tail[::-1]
+
+    def _llm_resolution(
+        self,
+        item: AgendaItem,
+        own: Sequence[Sentence],
+        out: MinutesItem,
+        names: Mapping[str, str],
+        text: str,
+    ) -> None:
+        assert self.llm is not None
+        # the end of the item (where the vote is) within the context; long items are cut
+        # from the front here, the summary covers all of them
+        own = self._tail_within(own, self.llm.info.context_tokens - 1200)
+        lines = [f"[{i + 1}] {s.text}" for i, s in enumerate(own)]
+        header = _item_header(item)
+        generation = self.llm.generate(
+            [
+                ChatMessage("system", prompt("beschluss.system.md")),
+                ChatMessage("user", f"{header}\n\nZeilen:\n" + "\n".join(lines)),
+            ],
+            max_tokens=120,
+            temperature=self.temperature,
+            json_schema=RESOLUTION_SCHEMA,
+        )
+        data = _json_object(generation.text)
+        if not data or not isinstance(data.get("text"), str) or not data["text"].strip():
+            out.flags.append(Flag("beschluss_fehlt", "Kein Beschlusstext; bitte ergänzen."))
+            return
+        if len(data["text"].split()) > _MAX_RESOLUTION_WORDS:
+            out.flags.append(
+                Flag(
+                    "beschluss_fehlt",
+                    "Kein Beschlusstext vorgelesen; der KI-Vorschlag war unbrauchbar lang und "
+                    "wurde verworfen. Bitte den Beschluss aus der Vorlage übernehmen.",
+                )
+            )
+            return
+        if not _grounded(data["text"], f"{item.title} {item.paper} {text}"):
+            out.flags.append(
+                Flag(
+                    "beschluss_fehlt",
+                    "Kein Beschlusstext vorgelesen; der KI-Vorschlag passte nicht zum Inhalt "
+                    "des TOP und wurde verworfen. Bitte den Beschluss aus der Vorlage übernehmen.",
+                )
+            )
+            return
+        proposal = SummarySentence(data["text"].strip())
+        check_summary(
+            [proposal],
+            text,
+            [m.name for m in self.agenda.members],
+            names.values(),
+            reference_text=header,
+        )
+        out.resolution_text = proposal.text
+        out.flags.append(
+            Flag(
+                "beschluss_ki",
+                "Der Beschlusstext wurde nicht vorgelesen; die KI hat ihn aus Titel und Beratung "
+                "formuliert. Bitte mit der Vorlage abgleichen.",
+                text=proposal.text,
+            )
+        )
+        out.flags += proposal.flags
+
+    # ---- whole meeting -----------------------------------------------------------------
+
+    def draft(
+        self,
+        transcript: Transcript,
+        *,
+        confirmed_names: Mapping[str, str] | None = None,
+        corrected_starts: Mapping[str, float] | None = None,
+        hook: ProgressHook = null_hook,
+    ) -> Minutes:
+        sentences = split_sentences(transcript.segments)
+        segmentation: Segmentation = find_boundaries(sentences, self.agenda.items)
+        if corrected_starts:
+            segmentation = apply_corrections(
+                segmentation, self.agenda.items, sentences, corrected_starts
+            )
+        names, name_flags = self.speaker_names(sentences, confirmed_names)
+        items: list[MinutesItem] = []
+        for done, (item, span) in enumerate(
+            zip(self.agenda.items, segmentation.spans, strict=True)
+        ):
+            hook("minutes", done, len(self.agenda.items))
+            items.append(self._item(item, span, sentences, names))
+        hook("minutes", len(items), len(items))
+        flags = list(name_flags)
+        if any(s.speaker is None for s in sentences):
+            flags.append(
+                Flag(
+                    "sprecher_unklar",
+                    "Einigen Passagen konnte kein Sprecher zugeordnet werden; sie sind im "
+                    "Wortprotokoll als „Unbekannt“ markiert.",
+                )
+            )
+        meeting = self.agenda.meeting
+        end_time = _end_time(sentences, segmentation)
+        if not end_time:
+            flags.append(
+                Flag("ende_fehlt", "Das Ende der Sitzung wurde nicht genannt; bitte eintragen.")
+            )
+        models: list[dict[str, Any]] = [
+            {"stage": m.stage, "name": m.name, "sha256": m.sha256, "device": m.device,
+             "parameters": m.parameters}
+            for m in transcript.models
+        ]  # fmt: skip
+        if self.llm is not None:
+            info = self.llm.info
+            models.append(
+                {"stage": "minutes", "name": info.model, "sha256": info.sha256,
+                 "device": info.device, "parameters": {"backend": info.backend, **info.parameters}}
+            )  # fmt: skip
+        return Minutes(
+            meeting=Meeting(
+                body=meeting.body,
+                date=meeting.date.isoformat(),
+                session_number=meeting.session_number,
+                place=meeting.place,
+                start_time=meeting.start_time,
+                end_time=end_time,
+            ),
+            attendance=_attendance(self.agenda, self.settings.recorder),
+            items=items,
+            protocol_type=self.settings.protocol_type,
+            audio_sha256=transcript.audio.sha256,
+            speaker_names=names,
+            models=models,
+            flags=flags,
+        )
+
+
+def _debate_only(sentences: Sequence[Sentence], item: MinutesItem) -> list[Sentence]:
+    """The item's sentences without the procedure that other fields already hold.
+
+    The call of the item, the vote and the resolution read out are in the
+    boundary, vote and resolution fields; the course of debate is the rest.
+    """
+    procedural: set[float] = set()
+    if item.boundary is not None and item.boundary.evidence is not None:
+        procedural.add(item.boundary.evidence.start_s)
+    for evidence in (item.result_evidence, item.resolution_evidence, *item.vote_evidence):
+        if evidence is not None:
+            procedural.add(evidence.start_s)
+    return [s for s in sentences if s.start_s not in procedural and not is_procedural(s.text)]
+
+
+_FORMULA_WORDS = {"beschließt", "beschliesst", "rat", "ausschuss", "gemeinde", "stadt"}
+
+
+def _grounded(proposal: str, reference: str, min_share: float = 0.6) -> bool:
+    """Most content words of an AI-written resolution must come from the item itself.
+
+    Small models copy the example from the prompt ("... die Teilfläche zu
+    verkaufen") into an unrelated item; such a text is not a draft, it is wrong.
+    """
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"[^\W\d_]{5,}", text.lower()) if w not in _FORMULA_WORDS}
+
+    wanted = words(proposal)
+    if not wanted:
+        return False
+    have = words(reference)
+    found = sum(1 for w in wanted if any(w[:6] == h[:6] for h in have))
+    return found / len(wanted) >= min_share
+
+
+def _item_header(item: AgendaItem) -> str:
+    """How an item is introduced to the LLM and to the faithfulness check."""
+    return f"TOP {item.number}: {item.title}" + (f" ({item.paper})" if item.paper else "")
+
+
+def _llm_failed(part: str, exc: StageError) -> Flag:
+    log.warning("LLM-Schritt fehlgeschlagen (%s): %s", part, exc)
+    return Flag(
+        "ki_fehler",
+        f"{part}: die KI-Verarbeitung ist fehlgeschlagen ({exc}). Bitte von Hand ergänzen; "
+        "die übrigen Teile der Niederschrift sind davon nicht betroffen.",
+    )
+
+
+def _zero_said(text: str) -> bool:
+    return bool(re.search(r"\b(keine?|niemand|null|nicht der fall)\b", text, re.I))
+
+
+def _merge_votes(rules: Votes, llm: Votes) -> Votes:
+    """Counts the rules found stay; the LLM only fills gaps (each checked before)."""
+    return Votes(
+        yes=rules.yes if rules.yes is not None else llm.yes,
+        no=rules.no if rules.no is not None else llm.no,
+        abstain=rules.abstain if rules.abstain is not None else llm.abstain,
+        biased=rules.biased if rules.biased is not None else llm.biased,
+    )
+
+
+def _low_confidence_flags(sentences: Sequence[Sentence], threshold: float) -> list[Flag]:
+    return [
+        Flag(
+            "niedrige_erkennung",
+            "Schlecht verständliche Passage (geringe Erkennungssicherheit); bitte anhören.",
+            s.start_s,
+            s.end_s,
+            s.text,
+        )
+        for s in sentences
+        if s.mean_probability < threshold
+    ]
+
+
+def _end_time(sentences: Sequence[Sentence], segmentation: Segmentation) -> str:
+    if segmentation.closing_s is None:
+        return ""
+    closing = next((s for s in sentences if s.start_s == segmentation.closing_s), None)
+    match = _END_TIME.search(closing.text) if closing else None
+    if not match:
+        return ""
+    hour = match.group(1) or match.group(3)
+    minute = match.group(2) or match.group(4)
+    if int(hour) > 23 or int(minute) > 59:
+        return ""
+    return f"{int(hour):02d}:{minute}"
+
+
+def _attendance(agenda: Agenda, recorder: str) -> Attendance:
+    chair = next((m.name for m in agenda.members if m.chair and not m.absent), "")
+    return Attendance(
+        chair=chair,
+        present=[m.name for m in agenda.members if not m.absent and not m.administration],
+        absent=[m.name for m in agenda.members if m.absent],
+        administration=[m.name for m in agenda.members if m.administration and not m.absent],
+        recorder=recorder,
+    )

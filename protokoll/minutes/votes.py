@@ -1,0 +1,593 @@
+"""Votes, results, resolutions and motions from what was said, by rules.
+
+Pure functions over an item's sentences. Counts come only from words that
+were said: "Das sind 14 Ja-Stimmen. Gegenstimmen? 3. Enthaltungen? Keine."
+gives yes 14, no 3, abstain 0; a count nobody said stays `None` and is
+flagged. Keywords are matched loosely because the recogniser mangles them
+("14-Jährstimmen", "mirheitlich").
+
+A number is a count only where it stands for one: right before a category
+("14 Ja-Stimmen", "zwei Befangene", "keine Enthaltungen") or as the answer to
+one ("Gegenstimmen? 3.", "dafür: 10, dagegen: 2"), also in the next sentence.
+Numbers that belong to something else ("Tempo 30", "1,8 Millionen", "2026",
+"60 Prozent", "3 Varianten") are not counts. When an item has several votes
+(an amendment, then the proposal), the counts of the last vote are taken.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from protokoll.domain.minutes import Evidence, Flag, Votes
+from protokoll.minutes.numbers_de import parse_number
+from protokoll.minutes.sentences import Sentence
+
+YES, NO, ABSTAIN, BIASED = "yes", "no", "abstain", "biased"
+_CATEGORY_WORDS = {
+    YES: ("jastimmen", "jastimme", "dafür", "zustimmungen"),
+    NO: ("gegenstimmen", "gegenstimme", "dagegen", "neinstimmen", "neinstimme"),
+    ABSTAIN: ("enthaltungen", "enthaltung", "stimmenthaltungen", "stimmenthaltung"),
+    BIASED: ("befangen", "befangenheit", "befangene", "befangener"),
+}
+# words that look like a keyword but are none ("Erhaltung" of a building)
+_NOT_KEYWORDS = frozenset(
+    {
+        "erhaltung", "erhaltungen", "unterhaltung", "unterhaltungen", "haltung", "haltungen",
+        "zustimmung", "abstimmung", "abstimmungen", "bestimmungen", "stimmungen", "gefangen",
+        "gefangene", "einhaltung", "einhaltungen", "beinhaltung", "zustimmen", "zustimmt",
+        "zustimmte", "zustimmend", "enthalten", "erhalten",
+    }
+)  # fmt: skip
+_ZERO_WORDS = {"keine", "kein", "keiner", "keinen", "niemand", "null"}
+_ZERO_PHRASES = (
+    "das ist nicht der fall", "ist nicht der fall", "nicht der fall", "sehe ich nicht",
+    "sehe ich keine", "sehe ich keinen", "sehe keine", "sehe keinen", "gibt es nicht",
+    "gibt es keine",
+)  # fmt: skip
+# words that may stand between a number and the category it counts ("10 Stimmen dafür")
+_POST_FILLERS = {"stimmen", "stimme", "weitere", "weiteren"}
+# words that may stand right before a count ("das sind 14")
+_PRE_FILLERS = {
+    "sind", "das", "es", "waren", "war", "also", "dann", "insgesamt", "genau", "mit", "bei",
+    "zähle", "sehe", "habe", "haben", "wir", "ich", "nur", "noch", "gibt", "ist", "und",
+    "macht", "ergibt", "zusammen", "davon", "sowie", "einmal", "hier", "auch", "da",
+}  # fmt: skip
+_MAX_COUNT = 200
+_KEYWORD_SIMILARITY = 0.78
+_PENDING_WORDS = 14  # a question waits this many words for its answer
+_PENDING_SENTENCES = 2  # ... and at most this many sentences on
+
+_DECISION = re.compile(
+    r"\b(beschlossen|genehmigt|angenommen|gefasst|abgelehnt|zugestimmt|einstimmig|"
+    r"m\w{0,2}rheitlich|vertagt|zurückgezogen)\b"
+)
+_RESOLUTION_BODY = (
+    r"(?:[\w-]+\s+und\s+)?[\w-]*(?:rat|ausschuss|kreistag|gemeindevertretung|"
+    r"versammlung|bezirksvertretung|beirat|vertretung)"
+)
+_RESOLUTION = re.compile(
+    r"\b(der|die|das)\s+" + _RESOLUTION_BODY + r"(?:\s+(?!beschlie)[\w-]+){0,4}?\s+"
+    r"beschlie(ß|ss)t\b",
+    re.IGNORECASE,
+)
+_RESOLUTION_GOES_ON = re.compile(
+    r"\b(beauftragt|ermächtigt|gebeten|bereitgestellt|bereitzustellen|veranlassen|"
+    r"beschlie(ß|ss)t|festgesetzt|festgestellt|zur verfügung gestellt)\b",
+    re.IGNORECASE,
+)
+_VOTE_CUE = re.compile(
+    r"\b(wer\s+(ist|stimmt)|wäre\s+(ist|stimmt)|gegenstimm\w*|enthaltung\w*|enthält|"
+    r"handzeichen|abstimm\w*|zustimm\w*|stimmt\b.*\bzu\b|dafür|dagegen)",
+    re.IGNORECASE,
+)
+# the chair taking a vote (not "dafür" in a speech, not "namentliche Abstimmung" moved)
+_VOTE_TAKING = re.compile(
+    r"\b(wer|wir|wäre)\s+(ist|stimmt|sind)\b|gegenstimm|enthaltung|handzeichen"
+    r"|\bstimmen\s+(wir\s+)?(jetzt\s+|nun\s+)?(darüber\s+)?ab\b|\blasse\s+(\w+\s+){0,3}abstimmen\b",
+    re.IGNORECASE,
+)
+_RESOLUTION_LEAD_IN = re.compile(r"(^|[:„\"–-]|\bbeschluss\w*|\blese\w*|\blautet|\bvor)\s*$", re.I)
+_MOTION = re.compile(
+    r"\b(wir|ich)\s+(\w+\s+){0,2}?(be)?antrag(e|en)\b"
+    r"|\b(be)?antrag(e|en)\s+(ich|wir)\b"
+    r"|\bfraktion\s+(\w+\s+)?(be)?antragt\b"
+    r"|\bantrag\s+(auf|zur geschäftsordnung)\b"
+    r"|\bstelle(n)?\s+(hiermit\s+)?(den|einen)\s+(\w+)?antrag\b"
+    r"|\b(änderungs|ergänzungs|geschäftsordnungs)antrag\b",
+    re.IGNORECASE,
+)
+_DECISION_WORDS = re.compile(r"\b(angenommen|abgelehnt|beschlossen|gefasst|genehmigt)\b", re.I)
+
+
+# ---- words ---------------------------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)  # Ja-Stimmen -> jastimmen
+    text = re.sub(r"\b(ja|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
+    return re.sub(r"[^\w\s]", " ", text)
+
+
+def _category(token: str) -> str | None:
+    for category, words in _CATEGORY_WORDS.items():
+        if token in words:
+            return category
+    if len(token) < 7 or token in _NOT_KEYWORDS:
+        return None
+    # loosely ("14-Jährstimmen"), but from the same first letter: "stimmen", "bestimmen",
+    # "zustimmen" or "abstimmen" are no "Jastimmen"
+    for category, words in _CATEGORY_WORDS.items():
+        for word in words:
+            if (
+                len(word) >= 7
+                and token[0] == word[0]
+                and SequenceMatcher(None, token, word).ratio() >= _KEYWORD_SIMILARITY
+            ):
+                return category
+    return None
+
+
+def _count_value(token: str) -> int | None:
+    if token in _ZERO_WORDS:
+        return 0
+    value = parse_number(token)
+    if value is None or value > _MAX_COUNT:
+        return None
+    return value
+
+
+# "mit 12 zu 3 Stimmen angenommen"
+_SCORE = re.compile(r"\b(\w+)\s+zu\s+(\w+)\s+stimmen\b")
+
+
+def _score_as_counts(match: re.Match[str]) -> str:
+    yes, no = _count_value(match.group(1)), _count_value(match.group(2))
+    if yes is None or no is None:
+        return match.group(0)
+    return f"{match.group(1)} jastimmen {match.group(2)} gegenstimmen"
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "word", "count", "category", "number" (not a count), "punct"
+    text: str
+    sentence: int
+    category: str | None = None
+    value: int | None = None
+
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\d+|[^\W\d_]+|%|[?!.:;,()–]")
+
+
+def _tokens(sentence: Sentence, position: int) -> list[_Token]:
+    text = unicodedata.normalize("NFKC", sentence.text).lower()
+    text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)  # Ja-Stimmen -> jastimmen
+    text = re.sub(r"\b(ja|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
+    text = re.sub(
+        r"\b(enthält|enthalten)\s+sich(\s+der\s+stimme)?\b|\bsich\s+(der\s+stimme\s+)?enthalten\b",
+        " enthaltungen ",
+        text,
+    )
+    text = re.sub(r"\bohne\s+(gegenstimme|enthaltung)", r"keine \1", text)
+    text = _SCORE.sub(_score_as_counts, text)
+    # the chair's question for the yes votes: "Wer stimmt dem Vorschlag zu?", "Wer ist für
+    # die Vertagung?" (Whisper: "Wäre stimmt ...", "Wir ist für ...")
+    text = re.sub(
+        r"\b((?:wer|wäre|wär)\s+(?:stimmt|stimmen)|wir\s+stimmt)\b([^?.!,:;]*?)\bzu\b",
+        r"\1\2 zu dafür ",
+        text,
+    )
+    text = re.sub(r"\b(wer|wäre|wär|wir)\s+ist\s+für\b", r"\1 ist dafür ", text)
+    for phrase in _ZERO_PHRASES:
+        text = text.replace(phrase, " keine ")
+    raw = _TOKEN.findall(text)
+    out: list[_Token] = []
+    for i, word in enumerate(raw):
+        if word in "?!.:;,()–%" and len(word) == 1:
+            kind = "word" if word == "%" else "punct"
+            out.append(_Token(kind, word, position))
+            continue
+        category = _category(word)
+        nxt = raw[i + 1] if i + 1 < len(raw) else ""
+        # "Ja: 12, Nein: 0" - "ja"/"nein" only as a label right before its number
+        if (
+            category is None
+            and word in ("ja", "nein")
+            and (nxt == ":" or (_count_value(nxt) is not None and nxt not in _ZERO_WORDS))
+        ):
+            category = YES if word == "ja" else NO
+        if category is not None:
+            out.append(_Token("category", word, position, category=category))
+            continue
+        if word[0].isdigit() and not word.isdigit():
+            out.append(_Token("number", word, position))  # 1,8 or 1.200: never a count
+            continue
+        value = _count_value(word)
+        if value is not None:
+            out.append(_Token("count", word, position, value=value))
+        elif word[0].isdigit():
+            out.append(_Token("number", word, position))
+        else:
+            out.append(_Token("word", word, position))
+    return out
+
+
+# ---- counts --------------------------------------------------------------------------
+
+
+@dataclass
+class VoteFinding:
+    votes: Votes = field(default_factory=Votes)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class _Block:
+    counts: dict[str, int] = field(default_factory=dict)
+    sentences: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Pending:
+    category: str
+    token: int  # index of the keyword in the stream
+    sentence: int
+
+
+def _neighbour(tokens: Sequence[_Token], i: int, step: int) -> tuple[_Token | None, bool]:
+    """The next non-punctuation token from i in direction step, and whether punctuation
+    stood between."""
+    j = i + step
+    punct = False
+    while 0 <= j < len(tokens) and tokens[j].kind == "punct":
+        punct = True
+        j += step
+    if 0 <= j < len(tokens):
+        return tokens[j], punct or tokens[j].sentence != tokens[i].sentence
+    return None, True
+
+
+def _forward_category(tokens: Sequence[_Token], i: int) -> tuple[int, str] | None:
+    """The category right after a count ('14 Ja-Stimmen', '10 Stimmen dafür')."""
+    j = i + 1
+    skipped = 0
+    while j < len(tokens) and tokens[j].sentence == tokens[i].sentence:
+        tok = tokens[j]
+        if tok.kind == "category" and tok.category is not None:
+            return j, tok.category
+        if tok.kind == "word" and tok.text in _POST_FILLERS and skipped < 1:
+            skipped += 1
+            j += 1
+            continue
+        return None
+    return None
+
+
+def _stands_alone(tokens: Sequence[_Token], i: int) -> bool:
+    """A count that answers a question: nothing but fillers or punctuation around it."""
+    before = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == tokens[i].sentence else None
+    after = (
+        tokens[i + 1]
+        if i + 1 < len(tokens) and tokens[i + 1].sentence == tokens[i].sentence
+        else None
+    )
+    ok_before = (
+        before is None
+        or before.kind in ("punct", "category")
+        or (before.kind == "word" and before.text in _PRE_FILLERS)
+    )
+    ok_after = (
+        after is None
+        or after.kind in ("punct", "category")
+        or (after.kind == "word" and after.text in _POST_FILLERS)
+    )
+    return ok_before and ok_after
+
+
+def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
+    """Counts per category, from numbers said next to the category's keyword."""
+    tokens: list[_Token] = []
+    decided: set[int] = set()  # sentences that state a result: they close a vote
+    for pos, sentence in enumerate(sentences):
+        tokens += _tokens(sentence, pos)
+        if _DECISION.search(_normalize(sentence.text)):
+            decided.add(pos)
+    blocks: list[_Block] = [_Block()]
+    pending: list[_Pending] = []
+
+    def assign(category: str, value: int, *where: int) -> None:
+        block = blocks[-1]
+        if category in block.counts:
+            blocks.append(_Block())  # the same category again: a new vote
+            block = blocks[-1]
+        block.counts[category] = value
+        block.sentences.update(where)
+
+    consumed: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if i > 0 and tokens[i - 1].sentence != tok.sentence and tokens[i - 1].sentence in decided:
+            if blocks[-1].counts:
+                blocks.append(_Block())
+            pending = []
+        pending = [
+            p
+            for p in pending
+            if tok.sentence - p.sentence <= _PENDING_SENTENCES
+            and sum(1 for t in tokens[p.token : i] if t.kind != "punct") <= _PENDING_WORDS
+        ]
+        if i in consumed:
+            continue
+        if tok.kind == "category" and tok.category is not None:
+            pending = [p for p in pending if p.category != tok.category]
+            pending.append(_Pending(tok.category, i, tok.sentence))
+            continue
+        if tok.kind != "count" or tok.value is None:
+            continue
+        before, _ = _neighbour(tokens, i, -1)
+        answered = next(
+            (p for p in pending if before is not None and tokens[p.token] is before), None
+        )
+        forward = _forward_category(tokens, i)
+        if answered is None and forward is not None:
+            # "14 Ja-Stimmen", "keine Enthaltungen", "zwei Befangene"
+            j, category = forward
+            consumed.add(j)
+            pending = [p for p in pending if p.category != category]
+            assign(category, tok.value, tok.sentence)
+            continue
+        if not pending or not _stands_alone(tokens, i):
+            continue
+        if answered is None:
+            answered = pending[-1]  # "Gegenstimmen? Enthaltungen? 2." answers the last
+        if tok.value == 0 and answered is pending[-1]:
+            # "Gegenstimmen? Enthaltungen? Keine." answers every open question; an open
+            # "Wer ist dafür?" followed by other questions was not answered with "keine"
+            others = [p for p in pending if p.category != YES]
+            targets = others if others and len(pending) > 1 else pending
+            for p in targets:
+                assign(p.category, 0, tok.sentence, p.sentence)
+            pending = []
+        else:
+            assign(answered.category, tok.value, tok.sentence, answered.sentence)
+            pending = [p for p in pending if p is not answered]
+        if forward is not None and tokens[forward[0]].category == answered.category:
+            consumed.add(forward[0])  # "Enthaltungen? Zwei Enthaltungen."
+    chosen = next(
+        (b for b in reversed(blocks) if YES in b.counts or NO in b.counts),
+        next((b for b in reversed(blocks) if b.counts), _Block()),
+    )
+    finding = VoteFinding(
+        votes=Votes(
+            yes=chosen.counts.get(YES),
+            no=chosen.counts.get(NO),
+            abstain=chosen.counts.get(ABSTAIN),
+            biased=chosen.counts.get(BIASED),
+        ),
+        evidence=[
+            Evidence(s.text, s.start_s, s.end_s, s.speaker)
+            for pos, s in enumerate(sentences)
+            if pos in chosen.sentences
+        ],
+    )
+    return finding
+
+
+# ---- result --------------------------------------------------------------------------
+
+_REJECTED = re.compile(
+    r"\babgelehnt\b|\bnicht\s+(angenommen|beschlossen)\b|\bkeine\s+mehrheit\b|"
+    r"\bstimmengleichheit\b|\bnicht\s+die\s+(erforderliche\s+|notwendige\s+)?mehrheit\b"
+)
+_ACCEPTED = re.compile(
+    r"\b(beschlossen|genehmigt|angenommen|gefasst|zugestimmt|einstimmig|m\w{0,2}rheitlich)\b"
+    r"|\bmit\s+(\w+\s+)?mehrheit\b"
+)
+_UNANIMOUS = re.compile(r"\beinstimmig\b")
+_MAJORITY = re.compile(
+    r"\bm\w{0,2}rheitlich\b|\bmit\s+(großer\s+|breiter\s+|knapper\s+)?mehrheit\b"
+)
+_DEFERRED = re.compile(r"\bvertagt\b")
+_DEFERRAL_WORD = re.compile(r"\bvertag\w*")
+_WITHDRAWN = re.compile(r"(?<!nicht )\bzurückgezogen\b")
+_NOTED = re.compile(
+    r"\bzur\s+kenntnis\s+genommen\b|\bnimmt\b.*\bzur\s+kenntnis\b|\bkenntnis\s+genommen\b"
+)
+_AMENDED = re.compile(
+    r"\bgeändert\w*\s+(beschlossen|fassung|angenommen)\b"
+    r"|\bmit\s+(den\s+|der\s+|diesen\s+|dieser\s+)?änderung(en)?\s+(beschlossen|angenommen)\b"
+)
+_MAIN_MATTER = re.compile(r"\bbeschluss(?!fähig)\w*|\bvorlage\b|\bbeschlussvorschlag\b")
+_CONFIRM_WINDOW = 2  # "Der Punkt wird vertagt. Das ist so beschlossen." keeps "vertagt"
+
+
+def _accepted_result(text: str) -> str:
+    if _AMENDED.search(text):
+        return "geändert beschlossen"
+    if _UNANIMOUS.search(text):
+        return "einstimmig beschlossen"
+    if _MAJORITY.search(text):
+        return "mehrheitlich beschlossen"
+    return "beschlossen"
+
+
+def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence | None]:
+    """The item's result from the last sentence that states one.
+
+    A motion ("Wir beantragen Vertagung") or a question states no result. A vote on
+    deferral that is accepted ("Der Antrag auf Vertagung ist einstimmig angenommen",
+    or "Wer ist für die Vertagung? ... Der Antrag ist angenommen") gives "vertagt";
+    a rejected one gives nothing, and the vote on the matter follows.
+    """
+    result: str | None = None
+    evidence: Evidence | None = None
+    since_special: int | None = None  # sentences since "vertagt"/"zurückgezogen"
+    deferral_open = False  # a vote on deferral was asked, its outcome not yet said
+    for sentence in sentences:
+        text = _normalize(sentence.text)
+        if since_special is not None:
+            since_special += 1
+        value: str | None = None
+        if _MOTION.search(sentence.text) and not _DECISION_WORDS.search(sentence.text):
+            if _DEFERRAL_WORD.search(text) and _VOTE_TAKING.search(sentence.text):
+                deferral_open = True
+            continue
+        question = sentence.text.rstrip().endswith("?")
+        if _DEFERRED.search(text):
+            value = "vertagt"
+        elif _DEFERRAL_WORD.search(text):
+            if _REJECTED.search(text):
+                deferral_open = False
+                continue  # the deferral was rejected; the matter is voted on next
+            if _ACCEPTED.search(text) and not question:
+                value = "vertagt"
+            else:
+                deferral_open = (
+                    deferral_open or question or bool(_VOTE_TAKING.search(sentence.text))
+                )
+                continue
+        elif _WITHDRAWN.search(text):
+            value = "zurückgezogen"
+        elif _NOTED.search(text):
+            value = "zur Kenntnis genommen"
+        elif question:
+            continue
+        elif _REJECTED.search(text):
+            value = "abgelehnt"
+            if deferral_open:
+                deferral_open = False
+                continue
+        elif _ACCEPTED.search(text) or _AMENDED.search(text):
+            if deferral_open and not _MAIN_MATTER.search(text):
+                value = "vertagt"
+            else:
+                value = _accepted_result(text)
+                if (
+                    result == "vertagt"
+                    and since_special is not None
+                    and since_special <= _CONFIRM_WINDOW
+                ):
+                    continue  # "... wird vertagt. Das ist so beschlossen."
+        if value is None:
+            continue
+        deferral_open = False
+        result = value
+        since_special = 0 if value in ("vertagt", "zurückgezogen") else None
+        evidence = Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
+    return result, evidence
+
+
+# ---- resolution and motions ----------------------------------------------------------
+
+
+def extract_resolution(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence | None]:
+    """The resolution as read out ("Der Rat beschließt ..."), verbatim.
+
+    The last reading in the item counts; it starts at "Der Rat/Ausschuss ... beschließt"
+    (a lead-in such as "Ich lese den Beschlussvorschlag vor:" is left out) and goes on
+    over the chair's following sentences that continue it ("Die Verwaltung wird
+    beauftragt, ..."), up to the vote.
+    """
+    for k in range(len(sentences) - 1, -1, -1):
+        sentence = sentences[k]
+        match = next(
+            (
+                m
+                for m in _RESOLUTION.finditer(sentence.text)
+                if _RESOLUTION_LEAD_IN.search(sentence.text[: m.start()])
+            ),
+            None,
+        )
+        if match is None:
+            continue
+        parts = [sentence.text[match.start() :].strip()]
+        last = sentence
+        for nxt in sentences[k + 1 : k + 6]:
+            if (
+                nxt.speaker != sentence.speaker
+                or nxt.start_s - last.end_s > 3.0
+                or _VOTE_CUE.search(nxt.text)
+                or _DECISION.search(_normalize(nxt.text))
+                or not _RESOLUTION_GOES_ON.search(nxt.text)
+            ):
+                break
+            parts.append(nxt.text.strip())
+            last = nxt
+        text = " ".join(parts)
+        return text, Evidence(text, sentence.start_s, last.end_s, sentence.speaker)
+    return None, None
+
+
+def extract_motions(sentences: Sequence[Sentence]) -> list[Evidence]:
+    """Sentences that make a motion ("wir beantragen ...", "Antrag auf ..."), not the vote on it."""
+    return [
+        Evidence(s.text, s.start_s, s.end_s, s.speaker)
+        for s in sentences
+        if _MOTION.search(s.text)
+        and not _DECISION_WORDS.search(s.text)
+        and not _VOTE_TAKING.search(s.text)
+    ]
+
+
+# ---- checks --------------------------------------------------------------------------
+
+_NO_VOTE = (None, "vertagt", "zurückgezogen", "zur Kenntnis genommen", "ohne Beschluss")
+_ACCEPTING = ("einstimmig beschlossen", "mehrheitlich beschlossen", "beschlossen",
+              "geändert beschlossen")  # fmt: skip
+
+
+def check_votes(result: str | None, votes: Votes) -> list[Flag]:
+    """Flags for counts that were not said and for results that contradict the counts."""
+    flags: list[Flag] = []
+    missing = [
+        label
+        for label, value in (("Ja", votes.yes), ("Nein", votes.no), ("Enthaltung", votes.abstain))
+        if value is None
+    ]
+    if result not in _NO_VOTE and missing:
+        flags.append(
+            Flag(
+                "stimmen_nicht_genannt",
+                "Im Mitschnitt nicht genannt: " + ", ".join(missing) + ". Die Zahlen bitte "
+                "ergänzen oder „–“ stehen lassen; sie wurden nicht geschätzt.",
+            )
+        )
+    if result is None:
+        flags.append(
+            Flag("ergebnis_nicht_erkannt", "Kein Abstimmungsergebnis erkannt. Bitte ergänzen.")
+        )
+    if result == "einstimmig beschlossen" and votes.no:
+        flags.append(Flag("widerspruch", f"„einstimmig“, aber {votes.no} Gegenstimme(n) genannt."))
+    if result == "einstimmig beschlossen" and votes.yes == 0:
+        flags.append(Flag("widerspruch", "„einstimmig“, aber keine Ja-Stimme genannt."))
+    if result in _ACCEPTING and votes.yes is not None and votes.no is not None:
+        if result == "mehrheitlich beschlossen" and votes.yes <= votes.no:
+            flags.append(
+                Flag("widerspruch", f"„mehrheitlich“, aber Ja {votes.yes} ≤ Nein {votes.no}.")
+            )
+        elif result in ("beschlossen", "geändert beschlossen") and votes.yes <= votes.no:
+            flags.append(
+                Flag(
+                    "widerspruch",
+                    f"„{result}“, aber Ja {votes.yes} ≤ Nein {votes.no} (bei Stimmengleichheit "
+                    "ist ein Antrag abgelehnt).",
+                )
+            )
+    if (
+        result == "abgelehnt"
+        and votes.yes is not None
+        and votes.no is not None
+        and votes.yes > votes.no
+    ):
+        flags.append(
+            Flag(
+                "widerspruch",
+                f"„abgelehnt“, aber Ja {votes.yes} > Nein {votes.no}. Bitte prüfen "
+                "(war eine qualifizierte Mehrheit nötig?).",
+            )
+        )
+    return flags

@@ -1,0 +1,58 @@
+"""Builds the service's context from the settings: folders, database, queue, job runner.
+
+This is the composition root: it wires the use cases (a finished AI draft becomes a
+minutes version; the retention sweep) into the infrastructure as plain callables, so the
+infrastructure never imports a use case.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from protokoll.config import Settings
+from protokoll.pipeline.runner import Steps
+from protokoll.service.context import ServiceContext
+from protokoll.service.infra.db import Database, database_url, make_engine, migrate
+from protokoll.service.infra.queue import JobQueue
+from protokoll.service.infra.runner import JobRunner
+from protokoll.service.infra.storage import Layout
+from protokoll.service.usecases import minutes_review, retention
+
+log = logging.getLogger(__name__)
+
+
+def housekeeping(ctx: ServiceContext) -> list[str]:
+    """What the workers do every minute: re-queue stale jobs, apply the retention period
+    to recordings. Returns the re-queued job ids."""
+    reclaimed = ctx.reclaim_stale()
+    try:
+        retention.sweep_expired(ctx)
+    except Exception:  # the next minute tries again; reclaiming must not stop
+        log.exception("retention sweep failed")
+    return reclaimed
+
+
+def build_context(
+    settings: Settings, *, stages: Steps | None = None, base: Path | None = None
+) -> ServiceContext:
+    """Create folders, migrate the database to the newest schema, wire queue and runner."""
+    data_dir = settings.service.data_dir
+    if not data_dir.is_absolute():
+        data_dir = (base or Path.cwd()) / data_dir
+    layout = Layout(data_dir)
+    layout.ensure()
+    engine = make_engine(database_url(settings.service.database_url, data_dir))
+    migrate(engine)
+    db = Database(engine)
+    runner = JobRunner(db, layout, settings, stages, on_draft=minutes_review.add_ai_draft)
+    holder: dict[str, ServiceContext] = {}
+    queue = JobQueue(
+        settings.service,
+        data_dir,
+        run_job=runner.run,
+        reclaim=lambda: housekeeping(holder["ctx"]),
+    )
+    ctx = ServiceContext(settings=settings, layout=layout, db=db, runner=runner, queue=queue)
+    holder["ctx"] = ctx
+    return ctx

@@ -1,0 +1,104 @@
+"""The FastAPI application (an app factory: settings in, app out; no module globals)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from protokoll import __version__
+from protokoll.config import Settings
+from protokoll.errors import ProtokollError
+from protokoll.pipeline.runner import Steps
+from protokoll.service.bootstrap import build_context
+from protokoll.service.context import ServiceContext
+from protokoll.service.http import web, web_review
+from protokoll.service.http.api import router as api_router
+from protokoll.service.http.status import status_for
+from protokoll.service.http.web import error_page
+from protokoll.service.infra.storage import UploadConflict
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    context: ServiceContext | None = None,
+    stages: Steps | None = None,
+) -> FastAPI:
+    ctx = context or build_context(settings, stages=stages)
+    app = FastAPI(
+        title="protokoll",
+        version=__version__,
+        description="Entwürfe für Niederschriften von Ratssitzungen: Sitzungen, Aufnahmen, "
+        "Verarbeitung und Dokumente. Anmeldung per Sitzungs-Cookie (Browser, mit "
+        "X-CSRF-Token bei Änderungen) oder per API-Token (`Authorization: Bearer …`).",
+        # the interactive docs pages load their scripts from a CDN: off (nothing leaves
+        # the server, and the CSP forbids it); the OpenAPI document itself is served
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.ctx = ctx
+
+    app.include_router(api_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(web.router)
+    app.include_router(web_review.router)  # the review pages use web's page helpers
+    app.add_exception_handler(HTTPException, web.routing_error)
+
+    @app.exception_handler(ProtokollError)
+    async def _user_error(request: Request, exc: ProtokollError) -> Response:
+        status = status_for(exc)
+        if not request.url.path.startswith("/api/"):
+            return error_page(request, status, str(exc))
+        body: dict[str, object] = {"detail": str(exc)}
+        if isinstance(exc, UploadConflict):
+            body["offset"] = exc.offset
+        return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()) if p != 'body')}: {err.get('msg')}"
+            for err in exc.errors()
+        )
+        return JSONResponse({"detail": f"Ungültige Angaben: {problems}"}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if not request.url.path.startswith("/api/") and exc.status_code in (401, 403, 404):
+            return error_page(request, exc.status_code, str(exc.detail))
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'",
+        )
+        if request.url.path.startswith("/api/") and "cache-control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

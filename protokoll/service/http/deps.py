@@ -1,0 +1,84 @@
+"""Request plumbing shared by the API and the web pages: database session, current user."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from protokoll.service.context import ServiceContext
+from protokoll.service.infra import auth
+from protokoll.service.infra.tables import User
+
+SESSION_COOKIE = "protokoll_sitzung"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_ctx(request: Request) -> ServiceContext:
+    ctx: ServiceContext = request.app.state.ctx
+    return ctx
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    ctx = get_ctx(request)
+    with ctx.db.session() as session:
+        yield session
+
+
+CtxDep = Annotated[ServiceContext, Depends(get_ctx)]
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+@dataclass
+class Caller:
+    user: User
+    csrf_token: str | None  # None for API tokens (no cookie, so no CSRF risk)
+
+
+def identify(request: Request, s: Session) -> Caller | None:
+    """The caller by API token (`Authorization: Bearer`) or by session cookie."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = auth.user_for_api_token(s, header[7:].strip())
+        return Caller(user, None) if user else None
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = auth.session_for(s, token)
+    if found is None:
+        return None
+    return Caller(found[0], found[1].csrf_token)
+
+
+def check_csrf(request: Request, caller: Caller, form_token: str | None = None) -> None:
+    """Cookie-authenticated changes must carry the session's CSRF token."""
+    if caller.csrf_token is None or request.method in SAFE_METHODS:
+        return
+    sent = form_token or request.headers.get(CSRF_HEADER, "")
+    if not secrets.compare_digest(sent, caller.csrf_token):
+        raise HTTPException(
+            403, "Sicherheitsprüfung fehlgeschlagen (CSRF). Bitte die Seite neu laden."
+        )
+
+
+def api_caller(request: Request, s: DbDep) -> Caller:
+    caller = identify(request, s)
+    if caller is None:
+        raise HTTPException(
+            401, "Bitte anmelden.", headers={"WWW-Authenticate": 'Bearer realm="protokoll"'}
+        )
+    check_csrf(request, caller)
+    return caller
+
+
+def api_user(caller: CallerDep) -> User:
+    return caller.user
+
+
+CallerDep = Annotated[Caller, Depends(api_caller)]
+UserDep = Annotated[User, Depends(api_user)]

@@ -1,0 +1,22 @@
+"""The German error tree mapped to HTTP status codes, for the API and the pages alike."""
+
+from __future__ import annotations
+
+from protokoll.errors import AgendaError, InputError, ProtokollError
+from protokoll.review.workflow import NotAllowed, WorkflowError
+from protokoll.service.infra.storage import UploadConflict
+from protokoll.service.usecases.access import Conflict, Forbidden, Gone, NotFound
+
+
+def status_for(exc: ProtokollError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Forbidden | NotAllowed):
+        return 403
+    if isinstance(exc, Gone):
+        return 410
+    if isinstance(exc, Conflict | UploadConflict | WorkflowError):
+        return 409
+    if isinstance(exc, InputError | AgendaError):
+        return 422
+    return 400

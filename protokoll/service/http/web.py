@@ -1,0 +1,666 @@
+"""The German web pages: server-rendered (Jinja2), plus one small script for uploads and progress.
+
+Pages call the same service functions as the JSON API (`meetings.py`, `access.py`,
+`auth.py`), so the rules exist once. The browser script (`static/app.js`) talks to the
+JSON API for the resumable upload and the live job progress, with the session's CSRF
+token from a `<meta>` tag. Every form POST carries the token as a hidden field. The app
+sends a strict CSP: no inline script or style anywhere in the templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from protokoll import __version__
+from protokoll.errors import InputError, ProtokollError
+from protokoll.formatting import format_duration, size_de
+from protokoll.review.workflow import STATE_LABELS as STATE_LABELS_REVIEW
+from protokoll.service.context import ServiceContext
+from protokoll.service.http.api import set_session_cookie
+from protokoll.service.http.deps import SESSION_COOKIE, Caller, CtxDep, DbDep, check_csrf, identify
+from protokoll.service.http.status import status_for
+from protokoll.service.infra import auth
+from protokoll.service.infra.jobs import STATE_LABELS
+from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Meeting, User, utcnow
+from protokoll.service.usecases import access, accounts, publishing
+from protokoll.service.usecases import meetings as svc
+from protokoll.service.usecases import minutes_review as review
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+# confirmations after a redirect: the URL carries a code, never the text itself
+NOTICES = {
+    "abgemeldet": "Sie sind abgemeldet.",
+    "angelegt": "Die Sitzung wurde angelegt.",
+    "geloescht": "Die Sitzung wurde gelöscht.",
+    "tagesordnung": "Tagesordnung und Mitgliederliste wurden gespeichert.",
+    "gestartet": "Die Verarbeitung wurde gestartet.",
+    "wiederholt": "Der Auftrag wird ab dem letzten Zwischenstand fortgesetzt.",
+    "abbruch": "Der Auftrag wird abgebrochen.",
+    "sprecher": "Die Sprechererkennung wird neu ausgeführt.",
+    "passwort": "Ihr Passwort wurde geändert.",
+    "token_widerrufen": "Das API-Token wurde widerrufen.",
+    "benutzer_angelegt": "Der Benutzer wurde angelegt.",
+    "gesperrt": "Das Konto wurde gesperrt.",
+    "entsperrt": "Das Konto wurde entsperrt.",
+    "benutzer_passwort": "Das Passwort wurde gesetzt; bestehende Anmeldungen wurden beendet.",
+}
+ERROR_TITLES = {
+    400: "Anfrage nicht möglich",
+    403: "Kein Zugriff",
+    404: "Nicht gefunden",
+    405: "Nicht möglich",
+    409: "Im Moment nicht möglich",
+    410: "Nicht mehr vorhanden",
+    422: "Ungültige Angaben",
+}
+DEFAULT_MESSAGES = {
+    404: "Diese Seite gibt es nicht.",
+    405: "Diese Aktion ist hier nicht möglich.",
+    403: "Sie haben keinen Zugriff auf diese Seite.",
+}
+ACTIVE_STATES = ("queued", "running")
+MEMBERS_MAX_CHARS = 50_000
+PASSWORD_MAX_CHARS = 1000
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+router = APIRouter(include_in_schema=False)
+
+
+# ---- formatting (Jinja filters) ------------------------------------------------------------
+
+
+def date_de(value: str | dt.date | None) -> str:
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return day.strftime("%d.%m.%Y")
+
+
+def datetime_de(value: str | dt.datetime | None) -> str:
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone().strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def size_short(size: float | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024**2:
+        return f"{max(1, math.ceil(size / 1024))} KB"
+    return size_de(size)
+
+
+def duration_short(seconds: float | None) -> str:
+    return "" if seconds is None else format_duration(seconds)
+
+
+templates.env.filters.update(
+    datum=date_de, zeitpunkt=datetime_de, groesse=size_short, dauer=duration_short
+)
+
+
+# ---- rendering and the current user --------------------------------------------------------
+
+
+def render(
+    request: Request,
+    caller: Caller | None,
+    name: str,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    user = caller.user if caller else None
+    base: dict[str, Any] = {
+        "user": user,
+        "csrf_token": caller.csrf_token if caller else None,
+        "can_create": bool(user and access.can_create_meeting(user)),
+        "can_admin": bool(user and access.can_manage_users(user)),
+        "version": __version__,
+        "notice": NOTICES.get(request.query_params.get("hinweis", "")),
+        "error": None,
+        "nav": "",
+    }
+    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def page_caller(request: Request, s: DbDep) -> Caller:
+    """The logged-in user of a page; 401 (turned into a redirect to the login) otherwise."""
+    caller = identify(request, s)
+    if caller is None:
+        raise HTTPException(401, "Bitte anmelden.")
+    return caller
+
+
+PageCaller = Annotated[Caller, Depends(page_caller)]
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (I/O only).
+
+    The handlers that use it are plain functions, so FastAPI runs them in the thread
+    pool: their database work, password hashing and file writes never block the event
+    loop (an async handler doing that would stall every other request meanwhile).
+    """
+    return await request.form(max_files=2, max_fields=100)
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]
+
+
+def checked(request: Request, caller: Caller, form: FormData) -> FormData:
+    """The form after its CSRF token was checked against the caller's session."""
+    token = form.get("csrf_token")
+    check_csrf(request, caller, token if isinstance(token, str) and token else None)
+    return form
+
+
+def field(form: FormData, name: str, limit: int = 1000) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~%?=&#-]*")
+
+
+def safe_target(target: str | None) -> str:
+    """Only a path on this site (no open redirect: no `//host`, no odd characters)."""
+    return target if target and _LOCAL_PATH.fullmatch(target) else "/"
+
+
+def enqueue(ctx: ServiceContext, s: Session, job: Job) -> None:
+    s.commit()  # the worker must see the job before it gets the message
+    ctx.queue.enqueue(job.id)
+
+
+# ---- login and logout ----------------------------------------------------------------------
+
+
+@router.get("/anmelden")
+def login_page(request: Request, s: DbDep, weiter: str = "/") -> Response:
+    if identify(request, s) is not None:
+        return redirect(safe_target(weiter))
+    return render(request, None, "login.html", weiter=safe_target(weiter), username="")
+
+
+@router.post("/anmelden")
+def login(request: Request, form: FormDep, ctx: CtxDep, s: DbDep) -> Response:
+    username, target = field(form, "username", 64), safe_target(field(form, "weiter"))
+    password = form.get("password")
+    if not isinstance(password, str) or len(password) > PASSWORD_MAX_CHARS:
+        password = ""  # refused below, without hashing a huge input
+    try:
+        _user, token, _record = accounts.log_in(s, ctx.settings.service, username, password)
+    except auth.AuthError as exc:
+        return render(
+            request, None, "login.html", status=401, error=str(exc), username=username,
+            weiter=target,
+        )  # fmt: skip
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        auth.end_session(s, old)
+    response = redirect(target)
+    set_session_cookie(response, ctx, token)
+    return response
+
+
+@router.post("/abmelden")
+def logout(request: Request, form: FormDep, s: DbDep) -> Response:
+    caller = identify(request, s)
+    if caller is not None:
+        checked(request, caller, form)
+        accounts.log_out(s, caller.user, request.cookies.get(SESSION_COOKIE))
+    response = redirect("/anmelden?hinweis=abgemeldet")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# ---- meetings ------------------------------------------------------------------------------
+
+
+@router.get("/")
+def meeting_list(request: Request, caller: PageCaller, s: DbDep) -> Response:
+    rows = []
+    for meeting in svc.visible_meetings(s, caller.user):
+        jobs = svc.jobs_of(s, meeting)
+        rows.append({"meeting": meeting, "job": jobs[0] if jobs else None})
+    return render(
+        request, caller, "meetings.html", rows=rows, state_labels=STATE_LABELS, nav="sitzungen"
+    )
+
+
+def _require_create(user: User) -> None:
+    access.require(
+        access.can_create_meeting(user), "Nur die Schriftführung kann Sitzungen anlegen."
+    )
+
+
+@router.get("/sitzungen/neu")
+def new_meeting_page(request: Request, caller: PageCaller) -> Response:
+    _require_create(caller.user)
+    return render(request, caller, "meeting_new.html", values={}, nav="neu")
+
+
+def _apply_agenda(
+    ctx: ServiceContext, s: Session, user: User, meeting: Meeting, form: FormData
+) -> bool:
+    """Agenda (file or OParl address) and member list from a form; True if anything was set."""
+    upload = form.get("agenda_file")
+    has_file = isinstance(upload, UploadFile) and bool(upload.filename)
+    url = field(form, "oparl_url", 2000)
+    members = field(form, "members", MEMBERS_MAX_CHARS)
+    if has_file and url:
+        raise InputError(
+            "Bitte die Tagesordnung entweder als Datei oder als OParl-Adresse angeben, "
+            "nicht beides."
+        )
+    if isinstance(upload, UploadFile) and has_file:
+        limit = int(ctx.settings.service.agenda_max_mb * 1024**2)
+        data = upload.file.read(limit + 1)
+        svc.set_agenda_file(ctx, s, user, meeting, upload.filename or "tagesordnung", data)
+    elif url:
+        svc.set_agenda_url(s, user, meeting, url)
+    if members:
+        svc.set_members(s, user, meeting, svc.parse_member_lines(members))
+    return bool(has_file or url or members)
+
+
+@router.post("/sitzungen/neu")
+def create_meeting(
+    request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    checked(request, caller, form)
+    _require_create(caller.user)
+    values = {
+        "body": field(form, "body", 300),
+        "date": field(form, "date", 20),
+        "title": field(form, "title", 300),
+        "oparl_url": field(form, "oparl_url", 2000),
+        "members": field(form, "members", MEMBERS_MAX_CHARS),
+    }
+    meeting: Meeting | None = None
+    try:
+        meeting = svc.create_meeting(
+            s, caller.user, body=values["body"], date=values["date"], title=values["title"]
+        )
+        _apply_agenda(ctx, s, caller.user, meeting, form)
+    except ProtokollError as exc:
+        s.rollback()  # no half-created meeting
+        if meeting is not None:
+            ctx.layout.remove_meeting(meeting.id)
+        return render(
+            request, caller, "meeting_new.html", status=status_for(exc), error=str(exc),
+            values=values, nav="neu",
+        )  # fmt: skip
+    return redirect(f"/sitzungen/{meeting.id}?hinweis=angelegt")
+
+
+def _job_row(ctx: ServiceContext, user: User, meeting: Meeting, job: Job) -> dict[str, Any]:
+    view = svc.job_view(job)
+    view["percent"] = math.floor(view["progress"] * 100)
+    view["outputs"] = svc.outputs(ctx, user, meeting, job) if job.state == "done" else []
+    return view
+
+
+def meeting_page(
+    request: Request,
+    caller: Caller,
+    ctx: CtxDep,
+    s: Session,
+    meeting: Meeting,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    start_values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    view = svc.meeting_view(s, caller.user, meeting)
+    jobs = [_job_row(ctx, caller.user, meeting, j) for j in svc.jobs_of(s, meeting)]
+    state = review.review_of(s, meeting.id)
+    confidential = access.can_see_confidential(caller.user, meeting)
+    published = publishing.published_files(ctx, meeting, confidential=confidential)
+    return render(
+        request, caller, "meeting.html", status=status, error=error, m=view, jobs=jobs,
+        review_state=STATE_LABELS_REVIEW[state.state] if state else None,
+        published=published, published_labels=publishing.PUBLISHED_LABELS,
+        perms=view["permissions"], busy=any(j["state"] in ACTIVE_STATES for j in jobs),
+        members_text=_members_text(view), start_values=start_values or {}, nav="sitzungen",
+    )  # fmt: skip
+
+
+def _members_text(view: dict[str, Any]) -> str:
+    agenda = view.get("agenda") or {}
+    lines = []
+    for member in agenda.get("members", []):
+        parts = [member.get("name", ""), member.get("faction", ""), member.get("role", "")]
+        lines.append("; ".join(parts).rstrip("; "))
+    return "\n".join(lines)
+
+
+@router.get("/sitzungen/{meeting_id}")
+def show_meeting(
+    meeting_id: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    return meeting_page(request, caller, ctx, s, svc.get_meeting(s, caller.user, meeting_id))
+
+
+def _act(
+    request: Request,
+    caller: Caller,
+    ctx: ServiceContext,
+    s: Session,
+    meeting: Meeting,
+    action: Callable[[], Job | None],
+    notice: str,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """Run a meeting action; on a user error show the meeting page with the message."""
+    meeting_id = meeting.id
+    try:
+        job = action()
+    except ProtokollError as exc:
+        s.rollback()
+        fresh = svc.get_meeting(s, caller.user, meeting_id)
+        return meeting_page(
+            request, caller, ctx, s, fresh, error=str(exc), status=status_for(exc),
+            start_values=values,
+        )  # fmt: skip
+    anchor = ""
+    if job is not None:
+        anchor = f"#auftrag-{job.id}"
+        if job.state == "queued":
+            enqueue(ctx, s, job)
+    return redirect(f"/sitzungen/{meeting_id}?hinweis={notice}{anchor}")
+
+
+@router.post("/sitzungen/{meeting_id}/tagesordnung")
+def update_agenda(
+    meeting_id: str, request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    checked(request, caller, form)
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    try:
+        if not _apply_agenda(ctx, s, caller.user, meeting, form):
+            raise InputError("Bitte eine Tagesordnung (Datei oder OParl-Adresse) angeben.")
+    except ProtokollError as exc:
+        s.rollback()
+        fresh = svc.get_meeting(s, caller.user, meeting_id)
+        return meeting_page(request, caller, ctx, s, fresh, error=str(exc), status=status_for(exc))
+    return redirect(f"/sitzungen/{meeting_id}?hinweis=tagesordnung")
+
+
+def _speaker_params(form: FormData) -> dict[str, str]:
+    return {k: field(form, k, 10) for k in ("min_speakers", "max_speakers") if field(form, k, 10)}
+
+
+@router.post("/sitzungen/{meeting_id}/verarbeitung")
+def start_job(
+    meeting_id: str, request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    checked(request, caller, form)
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    recording_id = field(form, "recording_id", 64) or None
+    params = _speaker_params(form)
+
+    def action() -> Job:
+        return svc.start_job(ctx, s, caller.user, meeting, recording_id=recording_id, params=params)
+
+    return _act(request, caller, ctx, s, meeting, action, "gestartet", params)
+
+
+JOB_ACTIONS = {"wiederholen": "wiederholt", "abbrechen": "abbruch", "sprecher": "sprecher"}
+
+
+@router.post("/auftraege/{job_id}/{what}")
+def job_action(
+    job_id: str,
+    what: str,
+    request: Request,
+    form: FormDep,
+    caller: PageCaller,
+    ctx: CtxDep,
+    s: DbDep,
+) -> Response:
+    if what not in JOB_ACTIONS:
+        raise HTTPException(404, "Diese Aktion gibt es nicht.")
+    checked(request, caller, form)
+    job, meeting = svc.get_job(s, caller.user, job_id)
+    user = caller.user
+
+    def action() -> Job:
+        if what == "wiederholen":
+            return svc.retry_job(s, user, job, meeting)
+        if what == "abbrechen":
+            return svc.cancel_job(s, user, job, meeting)
+        return svc.rerun_job(ctx, s, user, job, meeting, "diarization", _speaker_params(form))
+
+    return _act(request, caller, ctx, s, meeting, action, JOB_ACTIONS[what])
+
+
+@router.get("/sitzungen/{meeting_id}/loeschen")
+def delete_meeting_page(
+    meeting_id: str, request: Request, caller: PageCaller, s: DbDep
+) -> Response:
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    access.require(
+        access.can_delete(caller.user, meeting),
+        "Sitzungen löschen darf nur die Schriftführung der Sitzung oder die Verwaltung.",
+    )
+    return render(request, caller, "meeting_delete.html", m=meeting, nav="sitzungen")
+
+
+@router.post("/sitzungen/{meeting_id}/loeschen")
+def delete_meeting(
+    meeting_id: str, request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    checked(request, caller, form)
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    try:
+        svc.delete_meeting(ctx, s, caller.user, meeting)
+    except ProtokollError as exc:  # e.g. a job still running
+        s.rollback()
+        fresh = svc.get_meeting(s, caller.user, meeting_id)
+        return meeting_page(request, caller, ctx, s, fresh, error=str(exc), status=status_for(exc))
+    return redirect("/?hinweis=geloescht")
+
+
+# ---- own account ---------------------------------------------------------------------------
+
+
+def _tokens(s: Session, user: User) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ~ApiToken.revoked)
+    return list(s.scalars(query.order_by(ApiToken.created_at)))
+
+
+def account_page(
+    request: Request, caller: Caller, s: Session, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    user = caller.user
+    roles = [ROLE_LABELS[r] for r in ROLES if user.has(r)]
+    return render(
+        request, caller, "account.html", status=status, tokens=_tokens(s, user), roles=roles,
+        nav="konto", **context,
+    )  # fmt: skip
+
+
+@router.get("/konto")
+def account(request: Request, caller: PageCaller, s: DbDep) -> Response:
+    return account_page(request, caller, s)
+
+
+@router.post("/konto/passwort")
+def change_password(
+    request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    checked(request, caller, form)
+    old, new, again = (form.get(k) for k in ("old_password", "new_password", "new_password2"))
+    try:
+        if not isinstance(new, str) or new != again:
+            raise InputError("Die beiden neuen Passwörter stimmen nicht überein.")
+        accounts.change_own_password(
+            s, ctx.settings.service, caller.user, old if isinstance(old, str) else "", new,
+            keep_token=request.cookies.get(SESSION_COOKIE),
+        )  # fmt: skip
+    except ProtokollError as exc:
+        s.rollback()
+        return account_page(request, caller, s, status=status_for(exc), error=str(exc))
+    return redirect("/konto?hinweis=passwort")
+
+
+@router.post("/konto/tokens")
+def create_token(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -> Response:
+    checked(request, caller, form)
+    token, record = accounts.create_token(s, caller.user, field(form, "name", 200) or "API")
+    return account_page(request, caller, s, new_token=token, new_token_name=record.name)
+
+
+@router.post("/konto/tokens/{token_id}/widerrufen")
+def revoke_token(
+    token_id: int, request: Request, form: FormDep, caller: PageCaller, s: DbDep
+) -> Response:
+    checked(request, caller, form)
+    accounts.revoke_token(s, caller.user, token_id)
+    return redirect("/konto?hinweis=token_widerrufen")
+
+
+# ---- users (admin) -------------------------------------------------------------------------
+
+
+_require_admin = accounts.require_admin
+
+
+def users_page(
+    request: Request, caller: Caller, s: Session, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    users = list(s.scalars(select(User).order_by(User.username)))
+    now = utcnow()
+    rows = [
+        {
+            "user": u,
+            "roles": [ROLE_LABELS[r] for r in ROLES if u.has(r)],
+            "locked": u.locked_until is not None and u.locked_until > now,
+            "self": u.id == caller.user.id,
+        }
+        for u in users
+    ]
+    context.setdefault("values", {"roles": ["schriftfuehrer"]})
+    return render(
+        request, caller, "users.html", status=status, rows=rows, role_labels=ROLE_LABELS,
+        nav="verwaltung", **context,
+    )  # fmt: skip
+
+
+@router.get("/verwaltung/benutzer")
+def users(request: Request, caller: PageCaller, s: DbDep) -> Response:
+    _require_admin(caller.user)
+    return users_page(request, caller, s)
+
+
+@router.post("/verwaltung/benutzer")
+def create_user(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -> Response:
+    checked(request, caller, form)
+    _require_admin(caller.user)
+    roles = [r for r in form.getlist("roles") if isinstance(r, str)]
+    username, display_name = field(form, "username", 64), field(form, "display_name", 200)
+    values: dict[str, Any] = {"username": username, "display_name": display_name, "roles": roles}
+    password = form.get("password")
+    try:
+        auth.create_user(
+            s, username, password if isinstance(password, str) else "", roles, display_name,
+            actor=caller.user,
+        )  # fmt: skip
+    except ProtokollError as exc:
+        s.rollback()
+        return users_page(request, caller, s, status=status_for(exc), error=str(exc), values=values)
+    return redirect("/verwaltung/benutzer?hinweis=benutzer_angelegt")
+
+
+USER_ACTIONS = {"sperren": "gesperrt", "entsperren": "entsperrt", "passwort": "benutzer_passwort"}
+
+
+@router.post("/verwaltung/benutzer/{user_id}/{what}")
+def user_action(
+    user_id: int, what: str, request: Request, form: FormDep, caller: PageCaller, s: DbDep
+) -> Response:
+    if what not in USER_ACTIONS:
+        raise HTTPException(404, "Diese Aktion gibt es nicht.")
+    checked(request, caller, form)
+    _require_admin(caller.user)
+    keep = request.cookies.get(SESSION_COOKIE) if user_id == caller.user.id else None
+    try:
+        if what == "passwort":
+            password = form.get("password")
+            accounts.update_user(
+                s, caller.user, user_id,
+                password=password if isinstance(password, str) else "", keep_token=keep,
+            )  # fmt: skip
+        else:
+            accounts.update_user(s, caller.user, user_id, active=what == "entsperren")
+    except ProtokollError as exc:
+        s.rollback()
+        return users_page(request, caller, s, status=status_for(exc), error=str(exc))
+    return redirect(f"/verwaltung/benutzer?hinweis={USER_ACTIONS[what]}#benutzer-{user_id}")
+
+
+# ---- errors and wiring ---------------------------------------------------------------------
+
+
+def _caller_for_error(request: Request) -> Caller | None:
+    """The logged-in user for the page header; None if unknown (or the database fails)."""
+    try:
+        with request.app.state.ctx.db.session() as s:
+            caller = identify(request, s)
+            if caller is not None:
+                s.expunge(caller.user)
+            return caller
+    except Exception:
+        return None
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """A German error page; pages that need a login send the browser to the login."""
+    if status == 401:
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        if request.method != "GET":
+            target = "/"
+        return redirect(f"/anmelden?weiter={quote(target, safe='/')}")
+    if not message or message == HTTPStatus(status).phrase:
+        message = DEFAULT_MESSAGES.get(status, "Die Anfrage konnte nicht bearbeitet werden.")
+    title = ERROR_TITLES.get(status, "Fehler")
+    caller = _caller_for_error(request)
+    return render(request, caller, "error.html", status=status, title=title, message=message)
+
+
+async def routing_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (no such route), which the app's FastAPI handler misses."""
+    assert isinstance(exc, StarletteHTTPException)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    return error_page(request, exc.status_code, str(exc.detail))

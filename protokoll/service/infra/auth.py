@@ -1,0 +1,199 @@
+"""Accounts, passwords, browser sessions and API tokens.
+
+Passwords are hashed with Argon2id. Browser sessions and API tokens are random
+256-bit values; the database holds only their SHA-256, so a copy of the
+database lets nobody log in. Repeated wrong passwords lock the account for a
+while. Role checks live in `access.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from protokoll.errors import ProtokollError
+from protokoll.service.infra import audit
+from protokoll.service.infra.tables import ROLES, ApiToken, AuthSession, User, utcnow
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+# verified against when the user does not exist, so timing does not reveal user names
+_DUMMY_HASH = _hasher.hash("protokoll-dummy-password")
+
+
+class AuthError(ProtokollError):
+    """Login refused; the message is safe to show (it never says which part was wrong)."""
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ProtokollError(
+            f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+        )
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    return _hasher.hash(password)
+
+
+def create_user(
+    db: Session,
+    username: str,
+    password: str,
+    roles: set[str] | list[str],
+    display_name: str = "",
+    *,
+    actor: User | None = None,
+) -> User:
+    username = username.strip().lower()
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace(".", "").replace("-", "").replace("_", "").isalnum()
+    ):
+        raise ProtokollError(
+            "Der Benutzername darf nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich "
+            "enthalten (höchstens 64 Zeichen)."
+        )
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ProtokollError(
+            f"Unbekannte oder fehlende Rolle: {', '.join(sorted(unknown)) or '–'}. "
+            f"Erlaubt sind: {', '.join(ROLES)}."
+        )
+    if db.scalar(select(User).where(User.username == username)) is not None:
+        raise ProtokollError(f"Den Benutzer „{username}“ gibt es bereits.")
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        password_hash=hash_password(password),
+        roles=",".join(r for r in ROLES if r in set(roles)),
+        active=True,
+        failed_logins=0,
+    )
+    db.add(user)
+    db.flush()
+    audit.record(
+        db, "user.created", user=actor,
+        details={"username": user.username, "roles": sorted(user.role_set)},
+    )  # fmt: skip
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def authenticate(
+    db: Session, username: str, password: str, *, max_failures: int, lockout_s: float
+) -> User:
+    """The user if name and password match; AuthError (one message for all cases) otherwise."""
+    refused = AuthError("Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch.")
+    user = db.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_DUMMY_HASH, password)
+        _failed(db, username, None, "unbekannter Benutzer")
+        raise refused
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        _failed(db, username, user, "Konto gesperrt")
+        raise AuthError(
+            "Das Konto ist nach mehreren falschen Passwörtern vorübergehend gesperrt. "
+            "Bitte in einigen Minuten erneut versuchen."
+        )
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        locked = user.failed_logins >= max_failures
+        if locked:
+            user.locked_until = now + dt.timedelta(seconds=lockout_s)
+            user.failed_logins = 0
+        _failed(db, username, user, "falsches Passwort" + (", Konto gesperrt" if locked else ""))
+        raise refused from None
+    if not user.active:
+        _failed(db, username, user, "Konto deaktiviert")
+        raise refused
+    user.failed_logins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    audit.record(db, "login", user=user)
+    return user
+
+
+def _failed(db: Session, username: str, user: User | None, reason: str) -> None:
+    audit.record(
+        db, "login.failed", user=user, actor=username.strip().lower()[:64] or "?",
+        details={"reason": reason},
+    )  # fmt: skip
+
+
+def start_session(db: Session, user: User, hours: float) -> tuple[str, AuthSession]:
+    """A new browser session; returns the cookie value (shown once) and the record."""
+    token = secrets.token_urlsafe(32)
+    record = AuthSession(
+        token_hash=token_digest(token),
+        csrf_token=secrets.token_urlsafe(24),
+        user_id=user.id,
+        expires_at=utcnow() + dt.timedelta(hours=hours),
+    )
+    db.add(record)
+    db.execute(delete(AuthSession).where(AuthSession.expires_at < utcnow()))
+    db.flush()
+    return token, record
+
+
+def session_for(db: Session, token: str) -> tuple[User, AuthSession] | None:
+    record = db.scalar(select(AuthSession).where(AuthSession.token_hash == token_digest(token)))
+    if record is None or record.expires_at < utcnow():
+        return None
+    user = db.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    return user, record
+
+
+def end_session(db: Session, token: str) -> None:
+    db.execute(delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
+
+
+def end_all_sessions(db: Session, user_id: int, *, keep_token: str | None = None) -> None:
+    query = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep_token:
+        query = query.where(AuthSession.token_hash != token_digest(keep_token))
+    db.execute(query)
+
+
+def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]:
+    token = "pk_" + secrets.token_urlsafe(32)
+    record = ApiToken(user_id=user.id, name=name.strip() or "API", token_hash=token_digest(token))
+    db.add(record)
+    db.flush()
+    return token, record
+
+
+def user_for_api_token(db: Session, token: str) -> User | None:
+    record = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    if record is None or record.revoked:
+        return None
+    user = db.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    record.last_used_at = utcnow()
+    return user

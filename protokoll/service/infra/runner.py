@@ -1,0 +1,297 @@
+"""The service's side of a job: claim it, run it on the pipeline's one runner, finish it.
+
+The stages themselves run in `protokoll.pipeline.runner.Runner`. What a shared server adds
+comes in as that runner's observer (`_JobObserver`): a stage already done in an earlier
+attempt is taken from its checkpoint (so a job that a crash, a restart or a killed worker
+interrupted continues at the stage it was in), each stage's start and end go into the job
+record and the audit log, progress and the estimated time left are stored by a heartbeat
+thread that also renews the worker's lease, and a cancel request stops the job at the next
+progress report. A stage can be re-run alone by forgetting it (`rerun_from`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from protokoll.config import Settings
+from protokoll.domain.agenda import Agenda
+from protokoll.errors import ProtokollError
+from protokoll.pipeline import checkpoints
+from protokoll.pipeline.runner import Job as PipelineJob
+from protokoll.pipeline.runner import ModelSteps, Observer, Runner, Steps
+from protokoll.pipeline.stages import Stage, overall_progress, stages_for, stages_from
+from protokoll.service.infra import audit
+from protokoll.service.infra import jobs as joblib
+from protokoll.service.infra.db import Database
+from protokoll.service.infra.storage import Layout
+from protokoll.service.infra.tables import Job as JobRow
+from protokoll.service.infra.tables import Meeting, Recording, utcnow
+
+log = logging.getLogger(__name__)
+
+
+# called with (session, meeting id, job id, minutes.json) when a job wrote a new AI draft
+DraftHook = Callable[[Session, str, str, Path], object]
+
+
+class JobStopped(Exception):
+    """The job was cancelled or taken over by another worker; stop without a result."""
+
+
+@dataclass
+class _Live:
+    """Progress shared between the stage (writer) and the heartbeat thread (reader)."""
+
+    stages: list[str]
+    stage: str | None = None
+    fraction: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+    start_progress: float | None = None
+    stop_reason: str | None = None  # "cancelled" | "lost"
+
+    def progress(self) -> float:
+        if self.stage is None:
+            return 0.0
+        return overall_progress(self.stages, self.stage, self.fraction)
+
+    def eta_s(self) -> float | None:
+        now = self.progress()
+        if self.start_progress is None:
+            self.start_progress = now
+        gained = now - self.start_progress
+        if gained < 0.02:
+            return None
+        return (time.monotonic() - self.started) * (1.0 - now) / gained
+
+
+@dataclass(frozen=True)
+class _JobInput:
+    job_id: str
+    meeting_id: str
+    recording: Path
+    recording_name: str
+    agenda: Agenda | None
+    params: dict[str, Any]
+    stages_done: dict[str, dict[str, Any]]
+
+
+class JobRunner:
+    def __init__(
+        self,
+        db: Database,
+        layout: Layout,
+        settings: Settings,
+        stages: Steps | None = None,
+        *,
+        on_draft: DraftHook | None = None,
+    ) -> None:
+        self.db = db
+        self.layout = layout
+        self.settings = settings
+        self.stages: Steps = stages or ModelSteps()
+        self.on_draft = on_draft
+
+    # ---- entry point (called by the queue's task) -----------------------------------------
+
+    def run(self, job_id: str) -> str:
+        """Run the job if this worker can claim it; returns the job's final state."""
+        worker = joblib.worker_name()
+        lease = self.settings.service.worker_lease_s
+        with self.db.session() as s:
+            if not joblib.claim(s, job_id, worker, lease):
+                job = s.get(JobRow, job_id)
+                return job.state if job else "missing"
+            job_input = self._load(s, job_id)
+        live = _Live(stages=self._stage_list(job_input))
+        stop = threading.Event()
+        beat = threading.Thread(
+            target=self._heartbeat, args=(job_id, worker, live, stop), daemon=True
+        )
+        beat.start()
+        state, error = "done", None
+        try:
+            self._execute(job_input, live)
+        except JobStopped:
+            state = "cancelled" if live.stop_reason == "cancelled" else "lost"
+        except ProtokollError as exc:
+            state, error = "failed", str(exc)
+        except Exception as exc:
+            log.exception("Auftrag %s: unerwarteter Fehler", job_id)
+            state = "failed"
+            error = (
+                f"Interner Fehler in der Verarbeitung ({type(exc).__name__}: {exc}). Die bisher "
+                "erreichten Zwischenstände bleiben erhalten; „Erneut versuchen“ setzt dort fort."
+            )
+        finally:
+            stop.set()
+            beat.join()
+        if state == "lost":
+            return state  # another worker owns the job now
+        self._finish(job_id, worker, state, error)
+        return state
+
+    def _stage_list(self, job_input: _JobInput) -> list[str]:
+        return stages_for(
+            with_minutes=job_input.agenda is not None and self.settings.minutes.enabled
+        )
+
+    def _load(self, s: Any, job_id: str) -> _JobInput:
+        job = s.get(JobRow, job_id)
+        meeting = s.get(Meeting, job.meeting_id)
+        recording = s.get(Recording, job.recording_id)
+        agenda = Agenda.model_validate_json(meeting.agenda_json) if meeting.agenda_json else None
+        return _JobInput(
+            job_id=job.id,
+            meeting_id=meeting.id,
+            recording=self.layout.recording(meeting.id, recording.stored_name),
+            recording_name=recording.original_name,
+            agenda=agenda,
+            params=dict(job.params or {}),
+            stages_done=dict(job.stages or {}),
+        )
+
+    # ---- the stages -------------------------------------------------------------------------
+
+    def _execute(self, job: _JobInput, live: _Live) -> None:
+        observer = _JobObserver(self, job, live)
+        run = PipelineJob(
+            recording=job.recording,
+            work_dir=self.layout.work(job.meeting_id, job.job_id),
+            out_dir=self.layout.out(job.meeting_id, job.job_id),
+            agenda=job.agenda,
+            recording_name=job.recording_name,
+            bounds=(job.params.get("min_speakers"), job.params.get("max_speakers")),
+        )
+        result = Runner(self.settings, self.stages, observer).run(run)
+        with self.db.session() as s:
+            row = s.get(JobRow, job.job_id)
+            if row is not None:
+                row.warnings = list(result.warnings)
+
+    def _store_stages(self, job: _JobInput) -> None:
+        with self.db.session() as s:
+            row = s.get(JobRow, job.job_id)
+            if row is not None:
+                row.stages = {k: dict(v) for k, v in job.stages_done.items()}
+
+    # ---- progress, heartbeat, end -----------------------------------------------------------
+
+    def _heartbeat(self, job_id: str, worker: str, live: _Live, stop: threading.Event) -> None:
+        service = self.settings.service
+        interval = service.heartbeat_s
+        while not stop.wait(interval):
+            try:
+                with self.db.session() as s:
+                    owned = joblib.renew(
+                        s, job_id, worker, service.worker_lease_s,
+                        stage=live.stage, stage_progress=live.fraction,
+                        progress=live.progress(), eta_s=live.eta_s(),
+                    )  # fmt: skip
+                    job = s.get(JobRow, job_id)
+                    if job is None or not owned:
+                        live.stop_reason = "lost"
+                    elif job.cancel_requested:
+                        live.stop_reason = "cancelled"
+            except Exception:  # a busy database must not kill the job; the next beat retries
+                log.warning("Heartbeat für Auftrag %s fehlgeschlagen", job_id, exc_info=True)
+
+    def _finish(self, job_id: str, worker: str, state: str, error: str | None) -> None:
+        with self.db.session() as s:
+            job = s.get(JobRow, job_id)
+            if job is None or job.worker != worker:
+                return
+            job.state = state
+            job.error = error
+            job.finished_at = utcnow()
+            if state == "failed":
+                audit.record(
+                    s, "job.failed", kind="system", actor="worker", meeting_id=job.meeting_id,
+                    job_id=job.id, details={"error": error or "", "stage": job.stage},
+                )  # fmt: skip
+            job.lease_until = None
+            if state == "done":
+                job.progress, job.stage_progress, job.eta_s = 1.0, 1.0, 0.0
+            if state == "cancelled":
+                job.cancel_requested = False
+
+
+class _JobObserver(Observer):
+    """The service's hooks on the pipeline runner for one job."""
+
+    def __init__(self, runner: JobRunner, job: _JobInput, live: _Live) -> None:
+        self.runner, self.job, self.live = runner, job, live
+
+    def done_before(self, stage: str) -> bool:
+        return bool(self.job.stages_done.get(stage, {}).get("done"))
+
+    def started(self, stage: str) -> None:
+        self.live.stage, self.live.fraction = stage, 0.0
+        record = dict(self.job.stages_done.get(stage, {}))
+        record["started"] = int(record.get("started", 0)) + 1
+        record["done"] = False
+        self.job.stages_done[stage] = record
+        self.runner._store_stages(self.job)
+
+    def progress(self, stage: str, completed: float, total: float) -> None:
+        if self.live.stop_reason is not None:
+            raise JobStopped(self.live.stop_reason)
+        if stage == self.live.stage and total > 0:
+            self.live.fraction = max(0.0, min(1.0, completed / total))
+
+    def finished(self, stage: Stage, seconds: float, record: dict[str, Any]) -> None:
+        """Mark the stage finished and write its audit entry, in one transaction."""
+        self.live.fraction = 1.0
+        job = self.job
+        state = dict(job.stages_done.get(stage.name, {}))
+        state["done"] = True
+        state["seconds"] = round(seconds, 2)
+        job.stages_done[stage.name] = state
+        details = {**record, "seconds": state["seconds"], "worker": joblib.worker_name()}
+        if "models" in details:
+            details["models"] = [_without_hotwords(m) for m in details["models"]]
+        details.setdefault("device", _device_of(details))
+        with self.runner.db.session() as s:
+            row = s.get(JobRow, job.job_id)
+            if row is not None:
+                row.stages = {k: dict(v) for k, v in job.stages_done.items()}
+            audit.record(
+                s, f"stage.{stage.name}", kind=stage.kind, actor="worker",
+                meeting_id=job.meeting_id, job_id=job.job_id, details=details,
+            )  # fmt: skip
+
+    def draft_ready(self, minutes_json: Path) -> None:
+        if self.runner.on_draft is not None:
+            with self.runner.db.session() as s:
+                self.runner.on_draft(s, self.job.meeting_id, self.job.job_id, minutes_json)
+
+
+def _without_hotwords(model: dict[str, Any]) -> dict[str, Any]:
+    """The recogniser's hotwords hold every agenda title, non-public ones included: the
+    audit log, which administrators read, keeps only their number."""
+    params = dict(model.get("parameters") or {})
+    if isinstance(params.get("hotwords"), str):
+        params["hotwords"] = f"({len(params['hotwords'].split())} Wörter)"
+    return {**model, "parameters": params}
+
+
+def _device_of(details: dict[str, Any]) -> str | None:
+    devices = {m.get("device") for m in details.get("models", []) if isinstance(m, dict)}
+    devices.discard(None)
+    return ",".join(sorted(str(d) for d in devices)) or None
+
+
+def rerun_from(layout: Layout, job: JobRow, stage: str) -> list[str]:
+    """Forget the results of `stage` and all later stages, so they run again."""
+    work = layout.work(job.meeting_id, job.id)
+    checkpoints.discard_from(work, stage)
+    later = stages_from(stage)
+    job.stages = {k: v for k, v in (job.stages or {}).items() if k not in later}
+    return later

@@ -1,0 +1,185 @@
+"""Files on disk: where recordings, uploads and job folders live, and how uploads stream.
+
+    data_dir/
+      uploads/<upload id>.part                  resumable uploads in progress
+      meetings/<meeting id>/agenda/<file>       the agenda as uploaded
+      meetings/<meeting id>/recordings/<id>.<ext>
+      meetings/<meeting id>/jobs/<job id>/work  checkpoints (decoded audio, stage results)
+      meetings/<meeting id>/jobs/<job id>/out   the finished documents
+      meetings/<meeting id>/veroeffentlicht     the published minutes (after approval)
+
+Stored names are generated (ids and a fixed extension); the name the user gave
+is kept only in the database, for display. Uploads are written in chunks of a
+fixed size, never held in memory, and become a recording only after they are
+complete and checked, by one rename.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from protokoll.audio.intake import Precheck, linked_as, precheck
+from protokoll.audio.mediaprobe import ACCEPTED_FORMATS_HINT, describe_non_media
+from protokoll.documents.artifacts import file_sha256
+from protokoll.errors import InputError, NotAudioError
+
+# container signatures of the audio and video formats intake reads
+_MEDIA_MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"RIFF", "wav"),
+    (0, b"RF64", "wav"),
+    (0, b"BW64", "wav"),
+    (0, b"OggS", "ogg"),
+    (0, b"fLaC", "flac"),
+    (0, b"ID3", "mp3"),
+    (0, b"\x1a\x45\xdf\xa3", "mkv"),
+    (4, b"ftyp", "m4a"),
+    (0, b"\x30\x26\xb2\x75", "wma"),
+)
+
+
+class UploadError(InputError):
+    """The upload cannot be accepted; the message says why (German)."""
+
+
+class UploadConflict(UploadError):
+    """A chunk does not continue the upload where it stands (the client resumes)."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+def safe_display_name(name: str) -> str:
+    """The user's file name for display: no path, no control characters, at most 200 chars."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    return name[:200] or "aufnahme"
+
+
+def sniff_media(path: Path) -> str:
+    """The container by its first bytes; NotAudioError for anything else, whatever its name."""
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    for offset, magic, kind in _MEDIA_MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            if kind == "wav" and head[8:12] not in (b"WAVE",):
+                break
+            return kind
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return "mp3" if head[1] & 0x06 else "aac"  # MPEG audio frame or ADTS AAC
+    described = describe_non_media(path)
+    what = f"ist {described}, keine Aufnahme" if described else "ist keine Audio- oder Videodatei"
+    raise NotAudioError(f"Die hochgeladene Datei {what}. {ACCEPTED_FORMATS_HINT}")
+
+
+@dataclass(frozen=True)
+class Layout:
+    data_dir: Path
+
+    @property
+    def uploads(self) -> Path:
+        return self.data_dir / "uploads"
+
+    def upload_part(self, upload_id: str) -> Path:
+        return self.uploads / f"{upload_id}.part"
+
+    def meeting(self, meeting_id: str) -> Path:
+        return self.data_dir / "meetings" / meeting_id
+
+    def agenda_dir(self, meeting_id: str) -> Path:
+        return self.meeting(meeting_id) / "agenda"
+
+    def recording(self, meeting_id: str, stored_name: str) -> Path:
+        return self.meeting(meeting_id) / "recordings" / stored_name
+
+    def job(self, meeting_id: str, job_id: str) -> Path:
+        return self.meeting(meeting_id) / "jobs" / job_id
+
+    def work(self, meeting_id: str, job_id: str) -> Path:
+        return self.job(meeting_id, job_id) / "work"
+
+    def out(self, meeting_id: str, job_id: str) -> Path:
+        return self.job(meeting_id, job_id) / "out"
+
+    def published(self, meeting_id: str) -> Path:
+        """The published documents of the approved minutes (written once, atomically)."""
+        return self.meeting(meeting_id) / "veroeffentlicht"
+
+    def ensure(self) -> None:
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "meetings").mkdir(parents=True, exist_ok=True)
+
+    def remove_meeting(self, meeting_id: str) -> None:
+        shutil.rmtree(self.meeting(meeting_id), ignore_errors=True)
+
+
+async def append_chunk(
+    part: Path,
+    offset: int,
+    chunks: AsyncIterator[bytes],
+    *,
+    declared_size: int,
+    max_chunk_bytes: int,
+) -> int:
+    """Append the request body to `part` at `offset`; returns the new size.
+
+    The body streams to disk as it arrives. A chunk that would pass the declared
+    size, or is larger than a chunk may be, is refused and cut off again, so the
+    part file never holds more than was accepted.
+    """
+    written = 0
+    with part.open("ab") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            current = os.fstat(fh.fileno()).st_size
+            raise UploadConflict(
+                "Für diesen Upload wird gerade schon ein Teil empfangen; bitte warten und "
+                f"bei Byte {current} fortsetzen.",
+                current,
+            ) from None
+        current = os.fstat(fh.fileno()).st_size
+        if offset != current:
+            raise UploadConflict(
+                f"Der Upload steht bei Byte {current}, nicht bei {offset}; bitte dort fortsetzen.",
+                current,
+            )
+        try:
+            async for block in chunks:
+                written += len(block)
+                if written > max_chunk_bytes or current + written > declared_size:
+                    raise UploadError(
+                        "Es wurden mehr Daten gesendet als angekündigt; der Teil wurde verworfen."
+                    )
+                fh.write(block)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except BaseException:
+            fh.truncate(current)  # a broken or refused chunk leaves the upload as it was
+            raise
+    return current + written
+
+
+@dataclass(frozen=True)
+class CheckedMedia:
+    kind: str
+    sha256: str
+    check: Precheck
+
+
+def check_media(
+    path: Path, *, display_name: str, max_duration_s: float, max_size_bytes: int
+) -> CheckedMedia:
+    """Content sniffing and the intake checks that need no decoding; German errors."""
+    kind = sniff_media(path)
+    # precheck names the file in its messages: give it the user's name
+    with linked_as(path, display_name, path.with_name(f"{path.stem}-check")) as named:
+        checked = precheck(named, max_duration_s=max_duration_s, max_size_bytes=max_size_bytes)
+    return CheckedMedia(kind=kind, sha256=file_sha256(path), check=checked)

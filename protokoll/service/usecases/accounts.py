@@ -1,0 +1,123 @@
+"""What a user does with accounts, independent of HTTP: log in and out, own password and
+API tokens, and (admins) changes to other users. The JSON API and the web pages both call
+these, so the rules and their audit entries exist once."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from protokoll.config import ServiceSettings
+from protokoll.errors import InputError
+from protokoll.service.infra import audit, auth
+from protokoll.service.infra.tables import ROLES, ApiToken, AuthSession, User
+from protokoll.service.usecases import access
+from protokoll.service.usecases.access import Conflict, Forbidden, NotFound
+
+
+def require_admin(user: User) -> None:
+    access.require(
+        access.can_manage_users(user), "Benutzer verwaltet nur die Verwaltung (Rolle admin)."
+    )
+
+
+def log_in(
+    s: Session, service: ServiceSettings, username: str, password: str
+) -> tuple[User, str, AuthSession]:
+    """A new session for name and password; AuthError otherwise (the failure is kept)."""
+    try:
+        user = auth.authenticate(
+            s, username, password,
+            max_failures=service.login_max_failures, lockout_s=service.login_lockout_s,
+        )  # fmt: skip
+    except auth.AuthError:
+        s.commit()  # the failure count and its audit entry stay
+        raise
+    token, record = auth.start_session(s, user, service.session_hours)
+    return user, token, record
+
+
+def log_out(s: Session, user: User, token: str | None) -> None:
+    if token:
+        auth.end_session(s, token)
+    audit.record(s, "logout", user=user)
+
+
+def change_own_password(
+    s: Session,
+    service: ServiceSettings,
+    user: User,
+    old: str,
+    new: str,
+    *,
+    keep_token: str | None,
+) -> None:
+    """Other browsers logged in as this user are logged out; the one with `keep_token` stays."""
+    try:
+        auth.authenticate(
+            s, user.username, old,
+            max_failures=service.login_max_failures, lockout_s=service.login_lockout_s,
+        )  # fmt: skip
+    except auth.AuthError:
+        s.commit()  # a wrong old password counts towards the lockout
+        raise Forbidden("Das bisherige Passwort ist falsch.") from None
+    auth.set_password(user, new)
+    auth.end_all_sessions(s, user.id, keep_token=keep_token)
+    audit.record(s, "password.changed", user=user)
+
+
+def create_token(s: Session, user: User, name: str) -> tuple[str, ApiToken]:
+    token, record = auth.create_api_token(s, user, name)
+    audit.record(s, "token.created", user=user, details={"id": record.id, "name": record.name})
+    return token, record
+
+
+def revoke_token(s: Session, user: User, token_id: int) -> None:
+    record = s.get(ApiToken, token_id)
+    if record is None or record.user_id != user.id:
+        raise NotFound("Dieses Token gibt es nicht.")
+    record.revoked = True
+    audit.record(s, "token.revoked", user=user, details={"id": record.id, "name": record.name})
+
+
+def update_user(
+    s: Session,
+    admin: User,
+    user_id: int,
+    *,
+    roles: list[str] | None = None,
+    active: bool | None = None,
+    display_name: str | None = None,
+    password: str | None = None,
+    keep_token: str | None = None,
+) -> User:
+    """An admin changes a user; unlocking also lifts a lockout after wrong passwords."""
+    require_admin(admin)
+    target = s.get(User, user_id)
+    if target is None:
+        raise NotFound("Diesen Benutzer gibt es nicht.")
+    changes: dict[str, object] = {}
+    if roles is not None:
+        if set(roles) - set(ROLES) or not roles:
+            raise InputError(f"Erlaubte Rollen: {', '.join(ROLES)}.")
+        if target.id == admin.id and "admin" not in roles:
+            raise Conflict("Die eigene Verwaltungsrolle kann man nicht entfernen.")
+        target.roles = ",".join(r for r in ROLES if r in roles)
+        changes["roles"] = roles
+    if active is not None:
+        if target.id == admin.id and not active:
+            raise Conflict("Das eigene Konto kann man nicht sperren.")
+        target.active = active
+        if active:
+            target.locked_until, target.failed_logins = None, 0
+        else:
+            auth.end_all_sessions(s, target.id)
+        changes["active"] = active
+    if display_name is not None:
+        target.display_name = display_name.strip() or target.username
+        changes["display_name"] = display_name
+    if password is not None:
+        auth.set_password(target, password)
+        auth.end_all_sessions(s, target.id, keep_token=keep_token)
+        changes["password"] = "neu gesetzt"
+    audit.record(s, "user.changed", user=admin, details={"username": target.username, **changes})
+    return target

@@ -1,0 +1,105 @@
+"""Publication of approved minutes: the documents, written once into the meeting's
+`veroeffentlicht/` folder.
+
+Written are the full Niederschrift (DOCX, PDF, JSON) and, when the minutes have
+non-public items, the public version (DOCX, PDF, JSON), plus `oparl.json`, the public
+minutes as an OParl 1.1 Meeting for the council information system. All files are
+built in a temporary folder next to the target and moved into place by one rename, so
+a failure (e.g. LibreOffice missing) leaves nothing half-published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from protokoll.documents import artifacts
+from protokoll.domain.minutes import Minutes
+from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, write_oparl_json
+from protokoll.publication.pdf import docx_to_pdf
+from protokoll.service.context import ServiceContext
+from protokoll.service.infra.tables import Meeting, MinutesVersion
+
+PUBLISHED_LABELS = {name: artifacts.LABELS[name] for name in artifacts.PUBLISHED_FILES}
+
+
+def approval_note(approved_by: list[str], when: dt.datetime) -> str:
+    names = " und ".join(approved_by) if approved_by else "der Prüfung"
+    return f"Geprüft und freigegeben von {names} am {when.astimezone():%d.%m.%Y}"
+
+
+def publish(
+    ctx: ServiceContext,
+    s: Session,
+    meeting: Meeting,
+    version: MinutesVersion,
+    approved_by: list[str],
+) -> dict[str, str]:
+    """Write the published documents of ``version``; returns file name → SHA-256."""
+    minutes = Minutes.from_dict(json.loads(version.content))
+    minutes.ai_generated = False  # reviewed and approved by a person (schema: ai_generated)
+    now = dt.datetime.now(dt.UTC)
+    note = approval_note(approved_by, now)
+    target = ctx.layout.published(meeting.id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".veroeffentlichen-", dir=target.parent))
+    try:
+        _write_all(ctx, meeting, minutes, version, note, now, staging)
+        if target.exists():  # an earlier publication attempt that was not committed
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {p.name: artifacts.file_sha256(p) for p in sorted(target.iterdir()) if p.is_file()}
+
+
+def _write_all(
+    ctx: ServiceContext,
+    meeting: Meeting,
+    minutes: Minutes,
+    version: MinutesVersion,
+    note: str,
+    now: dt.datetime,
+    folder: Path,
+) -> None:
+    non_public = artifacts.has_public_version(minutes)
+    products = artifacts.Products(
+        minutes=minutes, template=ctx.settings.minutes.template, created=now, approval=note,
+        document_id=f"protokoll:{meeting.id}:{version.number}:freigegeben",
+    )  # fmt: skip
+    suffixes = ["", ".oeffentlich"] if non_public else [""]
+    for suffix in suffixes:
+        docx = folder / f"niederschrift{suffix}.docx"
+        artifacts.render(docx.name, products, docx)
+        docx_to_pdf(docx, docx.with_suffix(".pdf"))
+        artifacts.render(f"minutes{suffix}.json", products, folder / f"minutes{suffix}.json")
+    public_stem = "niederschrift.oeffentlich" if non_public else "niederschrift"
+    files = {
+        PUBLISHED_LABELS[name]: PublishedFile.from_path(folder / name, file_date=now.date())
+        for name in (f"{public_stem}.pdf", f"{public_stem}.docx")
+    }
+    data = oparl_meeting(
+        minutes, meeting_id=meeting.id, base_url=ctx.settings.review.public_base_url,
+        name=meeting.title or minutes.meeting.body, files=files, public_only=True,
+        approved_at=now, created=meeting.created_at,
+    )  # fmt: skip
+    write_oparl_json(data, folder / "oparl.json")
+
+
+def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool) -> list[str]:
+    folder = ctx.layout.published(meeting.id)
+    if not folder.is_dir():
+        return []
+    present = [n for n in artifacts.PUBLISHED_FILES if (folder / n).is_file()]
+    if confidential:
+        return present
+    # without a non-public item at all, everything published is public
+    has_public_version = (folder / "minutes.oeffentlich.json").is_file()
+    return artifacts.public_names(present, has_non_public=has_public_version)

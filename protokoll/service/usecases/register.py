@@ -1,0 +1,85 @@
+"""The AI-register entry from the service's own database: its audit log and its settings.
+
+`protokoll.register` builds the entry from audit entries and settings it is given; this
+module reads those entries (and checks the hash chain) and hands them over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from protokoll.config import Settings
+from protokoll.register.export import RegisterError, build_register_entry, validate_register_entry
+from protokoll.register.figures import BATCH, RegisterFigures, register_figures
+from protokoll.service.infra import audit
+from protokoll.service.infra.db import Database, database_url, make_engine
+from protokoll.service.infra.tables import AuditEntry
+
+
+def _audit_entries(session: Session, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    """Every audit entry as `audit.entry_view` gives it, in `seq` order, `batch` at a time."""
+    last = 0
+    while True:
+        query = select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq)
+        rows = session.scalars(query.limit(batch)).all()
+        if not rows:
+            return
+        for row in rows:
+            yield audit.entry_view(row)
+        last = rows[-1].seq
+
+
+def figures_from_db(
+    session: Session, *, since: datetime | None = None, batch: int = BATCH
+) -> RegisterFigures:
+    """The figures from the service database, with the result of the audit-chain check."""
+    chain_ok = audit.verify(session, batch=batch).ok
+    return register_figures(_audit_entries(session, batch), chain_ok=chain_ok, since=since)
+
+
+def register_entry_from_db(
+    session: Session,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    since: datetime | None = None,
+) -> dict[str, Any]:
+    """Figures from the audit log, the entry built from them and validated."""
+    figures = figures_from_db(session, since=since)
+    entry = build_register_entry(settings, figures, generated_at=now or datetime.now(UTC))
+    validate_register_entry(entry)
+    return entry
+
+
+def existing_database(settings: Settings, *, base: Path | None = None) -> Database:
+    """The service database, only if it exists and has the audit log: the export neither
+    creates nor migrates one. `RegisterError` (German) otherwise."""
+    data_dir = settings.service.data_dir
+    if not data_dir.is_absolute():
+        data_dir = (base or Path.cwd()) / data_dir
+    url = database_url(settings.service.database_url, data_dir)
+    hint = (
+        "Es wurde noch nichts verarbeitet: bitte zuerst den Dienst starten (protokoll serve) "
+        "oder in der Konfiguration service.data_dir bzw. service.database_url prüfen."
+    )
+    if not settings.service.database_url and not (data_dir / "protokoll.db").is_file():
+        raise RegisterError(f"Die Datenbank {data_dir / 'protokoll.db'} gibt es noch nicht. {hint}")
+    engine = make_engine(url)
+    try:
+        has_log = inspect(engine).has_table("audit_log")
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise RegisterError(
+            f"Die Datenbank ist nicht erreichbar ({exc.__class__.__name__}). {hint}"
+        ) from None
+    if not has_log:
+        engine.dispose()
+        raise RegisterError(f"Die Datenbank enthält noch kein Prüfprotokoll. {hint}")
+    return Database(engine)

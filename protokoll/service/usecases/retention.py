@@ -1,0 +1,91 @@
+"""Retention of recordings: deleted once the minutes are approved, or after a number of days,
+as `[review]` says; each deletion is in the audit log.
+
+The recording's record stays (marked deleted, with the reason) so the jobs' transcripts
+and documents remain; what goes is the audio: the uploaded file and the decoded copy
+in each job's work folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from protokoll.service.context import ServiceContext
+from protokoll.service.infra import audit
+from protokoll.service.infra.tables import Job, Recording, User, utcnow
+
+log = logging.getLogger(__name__)
+
+REASON_LABELS = {
+    "freigabe": "nach der Freigabe der Niederschrift gelöscht",
+    "frist": "nach Ablauf der Aufbewahrungsfrist gelöscht",
+}
+
+
+def deleted_message(recording: Recording) -> str:
+    """ "Die Aufnahme wurde … gelöscht", with the reason."""
+    reason = REASON_LABELS.get(recording.deleted_reason or "", "gelöscht")
+    return f"Die Aufnahme wurde {reason}"
+
+
+def remove_audio(
+    ctx: ServiceContext, s: Session, recording: Recording, reason: str, user: User | None = None
+) -> bool:
+    """Delete the recording's audio (upload and decoded copies); False if already gone."""
+    if recording.deleted_at is not None:
+        return False
+    ctx.layout.recording(recording.meeting_id, recording.stored_name).unlink(missing_ok=True)
+    jobs = s.scalars(select(Job).where(Job.recording_id == recording.id))
+    for job in jobs:
+        work = ctx.layout.work(recording.meeting_id, job.id)
+        for wav in work.glob("*.wav"):
+            wav.unlink(missing_ok=True)
+    recording.deleted_at = utcnow()
+    recording.deleted_reason = reason
+    audit.record(
+        s, "recording.deleted", kind="human" if user else "system", user=user,
+        meeting_id=recording.meeting_id,
+        details={"recording_id": recording.id, "sha256": recording.sha256, "reason": reason},
+    )  # fmt: skip
+    return True
+
+
+def delete_for_approval(ctx: ServiceContext, s: Session, meeting_id: str, user: User) -> int:
+    """On final approval: delete the meeting's recordings if the configuration says so."""
+    if not ctx.settings.review.delete_recording_on_approval:
+        return 0
+    query = select(Recording).where(
+        Recording.meeting_id == meeting_id, Recording.deleted_at.is_(None)
+    )
+    return sum(remove_audio(ctx, s, r, "freigabe", user) for r in s.scalars(query))
+
+
+def sweep_expired(ctx: ServiceContext, now: dt.datetime | None = None) -> int:
+    """Delete recordings older than `recording_retention_days` (0: never). Returns the count.
+
+    Recordings with a job still running are left for the next sweep.
+    """
+    days = ctx.settings.review.recording_retention_days
+    if days <= 0:
+        return 0
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    removed = 0
+    with ctx.db.session() as s:
+        query = select(Recording).where(
+            Recording.deleted_at.is_(None), Recording.created_at < cutoff
+        )
+        for recording in list(s.scalars(query)):
+            busy = s.scalar(
+                select(Job.id).where(
+                    Job.recording_id == recording.id, Job.state.in_(("queued", "running"))
+                )
+            )
+            if busy is None and remove_audio(ctx, s, recording, "frist"):
+                removed += 1
+    if removed:
+        log.info("retention: %d recording(s) deleted after %d days", removed, days)
+    return removed

@@ -1,0 +1,216 @@
+"""Speaker diarization with pyannote.audio's SpeakerDiarization pipeline.
+
+Two ways to build the same pipeline class, so the code path a GPU server runs
+is the one CI tests:
+
+* `embedded` (CPU default, registry weights): segmentation-3.0 as the
+  segmentation model, CAM++ (`protokoll.speakers.campplus`) as the embedding model,
+  agglomerative clustering with a threshold tuned for CAM++.
+* `pretrained` (production): a complete pipeline directory such as
+  pyannote/speaker-diarization-community-1 copied into `models/`, loaded with
+  `Pipeline.from_pretrained(<local dir>)` (VBx clustering with its PLDA).
+
+Speaker labels are renumbered in order of first appearance (SPEAKER_00, ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from protokoll.audio.source import AudioSource
+from protokoll.config import DiarizationSettings
+from protokoll.devices import cpu_threads
+from protokoll.domain.progress import ProgressHook, null_hook
+from protokoll.domain.transcript import ModelUse, SpeakerTurn
+from protokoll.errors import ModelError
+from protokoll.modelstore import ResolvedModel
+from protokoll.speakers.blocks import diarize_blockwise
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DiarizationResult:
+    turns: list[SpeakerTurn]
+    exclusive_turns: list[SpeakerTurn]
+    models: list[ModelUse] = field(default_factory=list)
+
+    @property
+    def num_speakers(self) -> int:
+        return len({t.speaker for t in self.turns})
+
+
+class Diarizer(Protocol):
+    def diarize(
+        self,
+        audio: AudioSource | np.ndarray,
+        *,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+        hook: ProgressHook = null_hook,
+    ) -> DiarizationResult: ...
+
+
+def resolve_torch_device(setting: str) -> str:
+    import torch
+
+    if setting == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return setting
+
+
+def relabel_by_first_appearance(
+    turns: list[SpeakerTurn], mapping: dict[str, str] | None = None
+) -> list[SpeakerTurn]:
+    mapping = {} if mapping is None else mapping
+    out = []
+    for t in sorted(turns, key=lambda t: (t.start_s, t.end_s)):
+        if t.speaker not in mapping:
+            mapping[t.speaker] = f"SPEAKER_{len(mapping):02d}"
+        out.append(SpeakerTurn(round(t.start_s, 3), round(t.end_s, 3), mapping[t.speaker]))
+    return out
+
+
+class PyannoteDiarizer:
+    """Runs a pyannote.audio SpeakerDiarization pipeline on in-memory 16 kHz audio."""
+
+    def __init__(
+        self,
+        settings: DiarizationSettings,
+        *,
+        segmentation: ResolvedModel | None = None,
+        embedding: ResolvedModel | None = None,
+        pretrained: ResolvedModel | None = None,
+    ) -> None:
+        self.settings = settings
+        self.device = resolve_torch_device(settings.device)
+        self._models = [m for m in (segmentation, embedding, pretrained) if m is not None]
+        self._segmentation = segmentation
+        self._embedding = embedding
+        self._pretrained = pretrained
+        self._pipeline: Any = None
+
+    def _build(self) -> Any:
+        import torch
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pyannote.audio import Model, Pipeline
+            from pyannote.audio.pipelines import SpeakerDiarization
+
+        if self.device == "cpu":
+            torch.set_num_threads(cpu_threads(0))
+        s = self.settings
+        try:
+            if self._pretrained is not None:
+                pipeline = Pipeline.from_pretrained(str(self._pretrained.path))
+                if pipeline is None:
+                    raise ModelError(f"{self._pretrained.path} enthält keine pyannote-Pipeline.")
+            else:
+                if self._segmentation is None or self._embedding is None:
+                    raise ModelError("Segmentierungs- und Sprechermodell fehlen.")
+
+                seg_model = Model.from_pretrained(str(self._segmentation.path))
+                if seg_model is None:
+                    raise ModelError(f"{self._segmentation.path} enthält kein pyannote-Modell.")
+                # lazy: campplus imports torch and pyannote.audio (seconds, hundreds of MB)
+                from protokoll.speakers.campplus import CamPlusPlus
+
+                emb_model = CamPlusPlus(self._embedding.path / self._embedding.entry.files[0].path)
+                pipeline = SpeakerDiarization(
+                    segmentation=seg_model,
+                    embedding=emb_model,
+                    plda=_unused_plda(),
+                    clustering="AgglomerativeClustering",
+                    segmentation_step=s.segmentation_step,
+                    embedding_batch_size=s.embedding_batch_size,
+                    segmentation_batch_size=s.segmentation_batch_size,
+                )
+                pipeline.instantiate(
+                    {
+                        "segmentation": {"min_duration_off": 0.0},
+                        "clustering": {
+                            "method": "centroid",
+                            "threshold": s.clustering_threshold,
+                            "min_cluster_size": s.min_cluster_size,
+                        },
+                    }
+                )
+        except ModelError:
+            raise
+        except Exception as exc:  # pyannote raises many kinds of errors on bad weights
+            raise ModelError(f"Die Sprechererkennung konnte nicht geladen werden: {exc}") from exc
+        pipeline.to(torch.device(self.device))
+        return pipeline
+
+    def diarize(
+        self,
+        audio: AudioSource | np.ndarray,
+        *,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+        hook: ProgressHook = null_hook,
+    ) -> DiarizationResult:
+        """Block by block, one clustering for the whole recording (`diarize_blocks`)."""
+
+        if self._pipeline is None:
+            self._pipeline = self._build()
+        source = audio if isinstance(audio, AudioSource) else AudioSource.from_array(audio)
+        total_s = source.duration_s
+        started = time.monotonic()
+        hook("diarization", 0.0, total_s)
+        s = self.settings
+        turns, exclusive, blocks = diarize_blockwise(
+            self._pipeline,
+            source,
+            block_s=s.block_minutes * 60,
+            max_clustering_windows=s.max_clustering_chunks,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            progress=lambda share: hook("diarization", total_s * share, total_s),
+        )
+        hook("diarization", total_s, total_s)
+        mapping: dict[str, str] = {}
+        turns = relabel_by_first_appearance(turns, mapping)
+        exclusive = relabel_by_first_appearance(exclusive, mapping)
+        log.info(
+            "Sprechererkennung: %d Sprecher, %d Abschnitte, %d Blöcke in %.1f s",
+            len(set(mapping.values())), len(turns), blocks, time.monotonic() - started,
+        )  # fmt: skip
+        params: dict[str, object] = {
+            "pipeline": self.settings.pipeline,
+            "min_speakers": min_speakers,
+            "max_speakers": max_speakers,
+            "block_minutes": s.block_minutes,
+            "max_clustering_chunks": s.max_clustering_chunks,
+        }
+        if self._pretrained is None:
+            params["clustering_threshold"] = self.settings.clustering_threshold
+            params["min_cluster_size"] = self.settings.min_cluster_size
+            params["segmentation_step"] = self.settings.segmentation_step
+        uses = [
+            ModelUse("diarization", m.entry.id, m.sha256, self.device, params) for m in self._models
+        ]
+        return DiarizationResult(turns=turns, exclusive_turns=exclusive, models=uses)
+
+
+def _unused_plda() -> Any:
+    """pyannote 4.0's constructor insists on a PLDA even for clustering that does not use one."""
+    from pyannote.audio.core.plda import PLDA
+
+    class _UnusedPLDA(PLDA):
+        def __init__(self) -> None:  # no files: agglomerative clustering never calls it
+            pass
+
+    return _UnusedPLDA()
+
+
+def single_speaker_turns(duration_s: float, label: str = "SPEAKER_00") -> list[SpeakerTurn]:
+    """The fallback when diarization fails: one speaker for the whole recording."""
+    return [SpeakerTurn(0.0, round(duration_s, 3), label)]
