@@ -11,6 +11,7 @@ import sys
 def cuda_available() -> bool:
     """True if CTranslate2 (and so faster-whisper) sees a CUDA device."""
     try:
+        # lazy: CTranslate2 (the recogniser's runtime) is only asked for CUDA devices here
         import ctranslate2
     except ImportError:  # pragma: no cover - ctranslate2 is a hard dependency
         return False
@@ -43,6 +44,7 @@ def release_memory() -> None:
     """After a stage or block: collect garbage, return freed heap pages to the system
     (glibc keeps them otherwise, so the resident size creeps up block by block), and
     give cached CUDA memory back for the next stage."""
+    # lazy: ctypes and libc are only needed to hand freed memory back to the system
     import ctypes
 
     gc.collect()

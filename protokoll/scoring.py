@@ -74,6 +74,7 @@ def diarization_error_rate(
     reference: Sequence[SpeakerTurn], hypothesis: Sequence[SpeakerTurn], collar_s: float = 0.25
 ) -> float:
     """DER with pyannote.metrics (collar around reference boundaries, overlap scored)."""
+    # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
     from pyannote.core import Annotation, Segment
     from pyannote.metrics.diarization import DiarizationErrorRate
 

@@ -71,6 +71,17 @@ PYEOF
 # LLAMA_CURL=OFF: no model downloads from llama.cpp itself (and no libcurl needed).
 LLAMA_SPEC=${LLAMA_SPEC:-llama-cpp-python==0.3.36}
 LLAMA_CMAKE_ARGS=${LLAMA_CMAKE_ARGS:-"-DGGML_NATIVE=ON -DLLAMA_CURL=OFF"}
+# Intel CPUs with AMX (Sapphire Rapids and later): a native build also compiles ggml's AMX
+# matrix kernels, and those crash with a general-protection fault on their first
+# `ldtilecfg` on the virtual machines we run on (seen on a 2-core Xeon VM: every LLM call
+# died in ggml_backend_amx_mul_mat). AVX-512 (with VNNI/BF16) stays; only AMX is left out.
+case "$LLAMA_CMAKE_ARGS" in
+  *GGML_NATIVE=ON*)
+    if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then
+      NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+      LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DCMAKE_C_FLAGS='$NO_AMX' -DCMAKE_CXX_FLAGS='$NO_AMX'"
+    fi ;;
+esac
 LLAMA_KEY="$LLAMA_SPEC $LLAMA_CMAKE_ARGS"
 case "$LLAMA_CMAKE_ARGS" in  # a native build only fits CPUs with the same instruction sets
   *GGML_NATIVE=ON*) LLAMA_KEY="$LLAMA_KEY $(grep -m1 '^flags' /proc/cpuinfo || true)" ;;

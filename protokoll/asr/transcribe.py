@@ -69,6 +69,7 @@ class FasterWhisperTranscriber:
 
     def _load(self) -> Any:
         if self._model is None:
+            # lazy: faster-whisper brings CTranslate2 (seconds); only transcription needs it
             from faster_whisper import WhisperModel
 
             try:
@@ -103,6 +104,7 @@ class FasterWhisperTranscriber:
         self, audio: AudioSource | np.ndarray, hook: ProgressHook = null_hook
     ) -> TranscriptionResult:
         """Transcribe block by block (cut in pauses); times are relative to the recording."""
+        # lazy: faster-whisper brings CTranslate2 (seconds); only transcription needs it
         from faster_whisper import BatchedInferencePipeline
 
         source = audio if isinstance(audio, AudioSource) else AudioSource.from_array(audio)

@@ -25,6 +25,11 @@ Layout (German, following GO NRW § 52 and model Geschäftsordnungen):
   (``SPEAKER_03``) with its name (empty where none is known). The reviewer corrects names
   there; on upload (`protokoll.review.docx_import`) the table becomes ``speaker_names``.
 
+The texts the reader relies on (headings, placeholders, fact and vote labels, table
+headers, property names, time marks, speaker display names) and the small helpers that
+show the minutes' data are defined in `protokoll.documents.niederschrift_layout`, the
+contract between this writer and the reader; change the layout there, not here.
+
 Review flags (`Flag`s of the minutes, items and sentences, plus gaps the writer finds:
 counts not said, missing chair, end time …) are shown twice: the affected text is
 highlighted yellow and carries a Word comment by "protokoll (KI-Prüfhinweis)". Flags about
@@ -54,12 +59,11 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -76,7 +80,6 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from protokoll import __version__
-from protokoll.documents._common import format_hms, speaker_display_name
 from protokoll.documents.docx_common import (
     AI_KEYWORDS,
     AI_SUBJECT,
@@ -91,10 +94,61 @@ from protokoll.documents.docx_common import (
     set_german_language,
 )
 from protokoll.documents.minutes_json import public_flags
+from protokoll.documents.niederschrift_layout import (
+    AGENDA_TABLE_HEADER,
+    DASH,
+    DOCUMENT_ID_PROPERTY,
+    FACT_ABSENT,
+    FACT_ADMINISTRATION,
+    FACT_CHAIR,
+    FACT_DATE,
+    FACT_END,
+    FACT_GUESTS,
+    FACT_PLACE,
+    FACT_PRESENT,
+    FACT_PROTOCOL,
+    FACT_RECORDER,
+    FACT_START,
+    HEADING_AGENDA,
+    HEADING_ATTENDANCE,
+    HEADING_DEBATE,
+    HEADING_MOTIONS,
+    HEADING_NON_PUBLIC,
+    HEADING_PUBLIC,
+    HEADING_RESOLUTION,
+    HEADING_REVIEW,
+    HEADING_SPEAKERS,
+    HEADING_VERBATIM,
+    HEADING_VOTE,
+    MISSING,
+    NO_DEBATE,
+    NO_ITEMS,
+    NO_PUBLIC_ITEMS,
+    NO_RESOLUTION,
+    NO_RESULT,
+    NO_SPEAKERS,
+    NO_VERBATIM,
+    NO_VOTE_RESULTS,
+    PUBLIC_VERSION_PROPERTY,
+    SIGNATURE_HINT,
+    SPEAKER_NAME_PROPERTY_PREFIX,
+    SPEAKER_TABLE_HEADER,
+    VOTE_LABELS,
+    counts_shown,
+    format_sources,
+    format_votes,
+    german_date,
+    german_time,
+    names_in,
+    paper_parts,
+    resolution_blocks,
+    speaker_labels,
+    top_heading,
+)
 from protokoll.documents.templates.make_default_template import build_template
-from protokoll.domain.minutes import MINUTES_SCHEMA_VERSION, Flag, Minutes, MinutesItem, SourceRange
-from protokoll.domain.transcript import UNKNOWN_SPEAKER
+from protokoll.domain.minutes import MINUTES_SCHEMA_VERSION, Flag, Minutes, MinutesItem
 from protokoll.errors import ConfigError
+from protokoll.formatting import format_hms
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "niederschrift.docx"
 
@@ -110,10 +164,6 @@ PUBLIC_VERSION = "öffentliche Fassung"
 FULL_VERSION = "vollständige Fassung"
 PUBLIC_NOTE = "Öffentliche Fassung – der nicht öffentliche Teil ist nicht enthalten."
 NON_PUBLIC_NOTE = "Enthält den nicht öffentlichen Teil – nur für Berechtigte."
-NO_RESOLUTION = "kein Beschluss"
-NO_RESULT = "nicht erkannt"
-MISSING = "bitte ergänzen"
-DASH = "–"
 
 # the approved version (``approval`` given)
 APPROVED_HEADER_TEXT = "KI-gestützt erstellt – geprüft und freigegeben"
@@ -124,38 +174,19 @@ APPROVED_NOTICE_TEXT = (
     "Schriftführung geprüft und überarbeitet. {approval}"
 )
 
-# section headings inside a TOP (the DOCX reader finds the parts by them)
-HEADING_DEBATE = "Beratungsverlauf"
-HEADING_VERBATIM = "Wortlaut"
-HEADING_MOTIONS = "Anträge"
-HEADING_RESOLUTION = "Beschluss"
-HEADING_VOTE = "Abstimmungsergebnis"
-HEADING_PUBLIC = "Öffentlicher Teil"
-HEADING_NON_PUBLIC = "Nicht öffentlicher Teil"
-NO_DEBATE = "Kein Beratungsverlauf erfasst."
-NO_VERBATIM = "Kein Wortlaut erfasst."
-
-# the speaker appendix and the properties identifying the draft
-HEADING_SPEAKERS = "Anlage: Sprecherzuordnung"
-SPEAKER_TABLE_HEADER = ("Kennung", "Name")
+# the speaker appendix
 SPEAKERS_NOTE = (
     "Die Kennungen stammen aus der automatischen Sprechererkennung; ein Sprecher ohne Namen "
     "erscheint im Text als „Sprecher N“ (N ist die Nummer der Kennung plus 1). Namen bitte "
     "hier eintragen oder korrigieren – nach dem Hochladen gelten sie im ganzen Dokument. "
     "Die Spalte „Kennung“ bitte nicht ändern."
 )
-NO_SPEAKERS = "Es wurden keine Sprecher erkannt."
-DOCUMENT_ID_PROPERTY = "protokoll_dokument_id"
-# names the caller gave beyond ``minutes.speaker_names`` (one property per label)
-SPEAKER_NAME_PROPERTY_PREFIX = "protokoll_sprecher_"
 
 PROTOCOL_TYPE_NAMES: dict[str, str] = {
     "verlauf": "Verlaufsprotokoll",
     "ergebnis": "Ergebnisprotokoll",
     "wort": "Wortprotokoll",
 }
-# results after which no vote took place, so no counts are expected
-NO_VOTE_RESULTS = frozenset({"vertagt", "zurückgezogen", "zur Kenntnis genommen", "ohne Beschluss"})
 # item flags shown at the vote line or at the resolution, not at the TOP heading
 VOTE_FLAG_KINDS = frozenset(
     {
@@ -175,9 +206,6 @@ _GREY = RGBColor(0x59, 0x59, 0x59)
 _LIGHT_GREY = RGBColor(0x7F, 0x7F, 0x7F)
 _HEADER_FILL = "D9D9D9"
 _SECTION_FILL = "F2F2F2"
-_SPEAKER_LABEL = re.compile(r"\bSPEAKER_\d+\b")
-_LABEL_NUMBER = re.compile(r"(\d+)$")
-_TIME = re.compile(r"(?:\d{4}-\d\d-\d\d[T ])?([01]?\d|2[0-3])[:.]([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?")
 
 
 def write_niederschrift_docx(
@@ -299,87 +327,6 @@ def _clear_body(doc: DocxDocument) -> None:
             element.remove(comment)
 
 
-# --- formatting helpers ---------------------------------------------------------------
-
-
-def german_date(value: str) -> str:
-    """``2026-11-19`` → ``19.11.2026``; other text is returned as it is."""
-    text = value.strip()
-    try:
-        return date.fromisoformat(text[:10]).strftime("%d.%m.%Y")
-    except ValueError:
-        return text
-
-
-def german_time(value: str) -> str:
-    """``18:00`` (or ``18.00``, ``18:00:00``, an ISO date-time) → ``18:00 Uhr``."""
-    text = value.strip()
-    if not text:
-        return ""
-    match = _TIME.fullmatch(text)
-    if match:
-        return f"{int(match.group(1)):02d}:{match.group(2)} Uhr"
-    return text
-
-
-def format_votes(item: MinutesItem) -> str:
-    """``Ja: 14, Nein: 3, Enthaltungen: 2, Befangen: –``; a count not said reads "–"."""
-    votes = item.votes
-
-    def count(value: int | None) -> str:
-        return DASH if value is None else str(value)
-
-    return (
-        f"Ja: {count(votes.yes)}, Nein: {count(votes.no)}, "
-        f"Enthaltungen: {count(votes.abstain)}, Befangen: {count(votes.biased)}"
-    )
-
-
-def format_sources(sources: Sequence[SourceRange]) -> str:
-    """``[00:12:03–00:12:40]``; several ranges separated by "; "; empty without sources."""
-    if not sources:
-        return ""
-    return "[" + "; ".join(f"{format_hms(s.start_s)}–{format_hms(s.end_s)}" for s in sources) + "]"
-
-
-def names_in(text: str, names: Mapping[str, str]) -> str:
-    """Speaker labels in ``text`` replaced by the names readers see: the mapped name, or
-    "Sprecher 4" for an unmapped ``SPEAKER_03``."""
-    if names:
-        labels = sorted((k for k in names if k.strip()), key=len, reverse=True)
-        if labels:
-            pattern = r"\b(?:" + "|".join(re.escape(k) for k in labels) + r")\b"
-            text = re.sub(pattern, lambda m: speaker_display_name(m.group(0), names), text)
-    return _SPEAKER_LABEL.sub(lambda m: speaker_display_name(m.group(0), names), text)
-
-
-def speaker_labels(items: Iterable[MinutesItem], names: Mapping[str, str]) -> list[str]:
-    """Every speaker label of ``items`` (their speakers, labels in their texts), in order
-    of number ("SPEAKER_2" before "SPEAKER_10")."""
-    found: set[str] = set()
-    known = sorted((k for k in names if k.strip()), key=len, reverse=True)
-    pattern = (
-        re.compile(r"\b(?:" + "|".join(re.escape(k) for k in known) + r")\b") if known else None
-    )
-    for item in items:
-        found.update(s for s in item.speakers if s and s.strip())
-        texts = [s.text for s in item.summary] + list(item.motions)
-        if item.resolution_text:
-            texts.append(item.resolution_text)
-        for text in texts:
-            found.update(_SPEAKER_LABEL.findall(text))
-            if pattern is not None:
-                found.update(pattern.findall(text))
-
-    def order(label: str) -> tuple[str, int, str]:
-        match = _LABEL_NUMBER.search(label)
-        stem = label[: match.start()] if match else label
-        return (stem, int(match.group(1)) if match else -1, label)
-
-    found.discard(UNKNOWN_SPEAKER)
-    return sorted(found, key=order)
-
-
 def _set_properties(
     doc: DocxDocument,
     minutes: Minutes,
@@ -418,7 +365,7 @@ def _set_properties(
         "document_type": "Niederschrift",
         "protocol_type": protocol,
         "document_version": version,
-        "public_version": public_only,
+        PUBLIC_VERSION_PROPERTY: public_only,
         "contains_non_public": not public_only and any(not i.public for i in minutes.items),
         "minutes_schema_version": MINUTES_SCHEMA_VERSION,
     }
@@ -504,7 +451,7 @@ class _NiederschriftBuilder:
         non_public = [i for i in self.items if not i.public]
         self._heading(HEADING_PUBLIC, 1)
         if not public:
-            self.doc.add_paragraph("Keine öffentlichen Tagesordnungspunkte.")
+            self.doc.add_paragraph(NO_PUBLIC_ITEMS)
         for item in public:
             self._item(item)
         if non_public:
@@ -543,22 +490,22 @@ class _NiederschriftBuilder:
             run.bold = True
             run.font.color.rgb = _GREY
 
-        self._fact("Datum:", german_date(meeting.date), "Das Datum der Sitzung fehlt.")
-        self._fact("Ort:", meeting.place.strip(), "Der Sitzungsort ist nicht angegeben.")
+        self._fact(f"{FACT_DATE}:", german_date(meeting.date), "Das Datum der Sitzung fehlt.")
+        self._fact(f"{FACT_PLACE}:", meeting.place.strip(), "Der Sitzungsort ist nicht angegeben.")
         self._fact(
-            "Beginn:",
+            f"{FACT_START}:",
             german_time(meeting.start_time),
             "Der Beginn der Sitzung ist nicht angegeben; bitte eintragen.",
         )
         self._fact(
-            "Ende:",
+            f"{FACT_END}:",
             german_time(meeting.end_time),
             "Das Ende der Sitzung ist nicht angegeben; bitte eintragen.",
             kind="ende_fehlt",
         )
         protocol = PROTOCOL_TYPE_NAMES.get(self.minutes.protocol_type, "")
         if protocol:
-            self._fact("Protokollart:", protocol, "")
+            self._fact(f"{FACT_PROTOCOL}:", protocol, "")
 
     def _fact(self, label: str, value: str, missing_message: str, *, kind: str = "") -> Paragraph:
         """A "Label:<tab>value" line with a hanging indent; a missing value is flagged."""
@@ -588,7 +535,7 @@ class _NiederschriftBuilder:
     # ----- review legend
 
     def _review_legend(self) -> list[Paragraph]:
-        self._heading("Prüfhinweise", 1)
+        self._heading(HEADING_REVIEW, 1)
         summary = self.doc.add_paragraph()
         breakdown = self.doc.add_paragraph()
         return [summary, breakdown]
@@ -644,16 +591,16 @@ class _NiederschriftBuilder:
 
     def _attendance(self) -> None:
         att = self.minutes.attendance
-        self._heading("Anwesenheit", 1)
-        self._person_line("Vorsitz:", [att.chair], "Der Vorsitz ist nicht angegeben.")
+        self._heading(HEADING_ATTENDANCE, 1)
+        self._person_line(f"{FACT_CHAIR}:", [att.chair], "Der Vorsitz ist nicht angegeben.")
         present = [p for p in att.present if p.strip()]
-        label = f"Anwesend ({len(present)}):" if present else "Anwesend:"
+        label = f"{FACT_PRESENT} ({len(present)}):" if present else f"{FACT_PRESENT}:"
         self._person_line(label, present, "Die anwesenden Mitglieder sind nicht angegeben.")
-        self._person_line("Entschuldigt:", att.absent, "")
-        self._person_line("Verwaltung:", att.administration, "")
-        self._person_line("Gäste:", att.guests, "")
+        self._person_line(f"{FACT_ABSENT}:", att.absent, "")
+        self._person_line(f"{FACT_ADMINISTRATION}:", att.administration, "")
+        self._person_line(f"{FACT_GUESTS}:", att.guests, "")
         self._person_line(
-            "Schriftführung:", [att.recorder], "Die Schriftführung ist nicht angegeben."
+            f"{FACT_RECORDER}:", [att.recorder], "Die Schriftführung ist nicht angegeben."
         )
 
     def _person_line(self, label: str, people: Iterable[str], missing_message: str) -> None:
@@ -665,7 +612,7 @@ class _NiederschriftBuilder:
     # ----- agenda table
 
     def _agenda(self) -> None:
-        self._heading("Tagesordnung", 1)
+        self._heading(HEADING_AGENDA, 1)
         table = self.doc.add_table(rows=1, cols=3)
         self._grid(table)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -674,10 +621,10 @@ class _NiederschriftBuilder:
         _set_widths(table, widths)
         header = table.rows[0]
         _row_property(header, "tblHeader")
-        for cell, text in zip(header.cells, ("TOP", "Betreff", "Vorlage"), strict=True):
+        for cell, text in zip(header.cells, AGENDA_TABLE_HEADER, strict=True):
             cell.paragraphs[0].add_run(text).bold = True
             _shade(cell, _HEADER_FILL)
-        for public, label in ((True, "Öffentlicher Teil"), (False, "Nicht öffentlicher Teil")):
+        for public, label in ((True, HEADING_PUBLIC), (False, HEADING_NON_PUBLIC)):
             items = [i for i in self.items if i.public == public]
             if not items:
                 continue
@@ -701,14 +648,14 @@ class _NiederschriftBuilder:
                     paragraph.paragraph_format.space_before = Pt(2)
                     paragraph.paragraph_format.space_after = Pt(2)
         if not self.items:
-            self.doc.add_paragraph("Keine Tagesordnungspunkte.")
+            self.doc.add_paragraph(NO_ITEMS)
 
     # ----- one agenda item
 
     def _item(self, item: MinutesItem) -> None:
         anchors = self._anchors(item)
         heading = self._heading("", 2)
-        heading_run = heading.add_run(f"TOP {item.number}: {item.title}")
+        heading_run = heading.add_run(top_heading(item.number, item.title))
         for flag in anchors.heading:
             self._flag([heading_run], flag, item.number)
         if item.paper:
@@ -856,7 +803,7 @@ class _NiederschriftBuilder:
             line = cell.add_paragraph()
             line.paragraph_format.keep_with_next = True
             insert_ppr_child(line, border_element("pBdr", {"top": (6, 2, "000000")}))
-            hint = line.add_run("Datum, Unterschrift")
+            hint = line.add_run(SIGNATURE_HINT)
             hint.font.size = Pt(8)
             hint.font.color.rgb = _GREY
             role_paragraph = cell.add_paragraph()
@@ -980,33 +927,14 @@ class _NiederschriftBuilder:
             _table_borders(table, 4)
 
 
-def paper_parts(paper: str) -> tuple[str, str]:
-    """The kind and number of the paper line ("Vorlage: 2026/045"): "Vorlage 2026/045"
-    or "Antrag 2026/051" carry their kind; a bare number is a "Vorlage"."""
-    kind, _, number = paper.partition(" ")
-    if not (kind[:1].isalpha() and number):
-        kind, number = "Vorlage", paper
-    return kind, number
-
-
-def resolution_blocks(text: str) -> list[str]:
-    """The paragraphs the resolution text is written as (one per line)."""
-    return [b.strip() for b in re.split(r"\n\s*\n|\n", text.strip()) if b.strip()]
-
-
-def counts_shown(item: MinutesItem) -> bool:
-    """Whether the vote line shows the counts (not after a deferral and the like, unless
-    counts were said)."""
-    return item.result not in NO_VOTE_RESULTS or item.votes.any_count()
-
-
 def _missing_counts(item: MinutesItem) -> list[str]:
     """The counts a decided vote should have but that were not said."""
     if item.result is None or item.result in NO_VOTE_RESULTS:
         return []
     votes = item.votes
-    pairs = (("Ja", votes.yes), ("Nein", votes.no), ("Enthaltungen", votes.abstain))
-    return [label for label, value in pairs if value is None]
+    return [
+        VOTE_LABELS[field] for field in ("yes", "no", "abstain") if getattr(votes, field) is None
+    ]
 
 
 def _remove(paragraph: Paragraph) -> None:

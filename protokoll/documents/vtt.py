@@ -16,8 +16,8 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 
-from protokoll.documents._common import speaker_display_name, to_millis
-from protokoll.domain.transcript import Segment
+from protokoll.domain.transcript import Segment, speaker_display_name
+from protokoll.formatting import to_millis
 
 _WHITESPACE = re.compile(r"\s+")
 

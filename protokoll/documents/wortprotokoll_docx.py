@@ -26,7 +26,6 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from protokoll.documents._common import format_hms, speaker_display_name
 from protokoll.documents.docx_common import (
     AI_KEYWORDS,
     AI_SUBJECT,
@@ -42,7 +41,8 @@ from protokoll.documents.docx_common import (
     set_page_and_defaults,
     style_small,
 )
-from protokoll.domain.transcript import UNKNOWN_SPEAKER, Segment, Transcript
+from protokoll.domain.transcript import UNKNOWN_SPEAKER, Segment, Transcript, speaker_display_name
+from protokoll.formatting import datetime_de, format_hms, percent_de
 
 __all__ = [
     "AI_KEYWORDS",
@@ -129,7 +129,7 @@ def write_wortprotokoll_docx(
         marked = legend.add_run("unsicher erkannte Wörter")
         marked.font.highlight_color = WD_COLOR_INDEX.YELLOW
         legend.add_run(
-            f" (Erkennungswahrscheinlichkeit unter {low_confidence_threshold * 100:.0f} %). "
+            f" (Erkennungswahrscheinlichkeit unter {percent_de(low_confidence_threshold)}). "
             "Bitte mit der Aufnahme abgleichen."
         )
         style_small(legend)
@@ -201,7 +201,7 @@ def _facts(
         )
     if transcript.models:
         rows.append(("Modelle", "; ".join(f"{m.stage}: {m.name}" for m in transcript.models)))
-    rows.append(("Erstellt am", created_at.strftime("%d.%m.%Y, %H:%M Uhr")))
+    rows.append(("Erstellt am", datetime_de(created_at)))
     return rows
 
 

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from protokoll.config import validation_message
 from protokoll.errors import AgendaError
+from protokoll.formatting import date_de
 
 
 class _Strict(BaseModel):
@@ -42,7 +43,7 @@ def _number_as_text(value: object) -> object:
     return value
 
 
-class Meeting(_Strict):
+class AgendaMeeting(_Strict):
     body: str = Field(min_length=1)
     session_number: str = ""
     date: dt.date
@@ -91,7 +92,7 @@ class AgendaItem(_Strict):
 
 class Agenda(_Strict):
     vocabulary: list[str] = Field(default_factory=list)
-    meeting: Meeting
+    meeting: AgendaMeeting
     members: list[Member] = Field(default_factory=list)
     items: list[AgendaItem] = Field(default_factory=list)
 
@@ -116,7 +117,7 @@ class Agenda(_Strict):
 
     def meeting_facts(self) -> dict[str, str]:
         m = self.meeting
-        facts = {"body": m.body, "date": m.date.strftime("%d.%m.%Y")}
+        facts = {"body": m.body, "date": date_de(m.date)}
         if m.session_number:
             facts["session_number"] = m.session_number
         if m.place:
@@ -129,7 +130,7 @@ class Agenda(_Strict):
 # The table at each (list-free) path, for naming the allowed fields of an unknown one.
 _TABLES: dict[tuple[str, ...], type[BaseModel]] = {
     (): Agenda,
-    ("meeting",): Meeting,
+    ("meeting",): AgendaMeeting,
     ("members",): Member,
     ("items",): AgendaItem,
 }

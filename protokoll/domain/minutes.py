@@ -115,7 +115,7 @@ class Attendance:
 
 
 @dataclass
-class Meeting:
+class MinutesMeeting:
     body: str
     date: str  # ISO date
     session_number: str = ""
@@ -126,7 +126,7 @@ class Meeting:
 
 @dataclass
 class Minutes:
-    meeting: Meeting
+    meeting: MinutesMeeting
     attendance: Attendance
     items: list[MinutesItem]
     protocol_type: ProtocolType = "verlauf"
@@ -157,7 +157,7 @@ class Minutes:
     def from_dict(cls, data: dict[str, Any]) -> Minutes:
         """The inverse of `to_dict` (unknown fields are ignored, as the schema says)."""
         return Minutes(
-            meeting=_build(Meeting, data.get("meeting") or {}),
+            meeting=_build(MinutesMeeting, data.get("meeting") or {}),
             attendance=_build(Attendance, data.get("attendance") or {}),
             items=[_item_from_dict(i) for i in data.get("items") or []],
             protocol_type=data.get("protocol_type", "verlauf"),

@@ -7,6 +7,8 @@ beyond conversion to and from plain dicts (the `transcript.json` schema, see
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -152,3 +154,26 @@ class Transcript:
             models=[ModelUse(**m) for m in data.get("models", [])],
             warnings=list(data.get("warnings", [])),
         )
+
+
+UNKNOWN_SPEAKER_NAME = "Unbekannt"
+_DIARIZATION_LABEL = re.compile(r"SPEAKER_(\d+)")
+
+
+def speaker_display_name(label: str | None, speaker_names: Mapping[str, str] | None = None) -> str:
+    """The name shown to readers for a speaker label.
+
+    A mapped name wins; the diarization's ``SPEAKER_00`` reads "Sprecher 1" (German
+    readers, counted from one); other labels are shown as they are; a missing label
+    (``None``) or the pipeline's ``UNBEKANNT`` label reads "Unbekannt".
+    """
+    if label is not None and speaker_names:
+        name = speaker_names.get(label)
+        if name is not None and name.strip():
+            return name.strip()
+    if label is None or label == UNKNOWN_SPEAKER:
+        return UNKNOWN_SPEAKER_NAME
+    match = _DIARIZATION_LABEL.fullmatch(label)
+    if match:
+        return f"Sprecher {int(match.group(1)) + 1}"
+    return label

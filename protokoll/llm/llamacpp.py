@@ -40,6 +40,7 @@ INSTALL_HINT = (
 
 def _import_llama_cpp() -> Any:
     try:
+        # lazy: llama.cpp's library is loaded only when the embedded LLM runs
         import llama_cpp
     except ImportError as exc:
         raise ModelError(

@@ -39,6 +39,7 @@ def _import_transformers() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
+        # lazy: transformers imports torch (seconds); only this backend needs it
         import transformers
     except ImportError:
         raise ModelError(
@@ -49,6 +50,7 @@ def _import_transformers() -> Any:
 
 
 def _import_torch() -> Any:
+    # lazy: torch takes seconds and hundreds of MB to import; only model stages need it
     import torch
 
     return torch

@@ -17,22 +17,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from protokoll.config import MinutesSettings
-from protokoll.documents._common import speaker_display_name
 from protokoll.domain.agenda import Agenda, AgendaItem
 from protokoll.domain.minutes import (
     RESULTS,
     Attendance,
     Evidence,
     Flag,
-    Meeting,
     Minutes,
     MinutesItem,
+    MinutesMeeting,
     SourceRange,
     SummarySentence,
     Votes,
 )
 from protokoll.domain.progress import ProgressHook, null_hook
-from protokoll.domain.transcript import Transcript
+from protokoll.domain.transcript import Transcript, speaker_display_name
 from protokoll.errors import StageError
 from protokoll.llm.base import LLM, ChatMessage
 from protokoll.llm.json_output import JSONOutputError, extract_json
@@ -46,6 +45,7 @@ from protokoll.minutes.segmentation import (
     sentences_in,
 )
 from protokoll.minutes.sentences import Sentence, split_sentences
+from protokoll.minutes.speaker_names import propose_names
 from protokoll.minutes.summarize import Summarizer, prompt
 from protokoll.minutes.votes import (
     check_votes,
@@ -54,7 +54,6 @@ from protokoll.minutes.votes import (
     extract_resolution,
     extract_result,
 )
-from protokoll.speakers.naming import propose_names
 
 log = logging.getLogger(__name__)
 
@@ -399,7 +398,7 @@ class MinutesDrafter:
                  "device": info.device, "parameters": {"backend": info.backend, **info.parameters}}
             )  # fmt: skip
         return Minutes(
-            meeting=Meeting(
+            meeting=MinutesMeeting(
                 body=meeting.body,
                 date=meeting.date.isoformat(),
                 session_number=meeting.session_number,

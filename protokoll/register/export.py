@@ -34,7 +34,7 @@ from jsonschema.exceptions import best_match
 from protokoll import __version__
 from protokoll.config import Settings
 from protokoll.errors import ModelError, ProtokollError
-from protokoll.formatting import num_de
+from protokoll.formatting import date_de, num_de, percent_de
 from protokoll.modelstore import ModelEntry, load_manifest, models_for_settings
 from protokoll.register.figures import RegisterFigures
 
@@ -233,13 +233,7 @@ def tool_models(
 
 
 def _date_de(iso: str | None) -> str:
-    if not iso:
-        return "–"
-    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%d.%m.%Y")
-
-
-def percent_de(share: float) -> str:
-    return f"{num_de(share * 100, 0)} %"
+    return date_de(iso, utc=True, empty="–")
 
 
 def approval_statement(figures: RegisterFigures) -> str:

@@ -45,7 +45,7 @@ from protokoll.documents.docx_common import (
     set_page_and_defaults,
     style_small,
 )
-from protokoll.formatting import num_de
+from protokoll.formatting import date_de, datetime_de, num_de, percent_de
 
 TITLE = "KI-Steckbrief"
 DASH = "–"
@@ -96,21 +96,16 @@ def _text(value: Any) -> str:
 def _date_de(iso: Any, *, with_time: bool = False) -> str:
     if not isinstance(iso, str) or not iso:
         return DASH
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
     if with_time and "T" in iso:
-        return when.strftime("%d.%m.%Y, %H:%M Uhr") + (" (UTC)" if when.tzinfo else "")
-    return when.strftime("%d.%m.%Y")
+        try:
+            return datetime_de(iso, utc=True)
+        except ValueError:
+            return iso
+    return date_de(iso, utc=True)
 
 
 def _percent(share: Any) -> str:
-    if isinstance(share, bool) or not isinstance(share, int | float):
-        return DASH
-    return f"{num_de(share * 100, 0)} %"
+    return percent_de(share, empty=DASH)
 
 
 def _count(value: Any) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from protokoll.documents.niederschrift_docx import counts_shown, format_votes, names_in
+from protokoll.documents.niederschrift_layout import counts_shown, format_votes, names_in
 from protokoll.domain.minutes import Minutes, MinutesItem
 
 

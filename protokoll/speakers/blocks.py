@@ -85,6 +85,7 @@ def first_pass(
     pipeline: Any, source: AudioSource, core: tuple[float, float], progress: Progress
 ) -> BlockFeatures:
     """Segmentation, speaker count and embeddings of one block (core plus margins)."""
+    # lazy: torch takes seconds and hundreds of MB to import; only model stages need it
     import torch
     from pyannote.core import SlidingWindowFeature
 
@@ -106,6 +107,7 @@ def first_pass(
         if powerset:
             binarized = segmentations
         else:
+            # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
             from pyannote.audio.utils.signal import binarize
 
             binarized = binarize(
@@ -163,6 +165,7 @@ def cluster_centroids(
     max_speakers: int | None,
 ) -> np.ndarray | None:
     """Speaker centroids from one clustering of the whole session (None: nobody spoke)."""
+    # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
     from pyannote.core import SlidingWindow, SlidingWindowFeature
 
     valid = ~np.any(np.isnan(embeddings), axis=2)
@@ -185,6 +188,7 @@ def cluster_centroids(
 
 def assign_windows(pipeline: Any, block: BlockFeatures, centroids: np.ndarray) -> np.ndarray:
     """(windows, local speakers) cluster index per local speaker; -2 where it is silent."""
+    # lazy: scipy.spatial is only needed for clustering, in the diarization stage
     from scipy.spatial.distance import cdist
 
     windows, local, dim = block.embeddings.shape
@@ -212,6 +216,7 @@ def block_turns(
     """Reconstruct the block's diarization; its core's turns in recording time.
 
     Returns (turns, exclusive turns); labels are the global cluster indices."""
+    # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
     from pyannote.core import SlidingWindow, SlidingWindowFeature
 
     if np.all(hard == -2):

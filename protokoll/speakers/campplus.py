@@ -28,6 +28,7 @@ _LENGTH_STEP = 25  # embedded lengths are multiples of this many frames
 class CamPlusPlus(Model):
     def __init__(self, weights_path: Path | str | None = None) -> None:
         super().__init__(sample_rate=SAMPLE_RATE_HZ, num_channels=1)
+        # lazy: speakerlab imports torch (seconds); only the CAM++ model needs it
         from speakerlab.models.campplus.DTDNN import CAMPPlus
 
         self.campplus = CAMPPlus(feat_dim=NUM_MEL_BINS, embedding_size=EMBEDDING_DIM)
@@ -41,6 +42,7 @@ class CamPlusPlus(Model):
         return EMBEDDING_DIM
 
     def _fbank(self, waveform: torch.Tensor) -> torch.Tensor:
+        # lazy: torchaudio imports torch (seconds); only the embedding front end needs it
         import torchaudio.compliance.kaldi as kaldi
 
         feats = kaldi.fbank(

@@ -58,6 +58,7 @@ class Diarizer(Protocol):
 
 
 def resolve_torch_device(setting: str) -> str:
+    # lazy: torch takes seconds and hundreds of MB to import; only model stages need it
     import torch
 
     if setting == "auto":
@@ -97,10 +98,12 @@ class PyannoteDiarizer:
         self._pipeline: Any = None
 
     def _build(self) -> Any:
+        # lazy: torch takes seconds and hundreds of MB to import; only model stages need it
         import torch
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
             from pyannote.audio import Model, Pipeline
             from pyannote.audio.pipelines import SpeakerDiarization
 
@@ -202,6 +205,7 @@ class PyannoteDiarizer:
 
 def _unused_plda() -> Any:
     """pyannote 4.0's constructor insists on a PLDA even for clustering that does not use one."""
+    # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
     from pyannote.audio.core.plda import PLDA
 
     class _UnusedPLDA(PLDA):

@@ -9,7 +9,6 @@ sends a strict CSP: no inline script or style anywhere in the templates.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from protokoll import __version__
 from protokoll.errors import InputError, ProtokollError
-from protokoll.formatting import format_duration, size_de
+from protokoll.formatting import date_de, datetime_de, format_duration, size_de
 from protokoll.review.workflow import STATE_LABELS as STATE_LABELS_REVIEW
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api import set_session_cookie
@@ -84,20 +83,6 @@ router = APIRouter(include_in_schema=False)
 
 
 # ---- formatting (Jinja filters) ------------------------------------------------------------
-
-
-def date_de(value: str | dt.date | None) -> str:
-    if not value:
-        return ""
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%d.%m.%Y")
-
-
-def datetime_de(value: str | dt.datetime | None) -> str:
-    if not value:
-        return ""
-    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone().strftime("%d.%m.%Y, %H:%M Uhr")
 
 
 def size_short(size: float | None) -> str:

@@ -2,7 +2,7 @@
 the Word round trip, review steps and publication; and the admin's AI-register page.
 
 The handlers call the same functions as the JSON API (`review.py`, `review_docs.py`,
-`api_review.apply_edits`), so every rule exists once.
+`api.review.apply_edits`), so every rule exists once.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from starlette.datastructures import FormData, UploadFile
 
 from protokoll.domain.minutes import RESULTS, Minutes
 from protokoll.errors import InputError, ProtokollError
+from protokoll.formatting import date_de, number_de, percent_de
 from protokoll.review import edits
 from protokoll.review.workflow import ACTION_LABELS
 from protokoll.service.context import ServiceContext
-from protokoll.service.http.api_review import VersionBody, edited_minutes, recording_of_version
+from protokoll.service.http.api import VersionBody, edited_minutes, recording_of_version
 from protokoll.service.http.deps import Caller, CtxDep, DbDep
 from protokoll.service.http.status import status_for
 from protokoll.service.http.web import (
@@ -319,16 +320,16 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
     """The register figures as German label/value rows for the admin's page."""
 
     def number(value: float | None, digits: int = 0) -> str:
-        return "–" if value is None else f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+        return number_de(value, digits)
 
     def share(value: float | None) -> str:
-        return "–" if value is None else number(value * 100, 1) + " %"
+        return percent_de(value, 1)
 
     minutes, incidents = figures["minutes"], figures["incidents"]
     period = figures["period"]
     chain = incidents.get("chain_ok")
     return [
-        ("Zeitraum", f"{date_de(period['from'])} – {date_de(period['to'])}"),
+        ("Zeitraum", f"{date_de(period['from'], empty='–')} – {date_de(period['to'], empty='–')}"),
         ("Verarbeitete Sitzungen", number(figures["sessions_processed"])),
         ("Verarbeitete Aufnahmen (Stunden)", number(figures["audio_hours"], 1)),
         ("Freigegebene Niederschriften", number(minutes["approved"])),
@@ -343,7 +344,3 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
         ("Einträge im Prüfprotokoll", number(figures["audit_entries"])),
         ("Prüfprotokoll unverändert", "–" if chain is None else ("ja" if chain else "NEIN")),
     ]  # fmt: skip
-
-
-def date_de(value: str | None) -> str:
-    return dt.datetime.fromisoformat(value).strftime("%d.%m.%Y") if value else "–"

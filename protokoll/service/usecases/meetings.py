@@ -1,6 +1,6 @@
 """What the service does, independent of HTTP: meetings, uploads, jobs, documents.
 
-The JSON API (`api.py`) and the web pages (`web.py`) both call these
+The JSON API (`service/http/api/`) and the web pages (`web.py`) both call these
 functions, so the rules (access, states, file handling) exist once. Errors are
 `ProtokollError`s with German messages; `access.NotFound`/`Forbidden`/`Conflict`
 map to 404/403/409, input errors to 422.

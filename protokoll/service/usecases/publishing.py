@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from protokoll.documents import artifacts
 from protokoll.domain.minutes import Minutes
+from protokoll.formatting import date_de
 from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, write_oparl_json
 from protokoll.publication.pdf import docx_to_pdf
 from protokoll.service.context import ServiceContext
@@ -31,7 +32,7 @@ PUBLISHED_LABELS = {name: artifacts.LABELS[name] for name in artifacts.PUBLISHED
 
 def approval_note(approved_by: list[str], when: dt.datetime) -> str:
     names = " und ".join(approved_by) if approved_by else "der Prüfung"
-    return f"Geprüft und freigegeben von {names} am {when.astimezone():%d.%m.%Y}"
+    return f"Geprüft und freigegeben von {names} am {date_de(when.astimezone())}"
 
 
 def publish(

@@ -1,0 +1,45 @@
+"""The audit log (`/api/audit`, admins only): read the entries of the hash-chained log of AI
+steps and human actions, and verify the chain."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from protokoll.service.http.deps import DbDep, UserDep
+from protokoll.service.infra import audit
+from protokoll.service.infra.tables import AuditEntry
+from protokoll.service.usecases import accounts
+
+router = APIRouter(prefix="/api", tags=["Protokollkette"])
+
+
+@router.get("/audit")
+def list_audit(
+    user: UserDep,
+    s: DbDep,
+    after: Annotated[int, Query(ge=0, description="nur Einträge nach dieser Nummer")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    meeting_id: str | None = None,
+) -> list[Any]:
+    """Einträge des Prüfprotokolls (KI-Schritte und menschliche Handlungen), aufsteigend."""
+    accounts.require_admin(user)
+    query = select(AuditEntry).where(AuditEntry.seq > after)
+    if meeting_id:
+        query = query.where(AuditEntry.meeting_id == meeting_id)
+    return [audit.entry_view(e) for e in s.scalars(query.order_by(AuditEntry.seq).limit(limit))]
+
+
+@router.get("/audit/verify")
+def verify_audit(user: UserDep, s: DbDep) -> dict[str, Any]:
+    """Die Hash-Kette prüfen; nennt den ersten veränderten, fehlenden oder falschen Eintrag."""
+    accounts.require_admin(user)
+    result = audit.verify(s)
+    return {
+        "ok": result.ok,
+        "entries": result.entries,
+        "first_broken": result.first_broken,
+        "message": result.message(),
+    }

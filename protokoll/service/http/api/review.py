@@ -1,0 +1,232 @@
+"""The review of the draft minutes: the review overview, minutes versions and new versions
+from edits (speaker mapping, TOP edits or a whole document), the Word round trip (upload of
+an edited DOCX, documents of a version), the transcript and the audio for listening, and
+the review steps. `VersionBody`, `edited_minutes` and `recording_of_version` are shared
+with the review web page, so every editing rule exists once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from protokoll.domain.minutes import Minutes
+from protokoll.errors import InputError
+from protokoll.review import edits
+from protokoll.service.context import ServiceContext
+from protokoll.service.http.api.common import download_prefix
+from protokoll.service.http.deps import CtxDep, DbDep, UserDep
+from protokoll.service.infra import audit
+from protokoll.service.infra.tables import Meeting, MinutesVersion, Recording, User
+from protokoll.service.usecases import meetings as svc
+from protokoll.service.usecases import minutes_review as review
+from protokoll.service.usecases import review_docs
+from protokoll.service.usecases.access import NotFound
+
+router = APIRouter(prefix="/api", tags=["Prüfung"])
+
+
+class ItemEditBody(BaseModel):
+    summary: list[str] | None = Field(default=None, max_length=2000)
+    motions: list[str] | None = Field(default=None, max_length=200)
+    resolution_text: str | None = Field(default=None, max_length=100_000)
+    result: str | None = Field(default=None, max_length=100)
+    votes: dict[str, int | None] | None = None
+    start_s: float | None = None
+
+
+class VersionBody(BaseModel):
+    base: int = Field(description="Die Fassung, auf der die Änderung beruht (die aktuelle).")
+    note: str = Field(default="", max_length=2000)
+    speaker_names: dict[str, str] | None = Field(
+        default=None, description="Sprecherkennung → Name; leerer Name hebt die Zuordnung auf."
+    )
+    items: dict[str, ItemEditBody] | None = Field(
+        default=None, description="Änderungen je TOP (Schlüssel: TOP-Nummer)."
+    )
+    minutes: dict[str, Any] | None = Field(
+        default=None,
+        description="Die ganze Niederschrift (minutes.json) statt einzelner Änderungen.",
+    )
+
+
+class StepBody(BaseModel):
+    reason: str = Field(default="", max_length=2000)
+
+
+def _meeting_for_review(s: Session, user: User, meeting_id: str) -> Meeting:
+    meeting = svc.get_meeting(s, user, meeting_id)
+    review.require_review(user, meeting)
+    return meeting
+
+
+def apply_edits(
+    base: Minutes,
+    body: VersionBody,
+    duration_s: float | None,
+    transcript_labels: Sequence[str] = (),
+) -> Minutes:
+    """The new minutes from the request: a whole document, or mapping and TOP edits."""
+    if body.minutes is not None:
+        if body.speaker_names is not None or body.items is not None:
+            raise InputError("Bitte entweder die ganze Niederschrift oder Einzeländerungen senden.")
+        try:
+            minutes = Minutes.from_dict(body.minutes)
+        except (TypeError, KeyError, ValueError, AttributeError) as exc:
+            raise InputError(f"Die Niederschrift (JSON) ist nicht lesbar: {exc}") from exc
+        if [i.number for i in minutes.items] != [i.number for i in base.items]:
+            raise InputError("Die TOPs der Niederschrift müssen die der Fassung bleiben.")
+        return minutes
+    minutes = base
+    if body.speaker_names is not None:
+        minutes = edits.map_speakers(minutes, body.speaker_names, transcript_labels)
+    for number, item in (body.items or {}).items():
+        minutes = edits.edit_item(
+            minutes, number, edits.ItemEdit(**item.model_dump()), duration_s=duration_s
+        )
+    return minutes
+
+
+def edited_minutes(ctx: ServiceContext, s: Session, meeting: Meeting, body: VersionBody) -> Minutes:
+    """The minutes ``body`` asks for, from the version it is based on."""
+    base = review.get_version(s, meeting.id, body.base)
+    recording = recording_of_version(s, base)
+    try:
+        labels = review_docs.load_transcript(ctx, meeting, base).speakers
+    except NotFound:
+        labels = []
+    duration = recording.duration_s if recording else None
+    return apply_edits(review.minutes_of(base), body, duration, labels)
+
+
+def recording_of_version(s: Session, version: MinutesVersion) -> Recording | None:
+    job = review.transcript_job(s, version)
+    return review.recording_for(s, job)
+
+
+@router.get("/meetings/{meeting_id}/review")
+def get_review(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> dict[str, Any]:
+    meeting = _meeting_for_review(s, user, meeting_id)
+    return review.review_view(ctx, s, user, meeting)
+
+
+@router.get("/meetings/{meeting_id}/versions/{number}")
+def get_version(meeting_id: str, number: int, user: UserDep, s: DbDep) -> dict[str, Any]:
+    meeting = _meeting_for_review(s, user, meeting_id)
+    version = review.get_version(s, meeting.id, number)
+    view = review.version_view(version, {})
+    view["minutes"] = review.minutes_of(version).to_dict()
+    return view
+
+
+@router.post("/meetings/{meeting_id}/versions", status_code=201)
+def create_version(
+    meeting_id: str, body: VersionBody, ctx: CtxDep, user: UserDep, s: DbDep
+) -> dict[str, Any]:
+    meeting = _meeting_for_review(s, user, meeting_id)
+    minutes = edited_minutes(ctx, s, meeting, body)
+    version = review.save_version(
+        s, user, meeting, minutes, source="web", base_number=body.base, note=body.note
+    )
+    return review.version_view(version, {user.id: user.display_name or user.username})
+
+
+@router.post("/meetings/{meeting_id}/versions/docx", status_code=201)
+def upload_docx(
+    meeting_id: str,
+    ctx: CtxDep,
+    user: UserDep,
+    s: DbDep,
+    file: Annotated[UploadFile, File(description="Die in Word bearbeitete Fassung (DOCX)")],
+) -> dict[str, Any]:
+    meeting = _meeting_for_review(s, user, meeting_id)
+    data = file.file.read(review_docs.MAX_DOCX_BYTES + 1)
+    version = review_docs.import_docx(ctx, s, user, meeting, data)
+    return review.version_view(version, {user.id: user.display_name or user.username})
+
+
+@router.get("/meetings/{meeting_id}/versions/{number}/documents/{name}")
+def version_document(
+    meeting_id: str, number: int, name: str, ctx: CtxDep, user: UserDep, s: DbDep
+) -> Response:
+    meeting = _meeting_for_review(s, user, meeting_id)
+    version = review.get_version(s, meeting.id, number)
+    content = review_docs.render(ctx, meeting, version, name)
+    audit.record(
+        s, "document.downloaded", user=user, meeting_id=meeting.id,
+        details={"name": name, "version": number},
+    )  # fmt: skip
+    stem, _, suffix = name.rpartition(".")
+    filename = f"{download_prefix(meeting)}_{stem}_fassung-{number}.{suffix}"
+    return Response(
+        content, media_type=review_docs.VERSION_DOCUMENTS[name],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )  # fmt: skip
+
+
+@router.get("/meetings/{meeting_id}/transcript")
+def get_transcript(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> dict[str, Any]:
+    """The transcript of the current version, with its speaker mapping applied."""
+    meeting = _meeting_for_review(s, user, meeting_id)
+    version = review.current_version(s, meeting.id)
+    if version is None:
+        raise NotFound("Es gibt noch keinen Entwurf der Niederschrift.")
+    names = review.minutes_of(version).speaker_names
+    transcript = review_docs.load_transcript(ctx, meeting, version)
+    return {
+        "version": version.number,
+        "speaker_names": names,
+        "segments": [
+            {"start_s": seg.start_s, "end_s": seg.end_s, "speaker": seg.speaker,
+             "name": names.get(seg.speaker or "", seg.speaker), "text": seg.text}
+            for seg in transcript.segments
+        ],
+    }  # fmt: skip
+
+
+@router.get("/meetings/{meeting_id}/audio")
+def get_audio(meeting_id: str, request: Request, ctx: CtxDep, user: UserDep, s: DbDep) -> Response:
+    """The recording of the current version for listening (supports HTTP range requests)."""
+    meeting = _meeting_for_review(s, user, meeting_id)
+    version = review.current_version(s, meeting.id)
+    recording = recording_of_version(s, version) if version else None
+    if recording is None:
+        raise NotFound("Zu dieser Niederschrift gibt es keine Aufnahme.")
+    path, recording = svc.recording_path(ctx, s, user, meeting, recording.id)
+    if request.headers.get("range", "bytes=0-").startswith("bytes=0-"):  # not for every seek
+        audit.record(
+            s, "recording.played", user=user, meeting_id=meeting.id,
+            details={"recording_id": recording.id},
+        )  # fmt: skip
+    return FileResponse(path, media_type=_audio_type(recording.media_format))
+
+
+def _audio_type(media_format: str) -> str:
+    known = {"ogg": "audio/ogg", "mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac"}
+    for key, value in known.items():
+        if key in media_format:
+            return value
+    return (
+        "audio/mp4"
+        if "mp4" in media_format or "m4a" in media_format
+        else "application/octet-stream"
+    )
+
+
+@router.post("/meetings/{meeting_id}/review/{action}")
+def review_step(
+    meeting_id: str, action: str, body: StepBody, ctx: CtxDep, user: UserDep, s: DbDep
+) -> dict[str, Any]:
+    meeting = svc.get_meeting(s, user, meeting_id)
+    result = review.transition(ctx, s, user, meeting, action, body.reason)
+    return {
+        "state": result.state,
+        "final_approval": result.final_approval,
+        "approvals": result.approvals,
+        "required": result.required,
+        "recordings_deleted": result.recordings_deleted,
+    }

@@ -1,0 +1,1 @@
+"""Fakes, fixtures and helpers the tests share; no test module imports another."""

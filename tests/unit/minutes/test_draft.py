@@ -1,0 +1,252 @@
+"""The minutes stage on the real recogniser output of the sample, with rules and a fake LLM."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from protokoll.config import MinutesSettings
+from protokoll.domain.agenda import load_agenda
+from protokoll.domain.minutes import Minutes
+from protokoll.domain.transcript import Transcript
+from protokoll.llm.base import ChatMessage, Generation, LLMInfo
+from protokoll.minutes.draft import MinutesDrafter
+from tests.support.minutes_reference import BOUNDARIES, BOUNDARY_TOLERANCE_S, EXPECTED
+
+ROOT = Path(__file__).resolve().parents[3]
+TRANSCRIPT = ROOT / "tests" / "data" / "sitzung.transcript.json"
+
+
+class FakeLLM:
+    """Answers like a model would, including an invented number, to test the checks."""
+
+    def __init__(self, summary: dict[str, Any], vote: dict[str, Any] | None = None) -> None:
+        self.info = LLMInfo("fake", "fake-llm", "0" * 64, "cpu", 8192)
+        self.summary = summary
+        self.vote = vote
+        self.calls: list[list[ChatMessage]] = []
+
+    def generate(
+        self,
+        messages: list[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> Generation:
+        self.calls.append(messages)
+        props = (json_schema or {}).get("properties", {})
+        if "ergebnis" in props:
+            payload = self.vote or {"ergebnis": "beschlossen", "ja": None, "nein": None,
+                                    "enthaltung": None, "befangen": None}  # fmt: skip
+        elif "saetze" in props:
+            payload = self.summary
+        else:
+            payload = {"text": "Der Rat beschließt den Verkauf der Teilfläche.", "zeilen": [1]}
+        return Generation(json.dumps(payload, ensure_ascii=False), 100, 20, 0.1)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4 + 1
+
+
+def _transcript() -> Transcript:
+    return Transcript.from_dict(json.loads(TRANSCRIPT.read_text(encoding="utf-8")))
+
+
+def _draft(llm: FakeLLM | None = None, **settings: Any) -> Minutes:
+    agenda = load_agenda(ROOT / "samples" / "agenda.toml")
+    return MinutesDrafter(agenda, MinutesSettings(**settings), llm).draft(_transcript())
+
+
+def test_boundaries_results_and_votes_match_reference_by_rules() -> None:
+    minutes = _draft()
+    assert [i.number for i in minutes.items] == ["1", "2", "3", "4"]
+    for item in minutes.items:
+        assert item.start_s == pytest.approx(BOUNDARIES[item.number], abs=BOUNDARY_TOLERANCE_S)
+        result, counts = EXPECTED[item.number]
+        assert item.result == result, item.number
+        votes = item.votes
+        assert (votes.yes, votes.no, votes.abstain, votes.biased) == counts, item.number
+    ends = [i.end_s for i in minutes.items]
+    assert ends[:3] == [i.start_s for i in minutes.items[1:]]
+    assert minutes.items[3].public is False
+
+
+def test_counts_never_said_are_empty_and_flagged() -> None:
+    item1 = _draft().items[0]
+    assert item1.votes.yes is None
+    assert any(f.kind == "stimmen_nicht_genannt" and "Ja" in f.message for f in item1.flags)
+
+
+def test_resolution_and_motions_come_from_the_transcript() -> None:
+    items = _draft().items
+    assert items[1].resolution_text is not None
+    assert items[1].resolution_text.startswith("Der Rat beschließt die Sanierung")
+    assert items[1].resolution_evidence is not None
+    assert any("Vertagung" in m for m in items[2].motions)
+
+
+def test_speaker_names_proposed_from_call_ups_and_flagged() -> None:
+    minutes = _draft()
+    assert minutes.speaker_names["SPEAKER_00"].endswith("Anna Berger")
+    assert minutes.speaker_names["SPEAKER_02"].endswith("Michael Hartmann")
+    assert sum(f.kind == "sprecher_vorgeschlagen" for f in minutes.flags) == len(
+        minutes.speaker_names
+    )
+
+
+def test_invented_number_in_summary_is_flagged_not_hidden() -> None:
+    llm = FakeLLM(
+        {"saetze": [
+            {"text": "Kämmerer Michael Hartmann erläuterte, die Kosten lägen bei 2,5 Millionen "
+                     "Euro.", "zeilen": [2]},
+            {"text": "Er erklärte, das Land übernehme 60 Prozent.", "zeilen": [3]},
+        ]}
+    )  # fmt: skip
+    item2 = _draft(llm).items[1]
+    invented, said = item2.summary
+    assert "2,5 Millionen" in invented.text  # the text stays, visibly flagged
+    assert [f.kind for f in invented.flags] == ["zahl_unbelegt"]
+    assert "2,5" in invented.flags[0].message
+    assert said.flags == []
+    assert said.sources and said.sources[0].start_s >= item2.start_s
+
+
+def test_summary_sources_map_to_transcript_times() -> None:
+    llm = FakeLLM({"saetze": [{"text": "Es wurde beraten.", "zeilen": [1, 2]},
+                              {"text": "Ohne Quelle.", "zeilen": [99]}]})  # fmt: skip
+    item = _draft(llm).items[1]
+    first, second = item.summary
+    assert len(first.sources) == 2 and first.sources[0].end_s <= first.sources[1].end_s
+    assert [f.kind for f in second.flags] == ["ohne_quelle"]
+
+
+def test_llm_vote_counts_not_said_are_rejected() -> None:
+    llm = FakeLLM({"saetze": []}, vote={"ergebnis": "abgelehnt", "ja": 15, "nein": 0,
+                                        "enthaltung": None, "befangen": None})  # fmt: skip
+    agenda = load_agenda(ROOT / "samples" / "agenda.toml")
+    transcript = _transcript()
+    # remove the chair's vote sentences of TOP 4 so the rules find no result
+    transcript.segments = [s for s in transcript.segments if "einstimmig beschlossen" not in s.text]
+    item4 = MinutesDrafter(agenda, MinutesSettings(), llm).draft(transcript).items[3]
+    assert item4.result == "abgelehnt"
+    assert item4.votes.yes is None  # 15 was never said
+    assert any(f.kind == "zahl_unbelegt" and "15" in f.message for f in item4.flags)
+    assert any(f.kind == "ergebnis_ki" for f in item4.flags)
+
+
+def test_resolution_written_by_llm_is_flagged() -> None:
+    llm = FakeLLM({"saetze": []})
+    item4 = _draft(llm).items[3]
+    assert item4.resolution_text == "Der Rat beschließt den Verkauf der Teilfläche."
+    assert any(f.kind == "beschluss_ki" for f in item4.flags)
+
+
+def test_corrected_boundary_moves_the_item_and_its_neighbour() -> None:
+    agenda = load_agenda(ROOT / "samples" / "agenda.toml")
+    minutes = MinutesDrafter(agenda, MinutesSettings()).draft(
+        _transcript(), corrected_starts={"3": 120.0}
+    )
+    assert minutes.items[2].start_s == 120.0
+    assert minutes.items[2].boundary is not None and minutes.items[2].boundary.method == "manuell"
+    assert minutes.items[1].end_s == 120.0
+
+
+def test_wortprotokoll_type_needs_no_llm() -> None:
+    item = _draft(protocol_type="wort").items[1]
+    assert item.summary and item.summary[0].sources
+    assert ":" in item.summary[0].text
+
+
+def test_minutes_dict_has_documented_fields() -> None:
+    data = _draft().to_dict()
+    item = data["items"][1]
+    for key in ("number", "title", "public", "start_s", "end_s", "summary", "motions",
+                "resolution_text", "result", "votes", "flags"):  # fmt: skip
+        assert key in item
+    assert set(item["votes"]) == {"yes", "no", "abstain", "biased"}
+    public = _draft().to_dict(public_only=True)
+    assert [i["number"] for i in public["items"]] == ["1", "2", "3"]
+
+
+def test_llm_resolution_unrelated_to_the_item_is_discarded() -> None:
+    class CopyingLLM(FakeLLM):
+        def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
+            if "text" in (kwargs.get("json_schema") or {}).get("properties", {}):
+                payload = {"text": "Der Rat beschließt, die Straßenbeleuchtung zu erneuern.",
+                           "zeilen": [1]}  # fmt: skip
+                return Generation(json.dumps(payload, ensure_ascii=False), 10, 10, 0.1)
+            return super().generate(messages, **kwargs)
+
+    item4 = _draft(CopyingLLM({"saetze": []})).items[3]
+    assert item4.resolution_text is None
+    assert any(f.kind == "beschluss_fehlt" for f in item4.flags)
+
+
+def test_procedure_is_not_sent_to_the_llm_as_debate() -> None:
+    llm = FakeLLM({"saetze": []})
+    _draft(llm)
+    summary_calls = [call for call in llm.calls if "Beratungsverlauf" in call[0].content]
+    assert summary_calls
+    sent = "\n".join(call[-1].content for call in summary_calls)
+    assert "Affentlichkeit ist ausgeschlossen" not in sent
+    assert "14-Jährstimmen" not in sent  # the vote is in the vote field, not the debate
+
+
+def test_llm_failure_is_flagged_per_item_and_the_draft_survives() -> None:
+    from protokoll.errors import StageError
+
+    class FailingLLM(FakeLLM):
+        def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
+            raise StageError("Kontextfenster überschritten")
+
+    minutes = _draft(FailingLLM({"saetze": []}))
+    assert [i.result for i in minutes.items] == [EXPECTED[n][0] for n in ("1", "2", "3", "4")]
+    assert all(any(f.kind == "ki_fehler" for f in i.flags) for i in minutes.items)
+
+
+def test_llm_resolution_prompt_fits_the_context_on_long_items() -> None:
+    class SmallContext(FakeLLM):
+        def __init__(self) -> None:
+            super().__init__({"saetze": []})
+            self.info = LLMInfo("fake", "fake-llm", "0" * 64, "cpu", 1400)
+
+        def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
+            size = sum(self.count_tokens(m.content) for m in messages)
+            assert size + kwargs["max_tokens"] <= self.info.context_tokens + 400, size
+            return super().generate(messages, **kwargs)
+
+    assert _draft(SmallContext()).items[3].number == "4"
+
+
+def test_public_minutes_json_has_no_trace_of_non_public_titles() -> None:
+    from dataclasses import replace as dc_replace
+
+    minutes = _draft()
+    hotwords = "Grundstücksangelegenheit: Verkauf einer Teilfläche am Mühlbach"
+    minutes.models = [{"stage": "transcription", "name": "w", "sha256": "0",
+                       "parameters": {"hotwords": hotwords}}]  # fmt: skip
+    public = json.dumps(dc_replace(minutes).to_dict(public_only=True), ensure_ascii=False)
+    assert "Mühlbach" not in public and "Teilfläche" not in public
+
+
+def test_publish_removes_stale_public_version(tmp_path: Path) -> None:
+    from protokoll.documents.artifacts import MINUTES_FILES, publish
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "niederschrift.oeffentlich.docx").write_text("alt")
+    (out / "eigene-notiz.txt").write_text("bleibt")
+    publish(out, {"minutes.json": lambda p: p.write_text("{}")}, MINUTES_FILES)
+    assert not (out / "niederschrift.oeffentlich.docx").exists()
+    assert (out / "eigene-notiz.txt").read_text() == "bleibt"
+    assert (out / "minutes.json").read_text() == "{}"
+
+
+def test_empty_summary_for_a_debated_item_is_flagged() -> None:
+    item2 = _draft(FakeLLM({"saetze": []})).items[1]
+    assert item2.summary == []
+    assert any(f.kind == "ki_leer" for f in item2.flags)

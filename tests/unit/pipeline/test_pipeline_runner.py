@@ -1,0 +1,160 @@
+"""The one runner with fake steps: stage order, checkpoints, resuming, the observer's
+hooks, documents, and a failing minutes stage that costs only the minutes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from protokoll.config import Settings
+from protokoll.domain.agenda import Agenda
+from protokoll.errors import StageError
+from protokoll.pipeline import checkpoints
+from protokoll.pipeline.runner import Job, Observer, Runner
+from protokoll.pipeline.stages import STAGE_NAMES, Stage
+from tests.support.service import FakeStages, sample_agenda_data, service_settings
+
+
+class Recorder(Observer):
+    def __init__(self, done: set[str] | None = None) -> None:
+        self.done = done or set()
+        self.events: list[tuple[str, str]] = []
+        self.records: dict[str, dict[str, Any]] = {}
+        self.drafts: list[Path] = []
+        self.progress_stages: list[str] = []
+
+    def done_before(self, stage: str) -> bool:
+        return stage in self.done
+
+    def started(self, stage: str) -> None:
+        self.events.append(("started", stage))
+
+    def progress(self, stage: str, completed: float, total: float) -> None:
+        self.progress_stages.append(stage)
+
+    def finished(self, stage: Stage, seconds: float, record: dict[str, Any]) -> None:
+        assert seconds >= 0
+        self.events.append(("finished", stage.name))
+        self.records[stage.name] = record
+
+    def draft_ready(self, minutes_json: Path) -> None:
+        self.drafts.append(minutes_json)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return service_settings(tmp_path)
+
+
+@pytest.fixture
+def agenda() -> Agenda:
+    return Agenda.model_validate(sample_agenda_data())
+
+
+def _job(tmp_path: Path, agenda: Agenda | None, name: str = "run") -> Job:
+    recording = tmp_path / "sitzung.ogg"
+    if not recording.exists():
+        recording.write_bytes(b"OggS" + bytes(200))
+    return Job(recording, tmp_path / name / "work", tmp_path / name / "out", agenda=agenda)
+
+
+def test_every_stage_runs_in_order_and_leaves_its_checkpoint_and_documents(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    steps, observer = FakeStages(), Recorder()
+    job = _job(tmp_path, agenda)
+    result = Runner(settings, steps, observer).run(job)
+
+    started = [s for kind, s in observer.events if kind == "started"]
+    finished = [s for kind, s in observer.events if kind == "finished"]
+    assert started == finished == list(STAGE_NAMES)
+    for name, file in checkpoints.STAGE_FILES.items():
+        assert (job.work_dir / file).is_file(), name
+    assert {"transcript.json", "transcript.docx", "minutes.json", "niederschrift.docx"} <= set(
+        result.outputs
+    )
+    assert all(p.is_file() for p in result.outputs.values())
+    assert result.minutes is not None
+    assert observer.drafts == [job.out_dir / "minutes.json"]
+    # what the service writes into the audit log
+    assert observer.records["intake"]["duration_s"] == 220.0
+    assert observer.records["transcription"]["segments"] == len(result.transcript.segments)
+    assert set(observer.records["minutes"]["outputs"]) >= {"minutes.json", "niederschrift.docx"}
+    assert "output" in observer.progress_stages
+
+
+def test_stages_done_before_come_from_their_checkpoints(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    job = _job(tmp_path, agenda)
+    first = Runner(settings, FakeStages(), Recorder()).run(job)
+
+    again, observer = FakeStages(), Recorder(done={"intake", "transcription"})
+    second = Runner(settings, again, observer).run(job)
+    assert again.calls["intake"] == again.calls["transcription"] == 0
+    assert again.calls["diarization"] == again.calls["minutes"] == 1
+    assert ("started", "transcription") not in observer.events
+    assert [s.text for s in second.transcript.segments] == [
+        s.text for s in first.transcript.segments
+    ]
+
+
+def test_a_lost_checkpoint_runs_its_stage_again(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    job = _job(tmp_path, agenda)
+    Runner(settings, FakeStages(), Recorder()).run(job)
+    (job.work_dir / checkpoints.STAGE_FILES["transcription"]).unlink()
+    again = FakeStages()
+    Runner(settings, again, Recorder(done={"intake", "transcription"})).run(job)
+    assert again.calls["intake"] == 0
+    assert again.calls["transcription"] == 1
+
+
+def test_a_failing_minutes_stage_costs_only_the_minutes(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    steps, observer = FakeStages(), Recorder()
+    steps.minutes_error = StageError("Das Sprachmodell hat nicht geantwortet.")
+    job = _job(tmp_path, agenda)
+    result = Runner(settings, steps, observer).run(job)
+
+    assert result.minutes is None
+    assert (job.out_dir / "transcript.json").is_file()
+    assert not (job.out_dir / "minutes.json").exists()
+    assert observer.records["minutes"]["error"] == "Das Sprachmodell hat nicht geantwortet."
+    assert observer.drafts == []
+    [warning] = [w for w in result.warnings if "Niederschrift" in w]
+    assert warning.startswith("Die Niederschrift konnte nicht erstellt werden")
+    assert warning in result.transcript.warnings
+
+
+def test_without_an_agenda_there_is_no_minutes_stage(tmp_path: Path, settings: Settings) -> None:
+    steps, observer = FakeStages(), Recorder()
+    result = Runner(settings, steps, observer).run(_job(tmp_path, None))
+    assert steps.calls["minutes"] == 0
+    assert ("started", "minutes") not in observer.events
+    assert result.minutes is None
+    assert "minutes.json" not in result.outputs
+
+
+def test_without_an_output_folder_only_the_transcript_is_made(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    job = Job(_job(tmp_path, agenda).recording, tmp_path / "w", None, agenda=agenda, minutes=False)
+    result = Runner(settings, FakeStages(), Recorder()).run(job)
+    assert result.outputs == {}
+    assert result.transcript.segments
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_recording_is_named_as_the_user_knows_it(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    job = _job(tmp_path, agenda)
+    named = Job(job.recording, job.work_dir, job.out_dir, agenda, recording_name="Rat 19.11.ogg")
+    result = Runner(settings, FakeStages(), Recorder()).run(named)
+    assert result.transcript.audio.file_name == "Rat 19.11.ogg"
+    assert not (job.work_dir / "eingang").exists()  # the temporary link is gone

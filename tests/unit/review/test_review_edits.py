@@ -1,0 +1,119 @@
+"""Edits from the browser applied to a version of the minutes (pure)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from protokoll.domain.minutes import Minutes, SourceRange
+from protokoll.errors import InputError
+from protokoll.review.edits import (
+    ItemEdit,
+    edit_item,
+    format_clock,
+    map_speakers,
+    parse_clock,
+    speaker_labels,
+)
+from tests.support.builders import build_minutes
+
+
+@pytest.fixture
+def minutes() -> Minutes:
+    return build_minutes()
+
+
+def test_the_base_version_is_never_changed(minutes: Minutes) -> None:
+    before = copy.deepcopy(minutes)
+    map_speakers(minutes, {"SPEAKER_03": "Ratsfrau Öztürk"})
+    edit_item(minutes, "2", ItemEdit(resolution_text="Neu.", summary=["Nur ein Satz."]))
+    assert minutes == before
+
+
+def test_speaker_mapping_sets_and_removes_names(minutes: Minutes) -> None:
+    assert "SPEAKER_03" in speaker_labels(minutes)
+    mapped = map_speakers(minutes, {"SPEAKER_03": "  Ratsfrau   Öztürk "})
+    assert mapped.speaker_names["SPEAKER_03"] == "Ratsfrau Öztürk"
+    unmapped = map_speakers(mapped, {"SPEAKER_03": ""})
+    assert "SPEAKER_03" not in unmapped.speaker_names
+    with pytest.raises(InputError, match="SPEAKER_99"):
+        map_speakers(minutes, {"SPEAKER_99": "Niemand"})
+
+
+def test_item_edit_changes_only_that_item(minutes: Minutes) -> None:
+    item = minutes.items[1]
+    first, second = (s.text for s in item.summary[:2])
+    edited = edit_item(
+        minutes, "2",
+        ItemEdit(
+            summary=[first, "Ratsfrau Öztürk unterstützte die Sanierung.", ""],
+            motions=["Antrag der SPD: Turnhalle im Haushalt 2027.", " "],
+            resolution_text="Der Rat beschließt die Sanierung.",
+            result="mehrheitlich beschlossen",
+            votes={"yes": 15, "no": 3, "abstain": 1, "biased": None},
+        ),
+    )  # fmt: skip
+    new = edited.items[1]
+    assert [s.text for s in new.summary] == [first, "Ratsfrau Öztürk unterstützte die Sanierung."]
+    assert new.summary[0] == item.summary[0]  # unchanged: sources and flags kept
+    assert new.summary[1].sources == item.summary[1].sources  # replaced: sources kept
+    assert new.summary[1].flags == []  # ... its flags dealt with
+    assert second != new.summary[1].text
+    assert new.motions == ["Antrag der SPD: Turnhalle im Haushalt 2027."]
+    assert new.resolution_text == "Der Rat beschließt die Sanierung."
+    assert (new.votes.yes, new.votes.no, new.votes.abstain, new.votes.biased) == (15, 3, 1, None)
+    assert edited.items[2:] == minutes.items[2:]
+    assert edited.items[0] == minutes.items[0]
+
+
+def test_item_edit_checks_its_input(minutes: Minutes) -> None:
+    with pytest.raises(InputError, match="TOP 9"):
+        edit_item(minutes, "9", ItemEdit(resolution_text="x"))
+    with pytest.raises(InputError, match="Unbekanntes Ergebnis"):
+        edit_item(minutes, "2", ItemEdit(result="angenommen"))
+    with pytest.raises(InputError, match="Enthaltungen"):
+        edit_item(minutes, "2", ItemEdit(votes={"abstain": -1}))
+    removed = edit_item(minutes, "2", ItemEdit(resolution_text="  ", result=""))
+    assert removed.items[1].resolution_text is None and removed.items[1].result is None
+
+
+def test_moving_a_boundary_moves_the_previous_end(minutes: Minutes) -> None:
+    edited = edit_item(minutes, "2", ItemEdit(start_s=250.0), duration_s=8000.0)
+    assert edited.items[1].start_s == 250.0
+    assert edited.items[1].boundary is not None and edited.items[1].boundary.method == "manuell"
+    assert edited.items[0].end_s == 250.0
+    with pytest.raises(InputError, match="nach dem Beginn von TOP 1"):
+        edit_item(minutes, "2", ItemEdit(start_s=10.0))
+    after = minutes.items[2].start_s
+    assert after is not None
+    with pytest.raises(InputError, match="vor dem Beginn von TOP 3"):
+        edit_item(minutes, "2", ItemEdit(start_s=after + 1))
+    with pytest.raises(InputError, match="außerhalb"):
+        edit_item(minutes, "2", ItemEdit(start_s=9000.0), duration_s=8000.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("0:12:30", 750.0),
+        ("12:30", 750.0),
+        ("1:02:03", 3723.0),
+        ("75", 75.0),
+        ("1:00:00,5", 3600.5),
+    ],
+)
+def test_clock_parsing(text: str, seconds: float) -> None:
+    assert parse_clock(text) == seconds
+    assert parse_clock(format_clock(seconds)) == float(int(seconds))
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1:75", "1:61:00"])
+def test_clock_parsing_refuses_nonsense(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_clock(text)
+
+
+def test_sources_survive_a_round_trip(minutes: Minutes) -> None:
+    edited = edit_item(minutes, "1", ItemEdit(summary=["Ganz anders formuliert."]))
+    assert edited.items[0].summary[0].sources == [SourceRange(70.2, 81.9)]
