@@ -149,6 +149,10 @@ class Observer:
     """What the runner tells the world, and asks it. The defaults: nothing was done before,
     progress goes nowhere, finished stages are not recorded."""
 
+    # whether `finished` wants the stage's record (models, hashes: it costs a hash of the
+    # decoded audio and of each checkpoint, so the CLI does without)
+    wants_records = False
+
     def done_before(self, stage: str) -> bool:
         """Whether `stage` finished in an earlier attempt of this job (its checkpoint and
         documents may then be reused)."""
@@ -176,6 +180,7 @@ class Job:
     recording_name: str | None = None  # the name the user knows the file by
     bounds: tuple[int | None, int | None] = (None, None)  # speaker bounds for this job
     minutes: bool = True  # run the minutes stage when there is an agenda
+    checkpoints: bool = True  # save each stage's result in `work_dir` (to resume a job)
 
 
 @dataclass
@@ -271,8 +276,11 @@ class Runner:
         value = compute()
         seconds = time.monotonic() - began
         timings[name] = seconds
-        codec.save(job.work_dir, value)
-        self.observer.finished(BY_NAME[name], seconds, record(value))
+        if job.checkpoints:
+            codec.save(job.work_dir, value)
+        self.observer.finished(
+            BY_NAME[name], seconds, record(value) if self.observer.wants_records else {}
+        )
         return value
 
     def _intake(self, job: Job) -> DecodedAudio:
@@ -288,8 +296,9 @@ class Runner:
     def _hook(self) -> ProgressHook:
         return self.observer.progress
 
-    def _checkpoint_sha256(self, job: Job, stage: str) -> str:
-        return artifacts.file_sha256(job.work_dir / checkpoints.STAGE_FILES[stage])
+    def _checkpoint_sha256(self, job: Job, stage: str) -> str | None:
+        path = job.work_dir / checkpoints.STAGE_FILES[stage]
+        return artifacts.file_sha256(path) if job.checkpoints else None
 
     def _assignment(
         self, job: Job, transcript: Transcript, timings: dict[str, float]
@@ -311,7 +320,8 @@ class Runner:
         outputs = artifacts.publish(out, artifacts.writers(names, products))
         seconds = time.monotonic() - began
         timings["assignment"] = seconds
-        self.observer.finished(BY_NAME["assignment"], seconds, _output_hashes(out))
+        hashes = _output_hashes(out) if self.observer.wants_records else {}
+        self.observer.finished(BY_NAME["assignment"], seconds, hashes)
         return outputs
 
     def _minutes(
@@ -393,7 +403,7 @@ def run(
     steps = ModelSteps.prepare(settings, agenda, minutes=minutes)
     observer = _Progress(hook) if hook is not None else Observer()
     with tempfile.TemporaryDirectory(prefix="protokoll-work-") as work:
-        job = Job(recording, Path(work), out_dir, agenda=agenda, minutes=minutes)
+        job = Job(recording, Path(work), out_dir, agenda=agenda, minutes=minutes, checkpoints=False)
         return Runner(settings, steps, observer).run(job)
 
 
@@ -409,7 +419,7 @@ def transcribe_recording(
     """Intake, transcription, diarization and speaker assignment; no documents, no minutes."""
     steps = ModelSteps.prepare(settings, agenda, minutes=False)
     observer = _Progress(hook) if hook is not None else Observer()
-    job = Job(recording, work_dir, None, agenda=agenda, minutes=False)
+    job = Job(recording, work_dir, None, agenda=agenda, minutes=False, checkpoints=False)
     result = Runner(settings, steps, observer).run(job)
     if stage_seconds is not None:
         stage_seconds.update(result.stage_seconds)

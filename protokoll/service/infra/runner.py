@@ -226,6 +226,8 @@ class JobRunner:
 class _JobObserver(Observer):
     """The service's hooks on the pipeline runner for one job."""
 
+    wants_records = True  # they go into the audit log
+
     def __init__(self, runner: JobRunner, job: _JobInput, live: _Live) -> None:
         self.runner, self.job, self.live = runner, job, live
 

@@ -18,6 +18,8 @@ from tests.support.service import FakeStages, sample_agenda_data, service_settin
 
 
 class Recorder(Observer):
+    wants_records = True
+
     def __init__(self, done: set[str] | None = None) -> None:
         self.done = done or set()
         self.events: list[tuple[str, str]] = []
@@ -158,3 +160,16 @@ def test_the_recording_is_named_as_the_user_knows_it(
     result = Runner(settings, FakeStages(), Recorder()).run(named)
     assert result.transcript.audio.file_name == "Rat 19.11.ogg"
     assert not (job.work_dir / "eingang").exists()  # the temporary link is gone
+
+
+def test_a_job_without_checkpoints_leaves_none_and_records_only_when_asked(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    base = _job(tmp_path, agenda)
+    job = Job(base.recording, base.work_dir, base.out_dir, agenda, checkpoints=False)
+    quiet = Recorder()
+    quiet.wants_records = False
+    result = Runner(settings, FakeStages(), quiet).run(job)
+    assert result.minutes is not None
+    assert not any((job.work_dir / f).exists() for f in checkpoints.STAGE_FILES.values())
+    assert quiet.records["intake"] == {} and quiet.records["assignment"] == {}
