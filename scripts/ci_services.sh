@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start PostgreSQL (15 on Debian 12) and Redis for the cluster tests (tests/test_service_cluster.py) on a
+# Start PostgreSQL (15 on Debian 12) and Redis for the cluster tests (tests/service/test_service_cluster.py) on a
 # Debian machine, as root. Idempotent: services already running are left as they are.
 #
 #   eval "$(scripts/ci_services.sh)"     # exports PROTOKOLL_TEST_POSTGRES_URL/_REDIS_URL

@@ -33,6 +33,11 @@ from protokoll.domain.minutes import Minutes
 from protokoll.domain.transcript import Transcript
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# the files other code opens by name (the rest it only lists, serves or publishes)
+TRANSCRIPT_JSON = "transcript.json"
+MINUTES_JSON = "minutes.json"
+PUBLIC_MINUTES_JSON = "minutes.oeffentlich.json"
+OPARL_JSON = "oparl.json"
 
 
 @dataclass

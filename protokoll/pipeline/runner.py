@@ -308,7 +308,7 @@ class Runner:
         if out is None:
             return {}
         names = artifacts.TRANSCRIPT_FILES
-        if self.observer.done_before("assignment") and (out / "transcript.json").is_file():
+        if self.observer.done_before("assignment") and (out / artifacts.TRANSCRIPT_JSON).is_file():
             return {n: out / n for n in names if (out / n).is_file()}
         self.observer.started("assignment")
         began = time.monotonic()
@@ -363,13 +363,13 @@ class Runner:
         seconds = time.monotonic() - began
         timings["minutes"] = seconds
         out = job.out_dir
-        if out is not None and (out / "transcript.json").is_file():
-            record["input_sha256"] = artifacts.file_sha256(out / "transcript.json")
+        if out is not None and (out / artifacts.TRANSCRIPT_JSON).is_file():
+            record["input_sha256"] = artifacts.file_sha256(out / artifacts.TRANSCRIPT_JSON)
         if out is not None:
             record.update(_output_hashes(out, artifacts.MINUTES_FILES))
         self.observer.finished(BY_NAME["minutes"], seconds, record)
-        if minutes is not None and out is not None and (out / "minutes.json").is_file():
-            self.observer.draft_ready(out / "minutes.json")
+        if minutes is not None and out is not None and (out / artifacts.MINUTES_JSON).is_file():
+            self.observer.draft_ready(out / artifacts.MINUTES_JSON)
         return minutes
 
 

@@ -1,6 +1,6 @@
 """Shared helpers for the service tests: fake model stages, an app with users per role.
 
-The stages are fakes (`FakeStages`, a `runner.Stages`): they return a short German
+The stages are fakes (`FakeStages`, a `protokoll.pipeline.runner.Steps`): they return a short German
 transcript with two speakers in milliseconds, so the logic around them (uploads, jobs,
 checkpoints, roles, documents) is tested without models. Intake can also run for real
 (`real_intake=True`: ffmpeg decodes the recording, well under a second for the sample).
@@ -188,7 +188,7 @@ class Pause:
 
 
 class FakeStages:
-    """`runner.Stages` without models. Counts calls, records speaker bounds, can fail or pause.
+    """`pipeline.runner.Steps` without models. Counts calls, records speaker bounds, can fail or pause.
 
     `fail_next(stage, exc)` makes the next call of `stage` raise `exc` (once per call);
     `pause(stage)` holds the stage until `Pause.release` is set, reporting progress so that

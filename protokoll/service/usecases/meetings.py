@@ -622,10 +622,10 @@ def outputs(ctx: ServiceContext, user: User, meeting: Meeting, job: Job) -> list
 def _job_non_public(out: Path) -> bool:
     """Whether this job's minutes hold a non-public item (judged by the document itself, not
     by the meeting's agenda, which may have changed since). Unreadable counts as yes."""
-    if (out / "minutes.oeffentlich.json").is_file():
+    if (out / artifacts.PUBLIC_MINUTES_JSON).is_file():
         return True
     try:
-        data = json.loads((out / "minutes.json").read_text(encoding="utf-8"))
+        data = json.loads((out / artifacts.MINUTES_JSON).read_text(encoding="utf-8"))
         return any(not item.get("public", True) for item in data.get("items", []))
     except FileNotFoundError:
         return False

@@ -91,7 +91,7 @@ def _write_all(
         name=meeting.title or minutes.meeting.body, files=files, public_only=True,
         approved_at=now, created=meeting.created_at,
     )  # fmt: skip
-    write_oparl_json(data, folder / "oparl.json")
+    write_oparl_json(data, folder / artifacts.OPARL_JSON)
 
 
 def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool) -> list[str]:
@@ -102,5 +102,5 @@ def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool
     if confidential:
         return present
     # without a non-public item at all, everything published is public
-    has_public_version = (folder / "minutes.oeffentlich.json").is_file()
+    has_public_version = (folder / artifacts.PUBLIC_MINUTES_JSON).is_file()
     return artifacts.public_names(present, has_non_public=has_public_version)

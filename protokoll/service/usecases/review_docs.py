@@ -29,7 +29,7 @@ MAX_DOCX_BYTES = 20 * 1024**2
 def load_transcript(ctx: ServiceContext, meeting: Meeting, version: MinutesVersion) -> Transcript:
     if not version.job_id:
         raise NotFound("Zu dieser Fassung gibt es kein Transkript.")
-    path = ctx.layout.out(meeting.id, version.job_id) / "transcript.json"
+    path = ctx.layout.out(meeting.id, version.job_id) / artifacts.TRANSCRIPT_JSON
     try:
         return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError as exc:

@@ -1,6 +1,6 @@
 """The long-session benchmark's own checks must catch what they claim to catch.
 
-`tests/test_long_session_real.py` asserts that they find nothing in real output;
+`tests/real/test_long_session_real.py` asserts that they find nothing in real output;
 these cases make sure they would find loops, phantom lines and text over noise.
 """
 

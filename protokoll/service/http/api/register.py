@@ -9,10 +9,11 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from protokoll.documents import artifacts
 from protokoll.register import steckbrief_docx_bytes
 from protokoll.service.http.deps import CtxDep, DbDep, UserDep
 from protokoll.service.infra import audit
-from protokoll.service.usecases import accounts, review_docs
+from protokoll.service.usecases import accounts
 from protokoll.service.usecases.register import register_entry_from_db
 
 router = APIRouter(prefix="/api", tags=["KI-Register"])
@@ -36,6 +37,6 @@ def register_steckbrief(ctx: CtxDep, user: UserDep, s: DbDep) -> Response:
     entry = register_entry_from_db(s, ctx.settings, now=dt.datetime.now(dt.UTC))
     audit.record(s, "register.exported", user=user, details={"format": "docx"})
     return Response(
-        steckbrief_docx_bytes(entry), media_type=review_docs.VERSION_DOCUMENTS["transcript.docx"],
+        steckbrief_docx_bytes(entry), media_type=artifacts.DOCX,
         headers={"Content-Disposition": 'attachment; filename="ki-steckbrief.docx"'},
     )  # fmt: skip
