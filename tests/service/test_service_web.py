@@ -26,15 +26,20 @@ from tests.support.browser import (  # noqa: E402
     Tab,
     add_users,
     audit_actions,
+    browser,
     create_meeting,
     log_in,
     new_context,
     new_tab,
     notice,
+    service,
     start_service,
+    tab,
     upload,
     wav_bytes,
 )
+
+__all__ = ["browser", "service", "tab"]  # the fixtures, from the shared browser support
 
 
 def test_login_failure_shows_german_message_and_locks_after_repeated_failures(tab: Tab) -> None:

@@ -188,7 +188,8 @@ class Pause:
 
 
 class FakeStages:
-    """`pipeline.runner.Steps` without models. Counts calls, records speaker bounds, can fail or pause.
+    """`pipeline.runner.Steps` without models. Counts calls, records speaker bounds, can
+    fail or pause.
 
     `fail_next(stage, exc)` makes the next call of `stage` raise `exc` (once per call);
     `pause(stage)` holds the stage until `Pause.release` is set, reporting progress so that
