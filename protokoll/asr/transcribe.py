@@ -9,6 +9,7 @@ hallucination guard runs on the raw segments before anything is stored.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -37,11 +38,22 @@ class Transcriber(Protocol):
     ) -> TranscriptionResult: ...
 
 
+# words of an agenda title that are no words: numbers, dates, years, paper numbers
+_NUMBERISH = re.compile(r"\d|^(nr|no|ziff|abs|§+)\.?$", re.IGNORECASE)
+
+
+def hotword_term(term: str) -> str:
+    """A vocabulary term without its numbers, dates and years ("Haushaltssatzung 2027" ->
+    "Haushaltssatzung"): as hotwords they make Whisper write a spoken count as a date or a
+    year, and a wrong count is the worst error minutes can have."""
+    return " ".join(w for w in term.split() if not _NUMBERISH.search(w.strip("()[]„“\"',;:")))
+
+
 def build_hotwords(vocabulary: Sequence[str]) -> str | None:
-    """Join unique vocabulary terms, in order, up to the prompt budget."""
+    """Join unique vocabulary terms (without numbers), in order, up to the prompt budget."""
     seen: dict[str, None] = {}
     for term in vocabulary:
-        term = " ".join(term.split())
+        term = hotword_term(term)
         if term:
             seen.setdefault(term, None)
     text = ""

@@ -48,11 +48,13 @@ from protokoll.minutes.sentences import Sentence, split_sentences
 from protokoll.minutes.speaker_names import propose_names
 from protokoll.minutes.summarize import Summarizer, prompt
 from protokoll.minutes.votes import (
+    check_consistency,
     check_votes,
     extract_counts,
     extract_motions,
     extract_resolution,
     extract_result,
+    unreadable_flags,
 )
 
 log = logging.getLogger(__name__)
@@ -173,14 +175,24 @@ class MinutesDrafter:
         result, result_ev = extract_result(own)
         counts = extract_counts(own)
         out.votes, out.vote_evidence = counts.votes, counts.evidence
+        suggestion = None
         if result is None and self.llm is not None:
             try:
-                result, llm_votes = self._llm_vote(own[-_VOTE_TAIL_SENTENCES:], out)
+                # the model's reading is offered to the reviewer, never written as the result
+                suggestion, llm_votes = self._llm_vote(own[-_VOTE_TAIL_SENTENCES:], out)
                 out.votes = _merge_votes(out.votes, llm_votes)
+                for category, _ in counts.unreadable:  # said but not understood: stays empty
+                    setattr(out.votes, category, None)
             except StageError as exc:
                 out.flags.append(_llm_failed("Abstimmungsergebnis", exc))
         out.result, out.result_evidence = result, result_ev
-        out.flags += check_votes(out.result, out.votes)
+        vote_flags = check_votes(out.result, out.votes)
+        if suggestion is not None:
+            vote_flags = [f for f in vote_flags if f.kind != "ergebnis_nicht_erkannt"]
+        out.flags += vote_flags
+        out.flags += unreadable_flags(counts)
+        present = len(self.agenda.present_members) or None
+        out.flags += check_consistency(out.result, out.votes, own, present=present)
 
         out.resolution_text, out.resolution_evidence = extract_resolution(own)
         if out.resolution_text is None and out.result in _DECIDED and self.llm is not None:
@@ -265,8 +277,8 @@ class MinutesDrafter:
             out.flags.append(
                 Flag(
                     "ergebnis_ki",
-                    f"Das Ergebnis „{result}“ hat die KI aus dem Wortlaut abgeleitet; "
-                    "bitte prüfen.",
+                    f"Kein Abstimmungsergebnis im Wortlaut erkannt. Vorschlag der KI: „{result}“ "
+                    "– bitte mit der Aufnahme prüfen und selbst eintragen.",
                     tail[-1].start_s if tail else None,
                 )
             )

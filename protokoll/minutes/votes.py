@@ -113,12 +113,26 @@ def _normalize(text: str) -> str:
     return re.sub(r"[^\w\s]", " ", text)
 
 
+# a keyword glued to the word before it ("fürbefangen", "eineenthaltung"): a short prefix
+_GLUED_PREFIX_MAX = 5
+# "bei einer Enthaltung" as the recogniser writes it ("Deiner Enthaltung", "meiner ...")
+_MISHEARD_ONE = {"deiner", "meiner", "beiner", "deinem", "beieiner"}
+
+
 def _category(token: str) -> str | None:
     for category, words in _CATEGORY_WORDS.items():
         if token in words:
             return category
     if len(token) < 7 or token in _NOT_KEYWORDS:
         return None
+    for category, words in _CATEGORY_WORDS.items():
+        for word in words:
+            if (
+                len(word) >= 8
+                and token.endswith(word)
+                and 0 < len(token) - len(word) <= _GLUED_PREFIX_MAX
+            ):
+                return category
     # loosely ("14-Jährstimmen"), but from the same first letter: "stimmen", "bestimmen",
     # "zustimmen" or "abstimmen" are no "Jastimmen"
     for category, words in _CATEGORY_WORDS.items():
@@ -208,6 +222,8 @@ def _tokens(sentence: Sentence, position: int) -> list[_Token]:
             out.append(_Token("number", word, position))  # 1,8 or 1.200: never a count
             continue
         value = _count_value(word)
+        if value is None and word in _MISHEARD_ONE and nxt and _category(nxt) is not None:
+            value = 1  # "Deiner Befangenheit" was "bei einer Befangenheit"
         if value is not None:
             out.append(_Token("count", word, position, value=value))
         elif word[0].isdigit():
@@ -224,12 +240,16 @@ def _tokens(sentence: Sentence, position: int) -> list[_Token]:
 class VoteFinding:
     votes: Votes = field(default_factory=Votes)
     evidence: list[Evidence] = field(default_factory=list)
+    # categories whose answer was said but not understood (a date, "2026"), with the passage:
+    # their count stays None, never 0 and never a guess
+    unreadable: list[tuple[str, Evidence]] = field(default_factory=list)
 
 
 @dataclass
 class _Block:
     counts: dict[str, int] = field(default_factory=dict)
     sentences: set[int] = field(default_factory=set)
+    unreadable: dict[str, int] = field(default_factory=dict)  # category -> sentence
 
 
 @dataclass
@@ -289,6 +309,25 @@ def _stands_alone(tokens: Sequence[_Token], i: int) -> bool:
     return ok_before and ok_after
 
 
+_DECLARING_BEFORE = {"für", "sich", "ist", "bin", "sind", "sei", "war", "waren", "als", "wegen"}
+_DECLARING_AFTER = {"erklärt", "erklären", "erklärte", "gemeldet", "angezeigt", "verlässt"}
+
+
+def _declares_bias(tokens: Sequence[_Token], i: int) -> bool:
+    """ "befangen" in a declaration ("erklärt sich für befangen", "fürbefangen erklärt"),
+    not the chair's question for the count."""
+    tok = tokens[i]
+    before = tokens[i - 1] if i > 0 and tokens[i - 1].sentence == tok.sentence else None
+    after = (
+        tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].sentence == tok.sentence else None
+    )
+    return (
+        tok.text.startswith("für")
+        or (before is not None and before.text in _DECLARING_BEFORE)
+        or (after is not None and after.text in _DECLARING_AFTER)
+    )
+
+
 def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
     """Counts per category, from numbers said next to the category's keyword."""
     tokens: list[_Token] = []
@@ -323,8 +362,21 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
         if i in consumed:
             continue
         if tok.kind == "category" and tok.category is not None:
+            if tok.category == BIASED and _declares_bias(tokens, i):
+                continue  # "erklärt sich für befangen": no question, its "keine" is no count
             pending = [p for p in pending if p.category != tok.category]
             pending.append(_Pending(tok.category, i, tok.sentence))
+            continue
+        if tok.kind == "number" and pending and _stands_alone(tokens, i):
+            # an answer that is no count ("Gegenstimmen? 9.12."): that question is answered,
+            # unreadably; the next question's "keine" must not answer it too
+            before, _ = _neighbour(tokens, i, -1)
+            answered = next(
+                (p for p in pending if before is not None and tokens[p.token] is before),
+                pending[-1],
+            )
+            blocks[-1].unreadable[answered.category] = tok.sentence
+            pending = [p for p in pending if p is not answered]
             continue
         if tok.kind != "count" or tok.value is None:
             continue
@@ -359,9 +411,18 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
             consumed.add(forward[0])  # "Enthaltungen? Zwei Enthaltungen."
     chosen = next(
         (b for b in reversed(blocks) if YES in b.counts or NO in b.counts),
-        next((b for b in reversed(blocks) if b.counts), _Block()),
+        next((b for b in reversed(blocks) if b.counts or b.unreadable), _Block()),
     )
+    unreadable = [
+        (category, sentences[pos])
+        for category, pos in chosen.unreadable.items()
+        if category not in chosen.counts
+    ]
     finding = VoteFinding(
+        unreadable=[
+            (category, Evidence(s.text, s.start_s, s.end_s, s.speaker))
+            for category, s in unreadable
+        ],
         votes=Votes(
             yes=chosen.counts.get(YES),
             no=chosen.counts.get(NO),
@@ -588,6 +649,60 @@ def check_votes(result: str | None, votes: Votes) -> list[Flag]:
                 "widerspruch",
                 f"„abgelehnt“, aber Ja {votes.yes} > Nein {votes.no}. Bitte prüfen "
                 "(war eine qualifizierte Mehrheit nötig?).",
+            )
+        )
+    return flags
+
+
+_LABELS = {YES: "Ja-Stimmen", NO: "Gegenstimmen", ABSTAIN: "Enthaltungen", BIASED: "Befangenen"}
+_BIAS_DECLARED = re.compile(r"befangen", re.IGNORECASE)
+
+
+def unreadable_flags(finding: VoteFinding) -> list[Flag]:
+    """A flag per count that was said but not understood, pointing at where it was said."""
+    return [
+        Flag(
+            "zahl_unverstanden",
+            f"Die Zahl der {_LABELS[category]} wurde gesagt, aber nicht verstanden "
+            f"(„{evidence.text}“). Das Feld bleibt leer; bitte nach der Aufnahme eintragen.",
+            evidence.start_s,
+            evidence.end_s,
+            evidence.text,
+        )
+        for category, evidence in finding.unreadable
+    ]
+
+
+def check_consistency(
+    result: str | None,
+    votes: Votes,
+    sentences: Sequence[Sentence],
+    *,
+    present: int | None,
+) -> list[Flag]:
+    """What the counts must agree with besides the result: the members present, and a
+    Befangenheit declared in the item."""
+    flags: list[Flag] = []
+    counted = [v for v in (votes.yes, votes.no, votes.abstain, votes.biased) if v is not None]
+    if present and sum(counted) > present:
+        flags.append(
+            Flag(
+                "stimmen_zu_viele",
+                f"Die genannten Stimmen ({sum(counted)}) sind mehr als die anwesenden "
+                f"Mitglieder ({present}). Bitte die Zahlen mit der Aufnahme prüfen.",
+            )
+        )
+    declared = next((s for s in sentences if _BIAS_DECLARED.search(s.text)), None)
+    if declared is not None and votes.biased is None and result not in _NO_VOTE:
+        flags.append(
+            Flag(
+                "befangenheit_nicht_gezaehlt",
+                "Im Tagesordnungspunkt ist von Befangenheit die Rede, in der Abstimmung ist "
+                "aber keine befangene Person gezählt. Bitte prüfen, wer befangen war und nicht "
+                "mitgestimmt hat.",
+                declared.start_s,
+                declared.end_s,
+                declared.text,
             )
         )
     return flags

@@ -124,7 +124,7 @@ def test_summary_sources_map_to_transcript_times() -> None:
     assert [f.kind for f in second.flags] == ["ohne_quelle"]
 
 
-def test_llm_vote_counts_not_said_are_rejected() -> None:
+def test_llm_result_is_only_a_suggestion_and_its_unsaid_counts_are_rejected() -> None:
     llm = FakeLLM({"saetze": []}, vote={"ergebnis": "abgelehnt", "ja": 15, "nein": 0,
                                         "enthaltung": None, "befangen": None})  # fmt: skip
     agenda = load_agenda(ROOT / "samples" / "agenda.toml")
@@ -132,10 +132,12 @@ def test_llm_vote_counts_not_said_are_rejected() -> None:
     # remove the chair's vote sentences of TOP 4 so the rules find no result
     transcript.segments = [s for s in transcript.segments if "einstimmig beschlossen" not in s.text]
     item4 = MinutesDrafter(agenda, MinutesSettings(), llm).draft(transcript).items[3]
-    assert item4.result == "abgelehnt"
+    assert item4.result is None  # the model's reading is a suggestion, never the result
     assert item4.votes.yes is None  # 15 was never said
     assert any(f.kind == "zahl_unbelegt" and "15" in f.message for f in item4.flags)
-    assert any(f.kind == "ergebnis_ki" for f in item4.flags)
+    [suggestion] = [f for f in item4.flags if f.kind == "ergebnis_ki"]
+    assert "Vorschlag der KI: „abgelehnt“" in suggestion.message
+    assert not any(f.kind == "ergebnis_nicht_erkannt" for f in item4.flags)
 
 
 def test_resolution_written_by_llm_is_flagged() -> None:

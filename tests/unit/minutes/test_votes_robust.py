@@ -1,0 +1,85 @@
+"""Votes that survive recognition errors: a count that was not understood stays empty with
+a flag (never 0, never the next question's answer), glued or misheard keywords, and counts
+checked against the members present and a declared Befangenheit."""
+
+from __future__ import annotations
+
+from protokoll.asr.transcribe import build_hotwords, hotword_term
+from protokoll.domain.minutes import Votes
+from protokoll.minutes.sentences import Sentence
+from protokoll.minutes.votes import (
+    check_consistency,
+    extract_counts,
+    unreadable_flags,
+)
+
+
+def sents(*lines: str) -> list[Sentence]:
+    return [Sentence(i, i * 3.0, i * 3.0 + 2.5, "SPEAKER_00", t) for i, t in enumerate(lines)]
+
+
+def test_a_garbled_count_stays_empty_and_is_not_taken_from_the_next_question() -> None:
+    # "Gegenstimmen? Drei." came out as a date (the agenda's dates were hotwords)
+    lines = sents(
+        "Wer ist dafür? 12.", "Gegenstimmen? 3.12.", "Enthaltungen? Keine.", "Damit beschlossen."
+    )
+    finding = extract_counts(lines)
+    assert (finding.votes.yes, finding.votes.no, finding.votes.abstain) == (12, None, 0)
+    [flag] = unreadable_flags(finding)
+    assert flag.kind == "zahl_unverstanden"
+    assert "Gegenstimmen" in flag.message
+    assert (flag.start_s, flag.text) == (3.0, "Gegenstimmen? 3.12.")
+
+
+def test_a_count_heard_as_a_year_stays_empty() -> None:
+    finding = extract_counts(sents("Dafür? 15.", "Dagegen? 2026.", "Enthaltungen? Keine."))
+    assert (finding.votes.yes, finding.votes.no, finding.votes.abstain) == (15, None, 0)
+    assert [c for c, _ in finding.unreadable] == ["no"]
+
+
+def test_questions_answered_together_by_keine_still_are() -> None:
+    finding = extract_counts(sents("Wer ist dafür? 12.", "Gegenstimmen? Enthaltungen? Keine."))
+    assert (finding.votes.no, finding.votes.abstain) == (0, 0)
+    assert finding.unreadable == []
+
+
+def test_a_glued_befangen_is_counted() -> None:
+    finding = extract_counts(
+        sents("Das sind 10 Ja-Stimmen, 2 Gegenstimmen, keine Enthaltung und 1 fürbefangen.")
+    )
+    assert finding.votes.biased == 1
+
+
+def test_bei_einer_befangenheit_misheard_as_deiner_is_counted() -> None:
+    finding = extract_counts(
+        sents("Wer ist dafür? 10.", "Gegenstimmen? Keine.", "Deiner Befangenheit so beschlossen.")
+    )
+    assert (finding.votes.yes, finding.votes.no, finding.votes.biased) == (10, 0, 1)
+
+
+def test_a_declared_befangenheit_missing_from_the_counts_is_flagged() -> None:
+    lines = sents(
+        "Herr Berger erklärt sich für befangen und verlässt den Tisch.",
+        "Wer ist dafür? 10.",
+        "Gegenstimmen? Keine. Enthaltungen? Keine.",
+    )
+    votes = extract_counts(lines).votes
+    assert votes.biased is None
+    flags = check_consistency("einstimmig beschlossen", votes, lines, present=15)
+    assert [f.kind for f in flags] == ["befangenheit_nicht_gezaehlt"]
+    assert flags[0].start_s == 0.0
+
+
+def test_counts_above_the_members_present_are_flagged() -> None:
+    flags = check_consistency("mehrheitlich beschlossen", Votes(14, 3, 2), [], present=15)
+    assert [f.kind for f in flags] == ["stimmen_zu_viele"]
+    assert "19" in flags[0].message and "15" in flags[0].message
+    assert check_consistency("mehrheitlich beschlossen", Votes(10, 3, 2), [], present=15) == []
+    assert check_consistency("beschlossen", Votes(30, 3, 2), [], present=None) == []
+
+
+def test_hotwords_hold_no_numbers_dates_or_years() -> None:
+    assert hotword_term("Haushaltssatzung 2027") == "Haushaltssatzung"
+    assert hotword_term("Bebauungsplan Nr. 12 „Am Lindenweg“") == "Bebauungsplan „Am Lindenweg“"
+    hotwords = build_hotwords(["Anna Schulz", "Sitzung vom 19.11.2026", "2026", "Lindenweg"])
+    assert hotwords == "Anna Schulz, Sitzung vom, Lindenweg"
