@@ -195,9 +195,12 @@ VOTE_FLAG_KINDS = frozenset(
         "ergebnis_ki",
         "widerspruch",
         "zahl_unbelegt",
+        "zahl_unverstanden",
+        "stimmen_zu_viele",
+        "befangenheit_nicht_gezaehlt",
     }
 )
-RESOLUTION_FLAG_KINDS = frozenset({"beschluss_fehlt", "beschluss_ki"})
+RESOLUTION_FLAG_KINDS = frozenset({"beschluss_fehlt", "beschluss_ki", "beschluss_widerspruch"})
 
 STYLE_RESOLUTION = "Beschlusstext"
 STYLE_TIME_MARK = "Zeitmarke"

@@ -49,6 +49,7 @@ from protokoll.minutes.speaker_names import propose_names
 from protokoll.minutes.summarize import Summarizer, prompt
 from protokoll.minutes.votes import (
     check_consistency,
+    check_resolution,
     check_votes,
     extract_counts,
     extract_motions,
@@ -200,6 +201,7 @@ class MinutesDrafter:
                 self._llm_resolution(item, own, out, names, text)
             except StageError as exc:
                 out.flags.append(_llm_failed("Beschlusstext", exc))
+        out.flags += check_resolution(out.result, out.resolution_text, out.votes)
         out.motions = [m.text for m in extract_motions(own)]
 
         if self.settings.protocol_type == "wort":
@@ -239,6 +241,7 @@ class MinutesDrafter:
                 known_names=[m.name for m in self.agenda.members],
                 speaker_names=out.speakers,
                 reference_text=header,
+                session_year=self.agenda.meeting.date.year,
             )
         out.flags += _low_confidence_flags(own, self.low_confidence)
         return out
@@ -347,6 +350,7 @@ class MinutesDrafter:
             [m.name for m in self.agenda.members],
             names.values(),
             reference_text=header,
+            session_year=self.agenda.meeting.date.year,
         )
         out.resolution_text = proposal.text
         out.flags.append(

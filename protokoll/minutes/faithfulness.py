@@ -260,9 +260,71 @@ def check_summary(
     speaker_names: Iterable[str] = (),
     *,
     reference_text: str = "",
+    session_year: int | None = None,
 ) -> None:
-    """Attach faithfulness flags to each sentence (in place)."""
+    """Attach faithfulness flags to each sentence (in place): what was not said, and what a
+    Verlaufsprotokoll must not contain (direct speech, raw speaker labels, implausible years)."""
     known = list(known_names)
     said = _said(transcript_text, known, list(speaker_names), reference_text)
     for sentence in sentences:
         sentence.flags.extend(_check(sentence, said, known))
+        sentence.flags.extend(style_flags(sentence.text, session_year=session_year))
+
+
+# a raw diarization label, or "Sprecher 4:" / "Herr Berger:" leading into quoted words
+_RAW_LABEL = re.compile(r"\bSPEAKER_\d+\b|\bUNBEKANNT\b")
+_LABEL_COLON = re.compile(
+    r"(^|[.!?]\s+)(?:Sprecher(?:in)?\s+\d+|(?:Herr|Frau)\s+[A-ZÄÖÜ][\wäöüß-]+|[A-ZÄÖÜ][\wäöüß-]+)\s*:\s"
+)
+# first person outside quotation marks: the speaker's own words, not minutes
+_FIRST_PERSON = re.compile(r"\b(ich|wir|mir|mich|uns|unsere?[mnrs]?|meine?[mnrs]?)\b", re.I)
+_QUOTED = re.compile(r"„[^“]*“|\"[^\"]*\"")
+_YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|2[01]\d\d)(?![\d.,]\d)")
+_FUTURE = re.compile(
+    r"\b(wird|werden|soll|sollen|solle|sollten|würde|würden|geplant|vorgesehen|künftig|ab|bis)\b",
+    re.I,
+)
+_FAR_FUTURE_YEARS = 15  # a year this far after the session is a recognition error, not a plan
+
+
+def style_flags(text: str, *, session_year: int | None = None) -> list[Flag]:
+    """Flags for what a Schriftführer would never write in a Verlauf: direct speech (a
+    speaker label with a colon, first person), a raw speaker label, and a year that cannot
+    be right (far after the session, or a past year in a sentence about the future)."""
+    flags: list[Flag] = []
+    unquoted = _QUOTED.sub(" ", text)
+    label = _RAW_LABEL.search(text)
+    if label:
+        flags.append(
+            Flag(
+                "sprecherkennung_roh",
+                f"„{label.group(0)}“ ist eine Sprecherkennung, kein Name; bitte den Namen "
+                "einsetzen oder die Person beschreiben.",
+                text=label.group(0),
+            )
+        )
+    direct = _LABEL_COLON.search(unquoted) or _FIRST_PERSON.search(unquoted)
+    if direct:
+        flags.append(
+            Flag(
+                "direkte_rede",
+                "Der Satz gibt wörtliche Rede wieder; im Verlaufsprotokoll in indirekter Rede "
+                "formulieren (z. B. „Herr Berger erklärte, die Fraktion stimme zu.“).",
+                text=direct.group(0).strip(),
+            )
+        )
+    if session_year is not None:
+        for match in _YEAR.finditer(text):
+            year = int(match.group(1))
+            too_late = year > session_year + _FAR_FUTURE_YEARS
+            past_as_future = year < session_year and bool(_FUTURE.search(text))
+            if too_late or past_as_future:
+                flags.append(
+                    Flag(
+                        "jahr_unplausibel",
+                        f"Die Jahreszahl {year} passt nicht zu einer Sitzung im Jahr "
+                        f"{session_year}; vermutlich falsch erkannt, bitte prüfen.",
+                        text=match.group(1),
+                    )
+                )
+    return flags

@@ -370,13 +370,13 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
         if tok.kind == "number" and pending and _stands_alone(tokens, i):
             # an answer that is no count ("Gegenstimmen? 9.12."): that question is answered,
             # unreadably; the next question's "keine" must not answer it too
-            before, _ = _neighbour(tokens, i, -1)
-            answered = next(
-                (p for p in pending if before is not None and tokens[p.token] is before),
+            prior, _ = _neighbour(tokens, i, -1)
+            unread = next(
+                (p for p in pending if prior is not None and tokens[p.token] is prior),
                 pending[-1],
             )
-            blocks[-1].unreadable[answered.category] = tok.sentence
-            pending = [p for p in pending if p is not answered]
+            blocks[-1].unreadable[unread.category] = tok.sentence
+            pending = [p for p in pending if p is not unread]
             continue
         if tok.kind != "count" or tok.value is None:
             continue
@@ -706,3 +706,39 @@ def check_consistency(
             )
         )
     return flags
+
+
+_RESOLUTION_SAYS = (
+    (re.compile(r"\bohne\s+(abstimmung|beschluss)\b", re.I), "ohne Abstimmung"),
+    (re.compile(r"\babgelehnt\b", re.I), "abgelehnt"),
+    (re.compile(r"\bvertagt\b", re.I), "vertagt"),
+    (re.compile(r"\bzurückgezogen\b", re.I), "zurückgezogen"),
+    (re.compile(r"\beinstimmig\b", re.I), "einstimmig"),
+)
+
+
+def check_resolution(result: str | None, resolution: str | None, votes: Votes) -> list[Flag]:
+    """A resolution text must not say another outcome than the result and the counts."""
+    if not resolution or result is None:
+        return []
+    voted = result in _ACCEPTING or result == "abgelehnt"
+    for pattern, says in _RESOLUTION_SAYS:
+        if not pattern.search(resolution):
+            continue
+        contradicts = (
+            (says == "ohne Abstimmung" and (voted or votes.any_count()))
+            or (says == "abgelehnt" and result in _ACCEPTING)
+            or (says in ("vertagt", "zurückgezogen") and voted)
+            or (says == "einstimmig" and (result in ("mehrheitlich beschlossen", "abgelehnt")
+                                          or bool(votes.no)))
+        )  # fmt: skip
+        if contradicts:
+            return [
+                Flag(
+                    "beschluss_widerspruch",
+                    f"Der Beschlusstext sagt „{says}“, das Ergebnis ist „{result}“. "
+                    "Bitte den Beschlusstext mit der Aufnahme abgleichen.",
+                    text=resolution,
+                )
+            ]
+    return []
