@@ -88,7 +88,9 @@ VOTE_LABELS: dict[str, str] = {
     "biased": "Befangen",
 }
 # results after which no vote took place, so no counts are expected
-NO_VOTE_RESULTS = frozenset({"vertagt", "zurückgezogen", "zur Kenntnis genommen", "ohne Beschluss"})
+NO_VOTE_RESULTS = frozenset(
+    {"vertagt", "zurückgezogen", "abgesetzt", "zur Kenntnis genommen", "ohne Beschluss"}
+)
 
 # --- document properties --------------------------------------------------------------
 

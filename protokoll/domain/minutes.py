@@ -27,6 +27,7 @@ RESULTS = (
     "vertagt",
     "zur Kenntnis genommen",
     "zurückgezogen",
+    "abgesetzt",
     "ohne Beschluss",
 )
 

@@ -51,6 +51,7 @@ from protokoll.minutes.votes import (
     check_consistency,
     check_resolution,
     check_votes,
+    dropped_items,
     extract_counts,
     extract_motions,
     extract_resolution,
@@ -380,12 +381,16 @@ class MinutesDrafter:
                 segmentation, self.agenda.items, sentences, corrected_starts
             )
         names, name_flags = self.speaker_names(sentences, confirmed_names)
+        dropped = dropped_items(sentences, [i.number for i in self.agenda.items])
         items: list[MinutesItem] = []
         for done, (item, span) in enumerate(
             zip(self.agenda.items, segmentation.spans, strict=True)
         ):
             hook("minutes", done, len(self.agenda.items))
-            items.append(self._item(item, span, sentences, names))
+            minutes_item = self._item(item, span, sentences, names)
+            if item.number in dropped and span.start_s is None:
+                mark_dropped(minutes_item, dropped[item.number])
+            items.append(minutes_item)
         hook("minutes", len(items), len(items))
         flags = list(name_flags)
         if any(s.speaker is None for s in sentences):
@@ -533,3 +538,10 @@ def _attendance(agenda: Agenda, recorder: str) -> Attendance:
         administration=[m.name for m in agenda.members if m.administration and not m.absent],
         recorder=recorder,
     )
+
+
+def mark_dropped(item: MinutesItem, evidence: Evidence) -> None:
+    """An item taken off the agenda: "abgesetzt", by the chair's own words; it was never
+    called, so its missing start is no finding."""
+    item.result, item.result_evidence = "abgesetzt", evidence
+    item.flags = [f for f in item.flags if f.kind != "top_nicht_gefunden"]

@@ -596,7 +596,14 @@ def extract_motions(sentences: Sequence[Sentence]) -> list[Evidence]:
 
 # ---- checks --------------------------------------------------------------------------
 
-_NO_VOTE = (None, "vertagt", "zurückgezogen", "zur Kenntnis genommen", "ohne Beschluss")
+_NO_VOTE = (
+    None,
+    "vertagt",
+    "zurückgezogen",
+    "abgesetzt",
+    "zur Kenntnis genommen",
+    "ohne Beschluss",
+)
 _ACCEPTING = ("einstimmig beschlossen", "mehrheitlich beschlossen", "beschlossen",
               "geändert beschlossen")  # fmt: skip
 
@@ -742,3 +749,31 @@ def check_resolution(result: str | None, resolution: str | None, votes: Votes) -
                 )
             ]
     return []
+
+
+# "TOP 5 wird von der Tagesordnung abgesetzt", "Tagesordnungspunkt sieben setzen wir ab"
+_ITEM_REF = r"(?:tagesordnungspunkt|top|punkt)\s+(?P<n>\d+[a-z]?|[^\W\d_]+)"
+_DROPPED = (
+    re.compile(_ITEM_REF + r"\b[^.!?]{0,60}?\b(?:wird|werden|ist|wurde)\b[^.!?]{0,40}?"
+               r"\b(?:abgesetzt|von\s+der\s+tagesordnung\s+(?:genommen|gestrichen))", re.I),
+    re.compile(_ITEM_REF + r"\b[^.!?]{0,40}?\bsetzen\s+wir\b[^.!?]{0,30}?\bab\b", re.I),
+    re.compile(r"\bsetzen\s+wir\s+(?:den\s+)?" + _ITEM_REF + r"\b[^.!?]{0,30}?\bab\b", re.I),
+)  # fmt: skip
+
+
+def dropped_items(sentences: Sequence[Sentence], numbers: Sequence[str]) -> dict[str, Evidence]:
+    """Items the chair took off the agenda ("abgesetzt"), with the sentence that says so:
+    such an item has no start, no debate and no vote."""
+    known = {n.lower(): n for n in numbers}
+    found: dict[str, Evidence] = {}
+    for sentence in sentences:
+        for pattern in _DROPPED:
+            for match in pattern.finditer(sentence.text):
+                said = match.group("n").lower()
+                value = parse_number(said)
+                number = known.get(said) or (known.get(str(value)) if value is not None else None)
+                if number is not None and number not in found:
+                    found[number] = Evidence(
+                        sentence.text, sentence.start_s, sentence.end_s, sentence.speaker
+                    )
+    return found

@@ -5,10 +5,13 @@ checked against the members present and a declared Befangenheit."""
 from __future__ import annotations
 
 from protokoll.asr.transcribe import build_hotwords, hotword_term
-from protokoll.domain.minutes import Votes
+from protokoll.domain.minutes import RESULTS, Evidence, Flag, MinutesItem, Votes
+from protokoll.minutes.draft import mark_dropped
 from protokoll.minutes.sentences import Sentence
 from protokoll.minutes.votes import (
     check_consistency,
+    check_votes,
+    dropped_items,
     extract_counts,
     unreadable_flags,
 )
@@ -83,3 +86,24 @@ def test_hotwords_hold_no_numbers_dates_or_years() -> None:
     assert hotword_term("Bebauungsplan Nr. 12 „Am Lindenweg“") == "Bebauungsplan „Am Lindenweg“"
     hotwords = build_hotwords(["Anna Schulz", "Sitzung vom 19.11.2026", "2026", "Lindenweg"])
     assert hotwords == "Anna Schulz, Sitzung vom, Lindenweg"
+
+
+def test_an_item_taken_off_the_agenda_is_found_by_its_number() -> None:
+    lines = sents(
+        "Bevor wir beginnen: Tagesordnungspunkt 5 wird von der Tagesordnung abgesetzt.",
+        "Den TOP sieben setzen wir heute ab, die Unterlagen fehlen.",
+        "Punkt 2 wird vertagt.",
+    )
+    found = dropped_items(lines, ["1", "2", "5", "7"])
+    assert sorted(found) == ["5", "7"]
+    assert found["5"].start_s == 0.0
+
+
+def test_a_dropped_item_reads_abgesetzt_without_a_missing_start_flag() -> None:
+    item = MinutesItem("5", "Bebauungsplan", flags=[Flag("top_nicht_gefunden", "…")])
+    evidence = Evidence("Tagesordnungspunkt 5 wird abgesetzt.", 10.0, 12.0)
+    mark_dropped(item, evidence)
+    assert item.result == "abgesetzt" and item.result_evidence == evidence
+    assert item.flags == []
+    assert "abgesetzt" in RESULTS
+    assert check_votes("abgesetzt", Votes()) == []
