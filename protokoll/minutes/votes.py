@@ -459,9 +459,12 @@ _NOTED = re.compile(
     r"\bzur\s+kenntnis\s+genommen\b|\bnimmt\b.*\bzur\s+kenntnis\b|\bkenntnis\s+genommen\b"
 )
 _AMENDED = re.compile(
-    r"\bgeändert\w*\s+(beschlossen|fassung|angenommen)\b"
+    r"\bgeändert\w*\s+(beschlossen|fassung|angenommen|vorlage|beschlussvorschlag)\b"
     r"|\bmit\s+(den\s+|der\s+|diesen\s+|dieser\s+)?änderung(en)?\s+(beschlossen|angenommen)\b"
 )
+# an amendment ("Änderungsantrag der SPD"), voted on before the matter itself
+_AMENDMENT = re.compile(r"\b(änderungs|ergänzungs)antr\w*")
+_PLAIN_ACCEPTED = ("beschlossen", "einstimmig beschlossen", "mehrheitlich beschlossen")
 _MAIN_MATTER = re.compile(r"\bbeschluss(?!fähig)\w*|\bvorlage\b|\bbeschlussvorschlag\b")
 _CONFIRM_WINDOW = 2  # "Der Punkt wird vertagt. Das ist so beschlossen." keeps "vertagt"
 
@@ -488,8 +491,15 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
     evidence: Evidence | None = None
     since_special: int | None = None  # sentences since "vertagt"/"zurückgezogen"
     deferral_open = False  # a vote on deferral was asked, its outcome not yet said
-    for sentence in sentences:
+    amendment_open = False  # a vote on an amendment was taken, its outcome not yet said
+    amendment_at: int | None = None  # where an amendment was adopted
+    result_at = -1
+    for at, sentence in enumerate(sentences):
         text = _normalize(sentence.text)
+        if _AMENDMENT.search(text) and (
+            _VOTE_TAKING.search(sentence.text) or sentence.text.rstrip().endswith("?")
+        ):
+            amendment_open = True
         if since_special is not None:
             since_special += 1
         value: str | None = None
@@ -519,6 +529,9 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
             continue
         elif _REJECTED.search(text):
             value = "abgelehnt"
+            if amendment_open or _AMENDMENT.search(text):
+                amendment_open = False
+                continue  # the amendment failed; the matter is voted on next
             if deferral_open:
                 deferral_open = False
                 continue
@@ -527,6 +540,8 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
                 value = "vertagt"
             else:
                 value = _accepted_result(text)
+                if amendment_open or _AMENDMENT.search(text):
+                    amendment_open, amendment_at = False, at  # the amendment is adopted
                 if (
                     result == "vertagt"
                     and since_special is not None
@@ -536,9 +551,11 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
         if value is None:
             continue
         deferral_open = False
-        result = value
+        result, result_at = value, at
         since_special = 0 if value in ("vertagt", "zurückgezogen") else None
         evidence = Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
+    if result in _PLAIN_ACCEPTED and amendment_at is not None and result_at > amendment_at:
+        result = "geändert beschlossen"  # the matter, adopted after an amendment to it
     return result, evidence
 
 

@@ -13,6 +13,7 @@ from protokoll.minutes.votes import (
     check_votes,
     dropped_items,
     extract_counts,
+    extract_result,
     unreadable_flags,
 )
 
@@ -107,3 +108,25 @@ def test_a_dropped_item_reads_abgesetzt_without_a_missing_start_flag() -> None:
     assert item.flags == []
     assert "abgesetzt" in RESULTS
     assert check_votes("abgesetzt", Votes()) == []
+
+
+def test_adopted_after_an_amendment_is_geaendert_beschlossen_with_the_final_counts() -> None:
+    lines = sents(
+        "Zuerst der Änderungsantrag. Wer ist dafür? 9. Gegenstimmen? 6. Enthaltungen? Keine.",
+        "Angenommen.",
+        "Nun die Vorlage mit der Änderung. Wer ist dafür? 14. Dagegen? 1. Enthaltungen? Keine.",
+        "Damit so beschlossen.",
+    )
+    assert extract_result(lines)[0] == "geändert beschlossen"
+    votes = extract_counts(lines).votes
+    assert (votes.yes, votes.no, votes.abstain) == (14, 1, 0)  # the final vote's
+
+
+def test_a_rejected_amendment_leaves_the_matter_plainly_adopted() -> None:
+    lines = sents(
+        "Wir stimmen über den Änderungsantrag ab. Wer ist dafür? 4. Dagegen? 11.",
+        "Der Änderungsantrag ist abgelehnt.",
+        "Dann die Vorlage. Wer ist dafür? 12. Dagegen? 3.",
+        "Damit mehrheitlich beschlossen.",
+    )
+    assert extract_result(lines)[0] == "mehrheitlich beschlossen"
