@@ -29,7 +29,8 @@ from protokoll.minutes.sentences import Sentence
 YES, NO, ABSTAIN, BIASED = "yes", "no", "abstain", "biased"
 _CATEGORY_WORDS = {
     YES: ("jastimmen", "jastimme", "dafür", "zustimmungen"),
-    NO: ("gegenstimmen", "gegenstimme", "dagegen", "neinstimmen", "neinstimme"),
+    # "Gegenprobe?" is how many chairs ask for the votes against
+    NO: ("gegenstimmen", "gegenstimme", "dagegen", "neinstimmen", "neinstimme", "gegenprobe"),
     ABSTAIN: ("enthaltungen", "enthaltung", "stimmenthaltungen", "stimmenthaltung"),
     BIASED: ("befangen", "befangenheit", "befangene", "befangener"),
 }

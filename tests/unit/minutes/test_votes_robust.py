@@ -130,3 +130,12 @@ def test_a_rejected_amendment_leaves_the_matter_plainly_adopted() -> None:
         "Damit mehrheitlich beschlossen.",
     )
     assert extract_result(lines)[0] == "mehrheitlich beschlossen"
+
+
+def test_gegenprobe_asks_for_the_votes_against_not_for() -> None:
+    lines = sents(
+        "Wer stimmt zu? Danke. Gegenprobe? Niemand. Enthaltungen? Eine.",
+        "Damit bei einer Enthaltung beschlossen.",
+    )
+    votes = extract_counts(lines).votes
+    assert (votes.yes, votes.no, votes.abstain) == (None, 0, 1)  # before: yes 0, a wrong count
