@@ -22,7 +22,6 @@ from sqlalchemy import select
 from protokoll import __version__
 from protokoll.agenda.load import load_agenda_source
 from protokoll.config import Settings, load_settings
-from protokoll.documents import artifacts
 from protokoll.domain.progress import null_hook
 from protokoll.domain.transcript import Transcript
 from protokoll.errors import InputError, ProtokollError
@@ -30,7 +29,7 @@ from protokoll.formatting import format_duration
 from protokoll.modelstore import models_for_settings
 from protokoll.pipeline.build import model_store
 from protokoll.pipeline.progress import TerminalProgress
-from protokoll.pipeline.runner import run
+from protokoll.pipeline.runner import run, write_minutes_documents
 from protokoll.pipeline.steps import draft_minutes
 from protokoll.register.export import missing_settings_hint, write_register_json
 from protokoll.register.steckbrief_docx import write_steckbrief_docx
@@ -258,11 +257,7 @@ def _cmd_minutes(args: argparse.Namespace) -> int:
         transcript, agenda, settings, confirmed_names=names, corrected_starts=starts, hook=hook
     )
     out_dir = args.out or args.transcript.parent
-    files = artifacts.minutes_names(minutes, public_version=settings.minutes.public_version)
-    products = artifacts.Products(minutes=minutes, template=settings.minutes.template)
-    outputs = artifacts.publish(
-        out_dir, artifacts.writers(files, products), stale=artifacts.MINUTES_FILES
-    )
+    outputs = write_minutes_documents(minutes, out_dir, settings)
     flags = sum(len(i.flags) for i in minutes.items) + len(minutes.flags)
     print(f"Niederschrift-Entwurf: {len(minutes.items)} TOP, {flags} Prüfhinweise.")
     for path in outputs.values():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 from protokoll.config import MinutesSettings
@@ -182,9 +182,9 @@ class MinutesDrafter:
             try:
                 # the model's reading is offered to the reviewer, never written as the result
                 suggestion, llm_votes = self._llm_vote(own[-_VOTE_TAIL_SENTENCES:], out)
-                out.votes = _merge_votes(out.votes, llm_votes)
-                for category, _ in counts.unreadable:  # said but not understood: stays empty
-                    setattr(out.votes, category, None)
+                # a count said but not understood stays empty, whatever the model reads
+                unreadable = {category for category, _ in counts.unreadable}
+                out.votes = _merge_votes(out.votes, llm_votes, keep_empty=unreadable)
             except StageError as exc:
                 out.flags.append(_llm_failed("Abstimmungsergebnis", exc))
         out.result, out.result_evidence = result, result_ev
@@ -491,14 +491,17 @@ def _zero_said(text: str) -> bool:
     return bool(re.search(r"\b(keine?|niemand|null|nicht der fall)\b", text, re.I))
 
 
-def _merge_votes(rules: Votes, llm: Votes) -> Votes:
-    """Counts the rules found stay; the LLM only fills gaps (each checked before)."""
-    return Votes(
-        yes=rules.yes if rules.yes is not None else llm.yes,
-        no=rules.no if rules.no is not None else llm.no,
-        abstain=rules.abstain if rules.abstain is not None else llm.abstain,
-        biased=rules.biased if rules.biased is not None else llm.biased,
-    )
+def _merge_votes(rules: Votes, llm: Votes, keep_empty: Set[str] = frozenset()) -> Votes:
+    """Counts the rules found stay; the LLM only fills gaps (each checked before), except
+    those in `keep_empty`."""
+
+    def merged(field_name: str) -> int | None:
+        own = getattr(rules, field_name)
+        if own is not None or field_name in keep_empty:
+            return own
+        return getattr(llm, field_name)
+
+    return Votes(merged("yes"), merged("no"), merged("abstain"), merged("biased"))
 
 
 def _low_confidence_flags(sentences: Sequence[Sentence], threshold: float) -> list[Flag]:

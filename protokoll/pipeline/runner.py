@@ -284,17 +284,14 @@ class Runner:
         return value
 
     def _intake(self, job: Job) -> DecodedAudio:
+        hook = self.observer.progress
         if not job.recording_name:
-            return self.steps.intake(job.recording, self.settings, job.work_dir, self._hook)
+            return self.steps.intake(job.recording, self.settings, job.work_dir, hook)
         # intake's messages and the documents name the file as the user uploaded it
         with linked_as(job.recording, job.recording_name, job.work_dir / "eingang") as named:
-            decoded = self.steps.intake(named, self.settings, job.work_dir, self._hook)
+            decoded = self.steps.intake(named, self.settings, job.work_dir, hook)
         info = dataclasses.replace(decoded.info, file_name=job.recording_name)
         return dataclasses.replace(decoded, info=info)
-
-    @property
-    def _hook(self) -> ProgressHook:
-        return self.observer.progress
 
     def _checkpoint_sha256(self, job: Job, stage: str) -> str | None:
         path = job.work_dir / checkpoints.STAGE_FILES[stage]
@@ -312,12 +309,7 @@ class Runner:
             return {n: out / n for n in names if (out / n).is_file()}
         self.observer.started("assignment")
         began = time.monotonic()
-        products = artifacts.Products(
-            transcript=transcript,
-            meeting_facts=job.agenda.meeting_facts() if job.agenda else None,
-            low_confidence_threshold=self.settings.output.low_confidence_threshold,
-        )
-        outputs = artifacts.publish(out, artifacts.writers(names, products))
+        outputs = write_transcript_documents(transcript, out, self.settings, job.agenda)
         seconds = time.monotonic() - began
         timings["assignment"] = seconds
         hashes = _output_hashes(out) if self.observer.wants_records else {}
@@ -339,20 +331,11 @@ class Runner:
         began = time.monotonic()
         record: dict[str, Any] = {}
         minutes = None
+        out = job.out_dir
         try:
-            minutes = self.steps.minutes(transcript, agenda, self.settings, self._hook)
-            if job.out_dir is not None:
-                names = artifacts.minutes_names(
-                    minutes, public_version=self.settings.minutes.public_version
-                )
-                products = artifacts.Products(
-                    minutes=minutes, template=self.settings.minutes.template
-                )
-                outputs.update(
-                    artifacts.publish(
-                        job.out_dir, artifacts.writers(names, products), artifacts.MINUTES_FILES
-                    )
-                )
+            minutes = self.steps.minutes(transcript, agenda, self.settings, self.observer.progress)
+            if out is not None:
+                outputs.update(write_minutes_documents(minutes, out, self.settings))
             record["models"] = list(minutes.models)
             record["flags"] = sum(len(i.flags) for i in minutes.items)
         except ProtokollError as exc:
@@ -362,10 +345,9 @@ class Runner:
             minutes = None
         seconds = time.monotonic() - began
         timings["minutes"] = seconds
-        out = job.out_dir
-        if out is not None and (out / artifacts.TRANSCRIPT_JSON).is_file():
-            record["input_sha256"] = artifacts.file_sha256(out / artifacts.TRANSCRIPT_JSON)
-        if out is not None:
+        if out is not None and self.observer.wants_records:
+            if (out / artifacts.TRANSCRIPT_JSON).is_file():
+                record["input_sha256"] = artifacts.file_sha256(out / artifacts.TRANSCRIPT_JSON)
             record.update(_output_hashes(out, artifacts.MINUTES_FILES))
         self.observer.finished(BY_NAME["minutes"], seconds, record)
         if minutes is not None and out is not None and (out / artifacts.MINUTES_JSON).is_file():
@@ -429,10 +411,20 @@ def transcribe_recording(
 def write_transcript_documents(
     transcript: Transcript, out_dir: Path, settings: Settings, agenda: Agenda | None = None
 ) -> dict[str, Path]:
-    """The transcript's documents for a transcript made elsewhere (benchmarks, tests)."""
+    """The transcript's documents, written atomically into `out_dir`."""
     products = artifacts.Products(
         transcript=transcript,
         meeting_facts=agenda.meeting_facts() if agenda else None,
         low_confidence_threshold=settings.output.low_confidence_threshold,
     )
     return artifacts.publish(out_dir, artifacts.writers(artifacts.TRANSCRIPT_FILES, products))
+
+
+def write_minutes_documents(minutes: Minutes, out_dir: Path, settings: Settings) -> dict[str, Path]:
+    """The minutes' documents (with a public version where there is a non-public part),
+    written atomically into `out_dir`; a public version left from an earlier run goes."""
+    names = artifacts.minutes_names(minutes, public_version=settings.minutes.public_version)
+    products = artifacts.Products(minutes=minutes, template=settings.minutes.template)
+    return artifacts.publish(
+        out_dir, artifacts.writers(names, products), stale=artifacts.MINUTES_FILES
+    )

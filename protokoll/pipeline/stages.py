@@ -67,10 +67,6 @@ OUTPUT_LABEL = "Ausgabe schreiben"
 LABELS: dict[str, str] = {**{s.name: s.label for s in STAGES}, "output": OUTPUT_LABEL}
 
 
-def stage(name: str) -> Stage:
-    return BY_NAME[name]
-
-
 def stages_for(*, with_minutes: bool) -> list[str]:
     """The stages a job runs: all of them, or without those that need an agenda."""
     return [s.name for s in STAGES if with_minutes or not s.needs_agenda]
