@@ -66,6 +66,16 @@ class TranscriptionSettings(_Section):
     block_minutes: float = Field(default=10.0, ge=0.5, le=120)
 
 
+class ClusteringSettings(_Section):
+    """protokoll's speaker clustering (`speakers/clustering.py`); thresholds for CAM++."""
+
+    threshold: float = Field(default=0.55, gt=0, lt=2)
+    join_distance: float = Field(default=0.45, ge=0, lt=2)
+    merge_distance: float = Field(default=0.30, ge=0, lt=2)
+    min_speaker_speech_s: float = Field(default=8.0, ge=0)
+    min_embedding_speech_s: float = Field(default=1.0, ge=0)
+
+
 class DiarizationSettings(_Section):
     backend: Literal["pyannote", "none"] = "pyannote"
     # "embedded": pyannote's pipeline with segmentation-3.0 and CAM++ (registry weights);
@@ -77,6 +87,11 @@ class DiarizationSettings(_Section):
     device: Device = "auto"
     min_speakers: int | None = Field(default=None, ge=1, le=100)
     max_speakers: int | None = Field(default=None, ge=1, le=100)
+    # "protokoll": speaker clustering weighted by clean speech (`clustering` below);
+    # "pyannote": the pipeline's own (agglomerative for "embedded", VBx for "pretrained")
+    clustering_method: Literal["protokoll", "pyannote"] = "protokoll"
+    clustering: ClusteringSettings = Field(default_factory=ClusteringSettings)
+    # the pipeline's own agglomerative clustering (clustering_method = "pyannote", embedded)
     clustering_threshold: float = Field(default=0.75, gt=0, lt=2)
     min_cluster_size: int = Field(default=8, ge=1, le=50)
     # sliding-window step as a share of the 10 s segmentation window (pyannote's default: 0.1)

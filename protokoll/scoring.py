@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from num2words import num2words
 
@@ -70,19 +72,62 @@ def word_error_rate(reference: str, hypothesis: str) -> WerResult:
     return WerResult(edit_distance(ref, hyp), len(ref))
 
 
+def _annotation(turns: Sequence[SpeakerTurn]) -> Any:
+    # lazy: pyannote.core is only needed for diarization scoring
+    from pyannote.core import Annotation, Segment
+
+    ann = Annotation()
+    for k, t in enumerate(turns):
+        ann[Segment(t.start_s, t.end_s), k] = t.speaker
+    return ann
+
+
 def diarization_error_rate(
     reference: Sequence[SpeakerTurn], hypothesis: Sequence[SpeakerTurn], collar_s: float = 0.25
 ) -> float:
     """DER with pyannote.metrics (collar around reference boundaries, overlap scored)."""
-    # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
-    from pyannote.core import Annotation, Segment
+    # lazy: pyannote.metrics is only needed for diarization scoring
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    def annotation(turns: Sequence[SpeakerTurn]) -> Annotation:
-        ann = Annotation()
-        for t in turns:
-            ann[Segment(t.start_s, t.end_s)] = t.speaker
-        return ann
-
     metric = DiarizationErrorRate(collar=collar_s, skip_overlap=False)
-    return float(metric(annotation(reference), annotation(hypothesis)))
+    return float(metric(_annotation(reference), _annotation(hypothesis)))
+
+
+# The two settings published diarization results use: "forgiving" (a 0.25 s collar
+# around each reference boundary, overlapped speech not scored; as in the DIHARD/VoxConverse
+# "forgiving" tables) and "full" (no collar, overlap scored).
+DER_SETTINGS = {"forgiving": (0.25, True), "full": (0.0, False)}
+
+
+class DerScorer:
+    """DER in both settings over many files; pooled figures weigh files by their speech."""
+
+    def __init__(self) -> None:
+        # lazy: pyannote.metrics is only needed for diarization scoring
+        from pyannote.metrics.diarization import DiarizationErrorRate
+
+        self._metrics = {
+            name: DiarizationErrorRate(collar=collar, skip_overlap=skip)
+            for name, (collar, skip) in DER_SETTINGS.items()
+        }
+
+    def add(
+        self, reference: Sequence[SpeakerTurn], hypothesis: Sequence[SpeakerTurn]
+    ) -> dict[str, float]:
+        """Score one file; returns its DER per setting (and the full setting's parts)."""
+        ref, hyp = _annotation(reference), _annotation(hypothesis)
+        out: dict[str, float] = {}
+        for name, metric in self._metrics.items():
+            with warnings.catch_warnings():  # "uem approximated": the extent of both is wanted
+                warnings.simplefilter("ignore")
+                detail = metric(ref, hyp, detailed=True)
+            out[name] = round(float(detail["diarization error rate"]), 4)
+            if name == "full":
+                total = max(float(detail["total"]), 1e-9)
+                out["missed"] = round(float(detail["missed detection"]) / total, 4)
+                out["false_alarm"] = round(float(detail["false alarm"]) / total, 4)
+                out["confusion"] = round(float(detail["confusion"]) / total, 4)
+        return out
+
+    def pooled(self) -> dict[str, float]:
+        return {name: round(float(abs(metric)), 4) for name, metric in self._metrics.items()}

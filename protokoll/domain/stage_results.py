@@ -43,3 +43,5 @@ class DiarizationOutcome:
     exclusive: list[SpeakerTurn]
     models: list[ModelUse] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # per speaker label: share of its speech attributed without doubt (0..1)
+    speaker_confidence: dict[str, float] = field(default_factory=dict)

@@ -46,6 +46,8 @@ class Segment:
     text: str
     words: tuple[Word, ...] = ()
     speaker: str | None = None
+    # how sure the diarization is that this voice is `speaker` (0..1; None: not measured)
+    speaker_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class SpeakerTurn:
     start_s: float
     end_s: float
     speaker: str
+    # how clearly the voice in this turn matches its speaker rather than the next best (0..1)
+    confidence: float | None = None
 
     @property
     def duration_s(self) -> float:
@@ -89,6 +93,8 @@ class Transcript:
     dropped: list[DroppedPassage] = field(default_factory=list)
     models: list[ModelUse] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # per speaker label: share of its speech attributed without doubt (0..1)
+    speaker_confidence: dict[str, float] = field(default_factory=dict)
 
     @property
     def speakers(self) -> list[str]:
@@ -110,6 +116,7 @@ class Transcript:
                     "start_s": round(s.start_s, 3),
                     "end_s": round(s.end_s, 3),
                     "speaker": s.speaker,
+                    **_confidence("speaker_confidence", s.speaker_confidence),
                     "text": s.text,
                     "words": [
                         {
@@ -124,8 +131,14 @@ class Transcript:
                 }
                 for s in self.segments
             ],
+            "speaker_confidence": {k: round(v, 3) for k, v in self.speaker_confidence.items()},
             "speaker_turns": [
-                {"start_s": round(t.start_s, 3), "end_s": round(t.end_s, 3), "speaker": t.speaker}
+                {
+                    "start_s": round(t.start_s, 3),
+                    "end_s": round(t.end_s, 3),
+                    "speaker": t.speaker,
+                    **_confidence("confidence", t.confidence),
+                }
                 for t in self.turns
             ],
             "dropped_passages": [asdict(d) for d in self.dropped],
@@ -141,6 +154,7 @@ class Transcript:
                 end_s=s["end_s"],
                 text=s["text"],
                 speaker=s.get("speaker"),
+                speaker_confidence=s.get("speaker_confidence"),
                 words=tuple(Word(**w) for w in s.get("words", [])),
             )
             for s in data["segments"]
@@ -153,7 +167,12 @@ class Transcript:
             dropped=[DroppedPassage(**d) for d in data.get("dropped_passages", [])],
             models=[ModelUse(**m) for m in data.get("models", [])],
             warnings=list(data.get("warnings", [])),
+            speaker_confidence=dict(data.get("speaker_confidence", {})),
         )
+
+
+def _confidence(key: str, value: float | None) -> dict[str, float]:
+    return {} if value is None else {key: round(value, 3)}
 
 
 UNKNOWN_SPEAKER_NAME = "Unbekannt"

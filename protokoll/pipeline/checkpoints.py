@@ -137,6 +137,7 @@ def save_diarization(work_dir: Path, outcome: DiarizationOutcome) -> None:
             "exclusive": [asdict(t) for t in outcome.exclusive],
             "models": [asdict(m) for m in outcome.models],
             "warnings": list(outcome.warnings),
+            "speaker_confidence": dict(outcome.speaker_confidence),
         },
     )
 
@@ -150,6 +151,7 @@ def load_diarization(work_dir: Path) -> DiarizationOutcome | None:
         exclusive=[SpeakerTurn(**t) for t in data["exclusive"]],
         models=[ModelUse(**m) for m in data["models"]],
         warnings=list(data["warnings"]),
+        speaker_confidence=dict(data.get("speaker_confidence", {})),
     )
 
 

@@ -123,7 +123,11 @@ def stage_diarization(
             fallback, fallback, warnings=["Die Sprechererkennung hat keine Sprecher gefunden."]
         )
     return DiarizationOutcome(
-        diarization.turns, diarization.exclusive_turns, models=list(diarization.models)
+        diarization.turns,
+        diarization.exclusive_turns,
+        models=list(diarization.models),
+        warnings=list(diarization.warnings),
+        speaker_confidence=dict(diarization.speaker_confidence),
     )
 
 
@@ -137,6 +141,7 @@ def stage_assignment(
     """Speaker per word, segments re-cut per speaker: the finished transcript."""
     max_gap = settings.assignment.max_gap_s
     segments = assign_speakers(result.segments, diarization.exclusive, max_gap)
+    segments = attribution_confidence(segments, diarization.exclusive)
     hook("assignment", 1.0, 1.0)
     warnings = [*decoded.warnings, *diarization.warnings]
     if result.dropped:
@@ -152,6 +157,7 @@ def stage_assignment(
         dropped=result.dropped,
         models=([result.model] if result.model else []) + diarization.models,
         warnings=warnings,
+        speaker_confidence=dict(diarization.speaker_confidence),
     )
 
 

@@ -162,3 +162,25 @@ def _segment_from_run(run: Sequence[Word]) -> Segment:
         words=tuple(run),
         speaker=run[0].speaker,
     )
+
+
+def attribution_confidence(
+    segments: Sequence[Segment], turns: Sequence[SpeakerTurn]
+) -> list[Segment]:
+    """Each segment with the confidence of its speaker's turns under it (time-weighted).
+
+    Segments without a speaker, or whose turns carry no confidence, keep None."""
+    index = _TurnIndex(turns)
+    out = []
+    for seg in segments:
+        value = None
+        if seg.speaker is not None:
+            weight = total = 0.0
+            for t in index.near(seg.start_s, seg.end_s, 0.0):
+                overlap = _overlap(seg.start_s, seg.end_s, t.start_s, t.end_s)
+                if t.speaker == seg.speaker and t.confidence is not None and overlap > 0:
+                    weight += overlap
+                    total += overlap * t.confidence
+            value = round(total / weight, 3) if weight > 0 else None
+        out.append(replace(seg, speaker_confidence=value))
+    return out

@@ -27,7 +27,7 @@ import logging
 import math
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,7 @@ import numpy as np
 from protokoll.audio.source import SAMPLE_RATE_HZ, AudioSource
 from protokoll.devices import release_memory
 from protokoll.domain.transcript import SpeakerTurn
+from protokoll.speakers.clustering import ClusteringParams, SpeakerClusters, cluster_speakers
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +187,34 @@ def cluster_centroids(
     return centroids[keep] if np.any(keep) else None
 
 
-def assign_windows(pipeline: Any, block: BlockFeatures, centroids: np.ndarray) -> np.ndarray:
-    """(windows, local speakers) cluster index per local speaker; -2 where it is silent."""
+def session_centroids(
+    blocks: list[BlockFeatures],
+    max_windows: int,
+    params: ClusteringParams,
+    min_speakers: int | None,
+    max_speakers: int | None,
+) -> SpeakerClusters | None:
+    """protokoll's clustering (`speakers.clustering`) over the whole session's windows."""
+    if not blocks:
+        return None
+    embeddings, segmentations = training_set(blocks, max_windows)
+    return cluster_speakers(
+        embeddings,
+        segmentations,
+        blocks[0].duration_s,
+        params,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+    )
+
+
+def assign_windows(
+    pipeline: Any, block: BlockFeatures, centroids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster index per (window, local speaker), -2 where silent; and the assignment margin.
+
+    The margin is how much closer (cosine similarity) the voice is to its speaker than to
+    the next best one: 0 is a coin toss, 0.2 and more is clear."""
     # lazy: scipy.spatial is only needed for clustering, in the diarization stage
     from scipy.spatial.distance import cdist
 
@@ -205,9 +232,34 @@ def assign_windows(pipeline: Any, block: BlockFeatures, centroids: np.ndarray) -
         hard = clustering.constrained_argmax(soft)
     else:
         hard = np.argmax(np.nan_to_num(soft, nan=-np.inf), axis=2).astype(np.int8)
+    ranked = np.sort(np.nan_to_num(soft, nan=-np.inf), axis=2)
+    with np.errstate(invalid="ignore"):  # silent local speakers: -inf minus -inf
+        margin = ranked[..., -1] - ranked[..., -2] if len(centroids) > 1 else np.ones(hard.shape)
+    margin = np.where(np.isfinite(margin), margin, 0.0)
     inactive = block.segmentations.sum(axis=1) == 0
     hard[inactive] = -2
-    return np.asarray(hard)
+    return np.asarray(hard), np.asarray(margin, dtype=np.float64)
+
+
+CLEAR_MARGIN = 0.2  # an assignment margin from which a turn's attribution counts as certain
+
+
+def turn_confidence(
+    block: BlockFeatures, hard: np.ndarray, margin: np.ndarray, turns: list[SpeakerTurn]
+) -> list[SpeakerTurn]:
+    """Each turn with the mean clarity of the windows that put its speaker there."""
+    starts = block.offset_s + np.arange(len(hard)) * block.step_s
+    ends = starts + block.duration_s
+    out = []
+    for t in turns:
+        cluster = int(t.speaker[1:])
+        overlap = np.clip(np.minimum(ends, t.end_s) - np.maximum(starts, t.start_s), 0, None)
+        mine = (hard == cluster) & (overlap[:, None] > 0)
+        weights = np.broadcast_to(overlap[:, None], hard.shape)[mine]
+        clarity = np.clip(margin[mine] / CLEAR_MARGIN, 0, 1)
+        value = float(np.average(clarity, weights=weights)) if weights.sum() > 0 else 0.0
+        out.append(replace(t, confidence=round(value, 3)))
+    return out
 
 
 def block_turns(
@@ -255,6 +307,13 @@ def _core_turns(annotation: Any, block: BlockFeatures) -> list[SpeakerTurn]:
     return turns
 
 
+def _joined_confidence(a: SpeakerTurn, b: SpeakerTurn) -> float | None:
+    if a.confidence is None or b.confidence is None:
+        return None
+    total = a.duration_s + b.duration_s
+    return round((a.confidence * a.duration_s + b.confidence * b.duration_s) / max(total, 1e-9), 3)
+
+
 def join_at_cuts(turns: list[SpeakerTurn], cuts: set[float]) -> list[SpeakerTurn]:
     """Join a speaker's turns that a block boundary cut in two."""
     out: list[SpeakerTurn] = []
@@ -262,11 +321,67 @@ def join_at_cuts(turns: list[SpeakerTurn], cuts: set[float]) -> list[SpeakerTurn
     for turn in sorted(turns, key=lambda t: (t.start_s, t.end_s, t.speaker)):
         i = open_by_speaker.get(turn.speaker)
         if i is not None and out[i].end_s == turn.start_s and turn.start_s in cuts:
-            out[i] = SpeakerTurn(out[i].start_s, turn.end_s, turn.speaker)
+            out[i] = SpeakerTurn(
+                out[i].start_s, turn.end_s, turn.speaker, _joined_confidence(out[i], turn)
+            )
             continue
         open_by_speaker[turn.speaker] = len(out)
         out.append(turn)
     return out
+
+
+def extract_blocks(
+    pipeline: Any, source: AudioSource, *, block_s: float, progress: Progress
+) -> list[BlockFeatures]:
+    """The first pass over the whole recording, block by block."""
+    total = source.duration_s
+    blocks: list[BlockFeatures] = []
+    for core in block_spans(total, block_s):
+
+        def block_progress(share: float, core: tuple[float, float] = core) -> None:
+            progress(_PASS1 * (core[0] + share * (core[1] - core[0])) / total)
+
+        blocks.append(first_pass(pipeline, source, core, block_progress))
+        block_progress(1.0)
+        release_memory()
+    return blocks
+
+
+def blocks_to_turns(
+    pipeline: Any,
+    blocks: list[BlockFeatures],
+    centroids: np.ndarray,
+    max_speakers: int | None,
+    progress: Progress,
+) -> tuple[list[SpeakerTurn], list[SpeakerTurn]]:
+    """The last pass: turns and exclusive turns (labels C000, ...), each with a confidence."""
+    turns: list[SpeakerTurn] = []
+    exclusive: list[SpeakerTurn] = []
+    total = blocks[-1].core_end_s if blocks else 0.0
+    for block in blocks:
+        hard, margin = assign_windows(pipeline, block, centroids)
+        t, x = block_turns(pipeline, block, hard, max_speakers)
+        turns.extend(turn_confidence(block, hard, margin, t))
+        exclusive.extend(turn_confidence(block, hard, margin, x))
+        progress(_CLUSTER + (1 - _CLUSTER) * block.core_end_s / max(total, 1e-9))
+    cuts = {block.core_start_s for block in blocks[1:]}
+    return join_at_cuts(turns, cuts), join_at_cuts(exclusive, cuts)
+
+
+def speech_turns(blocks: list[BlockFeatures], label: str = "C000") -> list[SpeakerTurn]:
+    """Where anyone speaks (the segmentation's speaker count), as one speaker's turns."""
+    turns: list[SpeakerTurn] = []
+    for block in blocks:
+        active = block.count[:, 0] > 0
+        times = block.offset_s + block.count_start_s + np.arange(len(active)) * block.count_step_s
+        times = times + block.count_duration_s / 2
+        inside = active & (times >= block.core_start_s) & (times < block.core_end_s)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], inside.astype(np.int8), [0]])))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            start = max(block.core_start_s, float(times[a]) - block.count_step_s / 2)
+            end = min(block.core_end_s, float(times[b - 1]) + block.count_step_s / 2)
+            turns.append(SpeakerTurn(start, end, label, confidence=0.0))
+    return join_at_cuts(turns, {b.core_start_s for b in blocks[1:]})
 
 
 def diarize_blockwise(
@@ -280,17 +395,7 @@ def diarize_blockwise(
     progress: Progress,
 ) -> tuple[list[SpeakerTurn], list[SpeakerTurn], int]:
     """Turns, exclusive turns (labels C000, C001, ...) and the number of blocks."""
-    total = source.duration_s
-    spans = block_spans(total, block_s)
-    blocks: list[BlockFeatures] = []
-    for core in spans:
-
-        def block_progress(share: float, core: tuple[float, float] = core) -> None:
-            progress(_PASS1 * (core[0] + share * (core[1] - core[0])) / total)
-
-        blocks.append(first_pass(pipeline, source, core, block_progress))
-        block_progress(1.0)
-        release_memory()
+    blocks = extract_blocks(pipeline, source, block_s=block_s, progress=progress)
     embeddings, segmentations = training_set(blocks, max_clustering_windows)
     centroids = cluster_centroids(pipeline, embeddings, segmentations, min_speakers, max_speakers)
     del embeddings, segmentations
@@ -298,13 +403,5 @@ def diarize_blockwise(
     if centroids is None:
         return [], [], len(blocks)
     log.info("Sprechererkennung: %d Sprecher in %d Blöcken", len(centroids), len(blocks))
-    turns: list[SpeakerTurn] = []
-    exclusive: list[SpeakerTurn] = []
-    for block in blocks:
-        hard = assign_windows(pipeline, block, centroids)
-        t, x = block_turns(pipeline, block, hard, max_speakers)
-        turns.extend(t)
-        exclusive.extend(x)
-        progress(_CLUSTER + (1 - _CLUSTER) * block.core_end_s / total)
-    cuts = {core[0] for core in spans[1:]}
-    return join_at_cuts(turns, cuts), join_at_cuts(exclusive, cuts), len(blocks)
+    turns, exclusive = blocks_to_turns(pipeline, blocks, centroids, max_speakers, progress)
+    return turns, exclusive, len(blocks)

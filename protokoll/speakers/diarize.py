@@ -19,6 +19,7 @@ import logging
 import time
 import warnings
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
@@ -30,9 +31,21 @@ from protokoll.domain.progress import ProgressHook, null_hook
 from protokoll.domain.transcript import ModelUse, SpeakerTurn
 from protokoll.errors import ModelError
 from protokoll.modelstore import ResolvedModel
-from protokoll.speakers.blocks import diarize_blockwise
+from protokoll.speakers.blocks import (
+    blocks_to_turns,
+    diarize_blockwise,
+    extract_blocks,
+    session_centroids,
+    speech_turns,
+)
+from protokoll.speakers.clustering import ClusteringParams
 
 log = logging.getLogger(__name__)
+
+SPEECH_NOT_CLUSTERED = (
+    "Die Sprechererkennung hat Sprache gefunden, aber die Stimmen nicht unterscheiden "
+    "können: Alle Beiträge sind einem Sprecher zugeordnet. Bitte die Sprecher prüfen."
+)
 
 
 @dataclass
@@ -40,6 +53,9 @@ class DiarizationResult:
     turns: list[SpeakerTurn]
     exclusive_turns: list[SpeakerTurn]
     models: list[ModelUse] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # per speaker label: share of its speech attributed without doubt (protokoll clustering)
+    speaker_confidence: dict[str, float] = field(default_factory=dict)
 
     @property
     def num_speakers(self) -> int:
@@ -74,7 +90,9 @@ def relabel_by_first_appearance(
     for t in sorted(turns, key=lambda t: (t.start_s, t.end_s)):
         if t.speaker not in mapping:
             mapping[t.speaker] = f"SPEAKER_{len(mapping):02d}"
-        out.append(SpeakerTurn(round(t.start_s, 3), round(t.end_s, 3), mapping[t.speaker]))
+        out.append(
+            SpeakerTurn(round(t.start_s, 3), round(t.end_s, 3), mapping[t.speaker], t.confidence)
+        )
     return out
 
 
@@ -169,19 +187,28 @@ class PyannoteDiarizer:
         started = time.monotonic()
         hook("diarization", 0.0, total_s)
         s = self.settings
-        turns, exclusive, blocks = diarize_blockwise(
-            self._pipeline,
-            source,
-            block_s=s.block_minutes * 60,
-            max_clustering_windows=s.max_clustering_chunks,
-            min_speakers=min_speakers,
-            max_speakers=max_speakers,
-            progress=lambda share: hook("diarization", total_s * share, total_s),
-        )
+        progress = lambda share: hook("diarization", total_s * share, total_s)  # noqa: E731
+        warnings_: list[str] = []
+        confidence: dict[str, float] = {}
+        if s.clustering_method == "pyannote":
+            turns, exclusive, blocks = diarize_blockwise(
+                self._pipeline,
+                source,
+                block_s=s.block_minutes * 60,
+                max_clustering_windows=s.max_clustering_chunks,
+                min_speakers=min_speakers,
+                max_speakers=max_speakers,
+                progress=progress,
+            )
+        else:
+            turns, exclusive, blocks, confidence, warnings_ = self._diarize_protokoll(
+                source, min_speakers, max_speakers, progress
+            )
         hook("diarization", total_s, total_s)
         mapping: dict[str, str] = {}
         turns = relabel_by_first_appearance(turns, mapping)
         exclusive = relabel_by_first_appearance(exclusive, mapping)
+        confidence = {mapping[k]: v for k, v in confidence.items() if k in mapping}
         log.info(
             "Sprechererkennung: %d Sprecher, %d Abschnitte, %d Blöcke in %.1f s",
             len(set(mapping.values())), len(turns), blocks, time.monotonic() - started,
@@ -193,14 +220,58 @@ class PyannoteDiarizer:
             "block_minutes": s.block_minutes,
             "max_clustering_chunks": s.max_clustering_chunks,
         }
+        params["clustering_method"] = s.clustering_method
+        if s.clustering_method == "protokoll":
+            params["clustering"] = s.clustering.model_dump()
+        elif self._pretrained is None:
+            params["clustering_threshold"] = s.clustering_threshold
+            params["min_cluster_size"] = s.min_cluster_size
         if self._pretrained is None:
-            params["clustering_threshold"] = self.settings.clustering_threshold
-            params["min_cluster_size"] = self.settings.min_cluster_size
-            params["segmentation_step"] = self.settings.segmentation_step
+            params["segmentation_step"] = s.segmentation_step
         uses = [
             ModelUse("diarization", m.entry.id, m.sha256, self.device, params) for m in self._models
         ]
-        return DiarizationResult(turns=turns, exclusive_turns=exclusive, models=uses)
+        return DiarizationResult(
+            turns=turns,
+            exclusive_turns=exclusive,
+            models=uses,
+            warnings=warnings_,
+            speaker_confidence=confidence,
+        )
+
+    def _diarize_protokoll(
+        self,
+        source: AudioSource,
+        min_speakers: int | None,
+        max_speakers: int | None,
+        progress: Callable[[float], None],
+    ) -> tuple[list[SpeakerTurn], list[SpeakerTurn], int, dict[str, float], list[str]]:
+        """First pass per block, protokoll's clustering over the session, last pass per block.
+
+        Speech that the clustering cannot place (it fails, or finds no speaker) becomes one
+        speaker's turns with a warning: never an empty result where someone spoke."""
+        s = self.settings
+        blocks = extract_blocks(
+            self._pipeline, source, block_s=s.block_minutes * 60, progress=progress
+        )
+        params = ClusteringParams(**s.clustering.model_dump())
+        try:
+            found = session_centroids(
+                blocks, s.max_clustering_chunks, params, min_speakers, max_speakers
+            )
+        except Exception:  # a numerical failure must not cost the transcript its speakers
+            log.exception("Sprecher-Clustering fehlgeschlagen")
+            found = None
+        if found is None:
+            speech = speech_turns(blocks)
+            if not speech:
+                return [], [], len(blocks), {}, []
+            return speech, speech, len(blocks), {"C000": 0.0}, [SPEECH_NOT_CLUSTERED]
+        turns, exclusive = blocks_to_turns(
+            self._pipeline, blocks, found.centroids, max_speakers, progress
+        )
+        confidence = {f"C{k:03d}": round(float(c), 3) for k, c in enumerate(found.confidence)}
+        return turns, exclusive, len(blocks), confidence, []
 
 
 def _unused_plda() -> Any:

