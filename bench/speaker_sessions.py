@@ -106,7 +106,7 @@ def _room_irs(n: int, rng: np.random.Generator) -> list[np.ndarray]:
     room.add_microphone(mic)
     for k in range(n):
         seat = (
-            mic + [0.0, 0.6, 0.0]  # the chair sits at the microphone
+            mic + np.array([0.0, 0.6, 0.0])  # the chair sits at the microphone
             if k == 0
             else [rng.uniform(1, dims[0] - 1), rng.uniform(2.5, dims[1] - 1), 1.2]
         )
@@ -129,13 +129,17 @@ def build_council(
     rng = np.random.default_rng(seed)
     chosen = [voices[i] for i in rng.choice(len(voices), size=n_speakers, replace=False)]
     chosen.sort(key=lambda v: -v.audio.size)  # the chair has the most material
-    chair, members = chosen[0], chosen[1:]
+    members = chosen[1:]  # chosen[0] is the chair
     gains = [1.0] + [10 ** (-rng.uniform(0, 15) / 20) for _ in members]
     irs = _room_irs(n_speakers, rng) if condition != "clean" else None
 
     plan: list[tuple[int, float]] = []
-    for m, seconds in _schedule(len(members), [v.audio.size / SAMPLE_RATE_HZ for v in members], rng):
-        chair_s = float(np.clip(seconds * CHAIR_SHARE / (1 - CHAIR_SHARE) * rng.uniform(0.5, 1.5), 2, 25))
+    for m, seconds in _schedule(
+        len(members), [v.audio.size / SAMPLE_RATE_HZ for v in members], rng
+    ):
+        chair_s = float(
+            np.clip(seconds * CHAIR_SHARE / (1 - CHAIR_SHARE) * rng.uniform(0.5, 1.5), 2, 25)
+        )
         plan += [(0, chair_s), (m + 1, seconds)]
     plan.append((0, float(rng.uniform(4, 10))))
 
@@ -149,7 +153,9 @@ def build_council(
         if condition == "pa":
             clean = np.tanh(3 * _band(clean, 200, 4000)) / 3
         if irs is not None:
-            clean = fftconvolve(clean, irs[speaker])[: dry_n + SAMPLE_RATE_HZ // 2].astype(np.float32)
+            clean = fftconvolve(clean, irs[speaker])[: dry_n + SAMPLE_RATE_HZ // 2].astype(
+                np.float32
+            )
         if turns and rng.random() < 0.25:
             pos -= int(rng.uniform(0.3, 1.0) * SAMPLE_RATE_HZ)  # overlap at the change
             pos = max(pos, int(turns[-1].start_s * SAMPLE_RATE_HZ) + SAMPLE_RATE_HZ)

@@ -21,6 +21,7 @@ peer results are cached (`--cache`); everything is deterministic by seed.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import pickle
@@ -32,19 +33,24 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.speaker_alternatives import ahc_count_labels, spectral_labels
 from bench.speaker_sessions import Session, build_council
 from bench.speaker_voices import SAMPLE_RATE_HZ, Voice, all_voices, ami_excerpts, cache_dir
 from protokoll.audio.source import AudioSource
 from protokoll.config import load_settings
 from protokoll.domain.transcript import SpeakerTurn
 from protokoll.scoring import DerScorer
-from protokoll.speakers.blocks import BlockFeatures, blocks_to_turns, extract_blocks
-from protokoll.speakers.clustering import ClusteringParams
+from protokoll.speakers.blocks import (
+    BlockFeatures,
+    blocks_to_turns,
+    cluster_centroids,
+    extract_blocks,
+    training_set,
+)
+from protokoll.speakers.clustering import ClusteringParams, Labeller, cluster_speakers
 
 # (name, speakers, condition); seeds differ per split
 SETS = [
@@ -58,6 +64,7 @@ SETS = [
     ("p40", 40, "pa"),
 ]
 SEED_BASE = {"dev": 1000, "heldout": 2000}
+ALTERNATIVES: dict[str, Labeller] = {"spectral": spectral_labels, "ahc-plain": ahc_count_labels}
 
 
 def sessions(split: str, voices: list[Voice]) -> list[Session]:
@@ -103,14 +110,15 @@ class Protokoll:
         path.write_bytes(pickle.dumps(blocks))
         return blocks
 
-    def turns(self, blocks: list[BlockFeatures], method: str, params: ClusteringParams) -> list[SpeakerTurn]:
-        from protokoll.speakers.blocks import cluster_centroids, session_centroids, training_set
-
+    def turns(
+        self, blocks: list[BlockFeatures], method: str, params: ClusteringParams
+    ) -> list[SpeakerTurn]:
+        emb, seg = training_set(blocks, self.settings.max_clustering_chunks)
         if method == "pyannote-ahc":
-            emb, seg = training_set(blocks, self.settings.max_clustering_chunks)
             centroids = cluster_centroids(self.pipeline, emb, seg, None, None)
         else:
-            found = session_centroids(blocks, self.settings.max_clustering_chunks, params, None, None)
+            labeller = ALTERNATIVES.get(method)
+            found = cluster_speakers(emb, seg, blocks[0].duration_s, params, labeller=labeller)
             centroids = None if found is None else found.centroids
         if centroids is None:
             return []
@@ -133,6 +141,16 @@ def peer_turns(session: Session, diarizer: Callable[[], Any]) -> tuple[list[Spea
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data))
     return [SpeakerTurn(a, b, s) for a, b, s in data["turns"]], float(data["seconds"])
+
+
+def _ours(
+    session: Session, system: Protokoll, method: str, params: ClusteringParams
+) -> list[SpeakerTurn]:
+    return system.turns(system.features(session), method, params)
+
+
+def _peer(session: Session, diarizer: Callable[[], Any]) -> list[SpeakerTurn]:
+    return peer_turns(session, diarizer)[0]
 
 
 def _senko() -> Callable[[], Any]:
@@ -203,6 +221,14 @@ def main() -> None:
     parser.add_argument("--split", nargs="+", default=["dev"], choices=["dev", "heldout", "real"])
     parser.add_argument("--grid", action="store_true", help="threshold search (dev only)")
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="build sessions, features and peer results; no scores",
+    )
+    parser.add_argument(
+        "--alternatives", action="store_true", help="also the clustering alternatives (dev)"
+    )
     parser.add_argument("--out", type=Path, default=Path("out") / "bench-speakers")
     args = parser.parse_args()
 
@@ -215,6 +241,14 @@ def main() -> None:
     }
     for split in args.split:
         files = real_sessions() if split == "real" else sessions(split, voices[split])
+        if args.prepare:
+            senko = _senko()
+            for session in files:
+                system.features(session)
+                if not args.no_peer:
+                    peer_turns(session, senko)
+                print(f"prepared {session.uri}", flush=True)
+            continue
         if args.grid:
             if split != "dev":
                 raise SystemExit("--grid only on the dev split")
@@ -227,9 +261,13 @@ def main() -> None:
             "protokoll": lambda s: system.turns(system.features(s), "protokoll", params),
             "pyannote-ahc": lambda s: system.turns(system.features(s), "pyannote-ahc", params),
         }
+        if args.alternatives:
+            for method in ALTERNATIVES:
+                systems[method] = functools.partial(
+                    _ours, system=system, method=method, params=params
+                )
         if not args.no_peer:
-            senko = _senko()
-            systems["peer-senko"] = lambda s: peer_turns(s, senko)[0]
+            systems["peer-senko"] = functools.partial(_peer, diarizer=_senko())
         results[split] = evaluate(files, systems)
         print(f"## {split}")
         for row in results[split]["files"]:

@@ -245,6 +245,20 @@ def _speaker_blocks(
         yield block
 
 
+SPEAKER_DOUBT_BELOW = 0.5  # segment speaker confidence under which the clerk is asked to check
+SPEAKER_DOUBT_TEXT = "Sprecherzuordnung unsicher, bitte prüfen"
+
+
+def _attribution_doubtful(segments: Sequence[Segment]) -> bool:
+    """True when most of the block's speech has a speaker confidence below the bound."""
+    doubtful = sum(
+        s.end_s - s.start_s
+        for s in segments
+        if s.speaker_confidence is not None and s.speaker_confidence < SPEAKER_DOUBT_BELOW
+    )
+    return doubtful > 0.5 * sum(s.end_s - s.start_s for s in segments)
+
+
 def _add_block(doc: DocxDocument, block: _Block, threshold: float) -> None:
     heading = doc.add_paragraph()
     heading.paragraph_format.keep_with_next = True
@@ -253,6 +267,10 @@ def _add_block(doc: DocxDocument, block: _Block, threshold: float) -> None:
     heading.add_run(block.speaker_name).bold = True
     time_run = heading.add_run(f" [{format_hms(block.segments[0].start_s)}]")
     time_run.font.color.rgb = GREY
+    if _attribution_doubtful(block.segments):
+        doubt = heading.add_run(f" – {SPEAKER_DOUBT_TEXT}")
+        doubt.italic = True
+        doubt.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     builder: _RunBuilder | None = None
     previous_end = 0.0

@@ -24,7 +24,7 @@ from protokoll.domain.stage_results import DecodedAudio, DiarizationOutcome, Tra
 from protokoll.domain.transcript import Transcript
 from protokoll.minutes.draft import MinutesDrafter
 from protokoll.pipeline.build import build_diarizer, build_llm, build_transcriber, model_store
-from protokoll.speakers.assign import assign_speakers
+from protokoll.speakers.assign import assign_speakers, attribution_confidence
 from protokoll.speakers.diarize import Diarizer, single_speaker_turns
 
 log = logging.getLogger(__name__)

@@ -29,14 +29,15 @@ embedding model (CAM++ here) and live in the configuration.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 
 @dataclass(frozen=True)
 class ClusteringParams:
-    threshold: float = 0.55  # cosine distance at which the dendrogram is cut
-    join_distance: float = 0.45  # a small cluster joins a speaker closer than this
+    threshold: float = 0.5  # cosine distance at which the dendrogram is cut
+    join_distance: float = 0.4  # a small cluster joins a speaker closer than this
     merge_distance: float = 0.30  # speakers closer than this are one speaker
     min_speaker_speech_s: float = 8.0  # clean speech that makes a cluster a speaker outright
     min_embedding_speech_s: float = 1.0  # clean speech an embedding needs to be clustered
@@ -47,6 +48,18 @@ class SpeakerClusters:
     centroids: np.ndarray  # (speakers, dimension), unit length
     speech_s: np.ndarray  # (speakers,) clean speech seconds behind each centroid
     confidence: np.ndarray  # (speakers,) share of that speech assigned without doubt
+
+
+class Labeller(Protocol):
+    def __call__(
+        self,
+        embeddings: np.ndarray,
+        speech_s: np.ndarray,
+        params: ClusteringParams,
+        *,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+    ) -> np.ndarray: ...
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -144,8 +157,11 @@ def cluster_speakers(
     *,
     min_speakers: int | None = None,
     max_speakers: int | None = None,
+    labeller: Labeller | None = None,
 ) -> SpeakerClusters | None:
     """Speakers of a session from (windows, local, dim) embeddings; None when nobody spoke.
+
+    `labeller` replaces `cluster_embeddings` (the benchmark compares alternatives with it).
 
     Falls back to every valid embedding with any speech when none has enough clean
     speech (heavy overlap), so speech always yields at least one speaker."""
@@ -161,9 +177,7 @@ def cluster_speakers(
         return None
     x = embeddings[chosen].reshape(-1, dim)
     w = np.maximum(weight[chosen], 1e-3)
-    labels = cluster_embeddings(
-        x, w, params, min_speakers=min_speakers, max_speakers=max_speakers
-    )
+    labels = cluster_embeddings(x, w, params, min_speakers=min_speakers, max_speakers=max_speakers)
     k = int(labels.max()) + 1
     xu = _unit(x.astype(np.float64))
     centroids = _centroids(xu, w, labels, k)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
@@ -14,7 +15,7 @@ from docx.oxml.ns import qn
 
 from protokoll import __version__
 from protokoll.documents.wortprotokoll_docx import NOTICE_TEXT, write_wortprotokoll_docx
-from protokoll.domain.transcript import Segment, Transcript
+from protokoll.domain.transcript import Segment, Transcript, speaker_display_name
 
 MEETING = {
     "body": "Gemeinderat Musterstadt",
@@ -210,3 +211,19 @@ def test_long_block_split_at_pauses(tmp_path: Path, transcript: Transcript) -> N
     i = texts.index("A [00:00:10]")
     assert texts[i + 1] == "Erster Gedanke. Noch dazu."
     assert texts[i + 2] == "[00:00:30] Nach einer Pause."
+
+
+def test_doubtful_speaker_attribution_is_marked_for_review(
+    transcript: Transcript, tmp_path: Path
+) -> None:
+    doubtful_speaker = transcript.segments[0].speaker
+    segments = [
+        dataclasses.replace(seg, speaker_confidence=0.2 if seg.speaker == doubtful_speaker else 0.9)
+        for seg in transcript.segments
+    ]
+    doc = _write(dataclasses.replace(transcript, segments=segments), tmp_path)
+    marked = [t for t in _texts(doc) if t.endswith("Sprecherzuordnung unsicher, bitte prüfen")]
+    name = speaker_display_name(doubtful_speaker)
+    assert marked and all(t.startswith(name + " [") for t in marked)
+    others = {speaker_display_name(s.speaker) for s in transcript.segments} - {name}
+    assert others and not any(t.startswith(o + " [") for o in others for t in marked)

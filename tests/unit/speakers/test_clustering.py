@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from protokoll.domain.transcript import SpeakerTurn
 from protokoll.speakers.blocks import BlockFeatures, speech_turns, turn_confidence
 from protokoll.speakers.clustering import (
     ClusteringParams,
@@ -16,7 +17,6 @@ from protokoll.speakers.clustering import (
     cluster_embeddings,
     cluster_speakers,
 )
-from protokoll.domain.transcript import SpeakerTurn
 
 DIM = 64
 # fixed here, so that these tests check the logic, not the tuned defaults
