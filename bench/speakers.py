@@ -277,6 +277,8 @@ def main() -> None:
                 cells.append(f"{name} {r['speakers']:3d} {r['forgiving']:.3f}/{r['full']:.3f}")
             print(" | ".join(cells), flush=True)
         print("pooled (forgiving/full):", json.dumps(results[split]["pooled"]), flush=True)
+    if args.prepare:
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (args.out / f"results-{'-'.join(args.split)}-{stamp}.json").write_text(

@@ -177,7 +177,8 @@ def cluster_speakers(
         return None
     x = embeddings[chosen].reshape(-1, dim)
     w = np.maximum(weight[chosen], 1e-3)
-    labels = cluster_embeddings(x, w, params, min_speakers=min_speakers, max_speakers=max_speakers)
+    labeller = labeller or cluster_embeddings
+    labels = labeller(x, w, params, min_speakers=min_speakers, max_speakers=max_speakers)
     k = int(labels.max()) + 1
     xu = _unit(x.astype(np.float64))
     centroids = _centroids(xu, w, labels, k)

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from protokoll.audio.source import AudioSource
+from protokoll.audio.source import SAMPLE_RATE_HZ, AudioSource
 from protokoll.config import DiarizationSettings
 from protokoll.devices import cpu_threads
 from protokoll.domain.progress import ProgressHook, null_hook
@@ -42,6 +42,10 @@ from protokoll.speakers.clustering import ClusteringParams
 
 log = logging.getLogger(__name__)
 
+SPEECH_ONLY_BY_VAD = (
+    "Die Sprechererkennung hat nur wenig Sprache gefunden und die Stimmen nicht "
+    "unterschieden: Alle Beiträge sind einem Sprecher zugeordnet. Bitte die Sprecher prüfen."
+)
 SPEECH_NOT_CLUSTERED = (
     "Die Sprechererkennung hat Sprache gefunden, aber die Stimmen nicht unterscheiden "
     "können: Alle Beiträge sind einem Sprecher zugeordnet. Bitte die Sprecher prüfen."
@@ -264,14 +268,42 @@ class PyannoteDiarizer:
             found = None
         if found is None:
             speech = speech_turns(blocks)
+            warning = SPEECH_NOT_CLUSTERED
+            if not speech:  # the segmentation heard nobody: ask a second voice detector
+                speech, warning = vad_turns(source), SPEECH_ONLY_BY_VAD
             if not speech:
                 return [], [], len(blocks), {}, []
-            return speech, speech, len(blocks), {"C000": 0.0}, [SPEECH_NOT_CLUSTERED]
+            return speech, speech, len(blocks), {"C000": 0.0}, [warning]
         turns, exclusive = blocks_to_turns(
             self._pipeline, blocks, found.centroids, max_speakers, progress
         )
         confidence = {f"C{k:03d}": round(float(c), 3) for k, c in enumerate(found.confidence)}
         return turns, exclusive, len(blocks), confidence, []
+
+
+def vad_turns(source: AudioSource, block_s: float = 600.0) -> list[SpeakerTurn]:
+    """Speech found by Silero VAD (shipped with faster-whisper), as one speaker's turns.
+
+    Only asked when the segmentation model found no speech at all; read block by block."""
+    # lazy: faster-whisper's VAD loads onnxruntime; needed only in this rare fallback
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
+    step = round(block_s * SAMPLE_RATE_HZ)
+    total = round(source.duration_s * SAMPLE_RATE_HZ)
+    turns: list[SpeakerTurn] = []
+    for start in range(0, total, step):
+        audio = source.read(start, min(total, start + step))
+        for span in get_speech_timestamps(audio, options, sampling_rate=SAMPLE_RATE_HZ):
+            turns.append(
+                SpeakerTurn(
+                    (start + span["start"]) / SAMPLE_RATE_HZ,
+                    (start + span["end"]) / SAMPLE_RATE_HZ,
+                    "C000",
+                    confidence=0.0,
+                )
+            )
+    return turns
 
 
 def _unused_plda() -> Any:
