@@ -33,6 +33,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -48,9 +50,11 @@ from protokoll.speakers.blocks import (
     blocks_to_turns,
     cluster_centroids,
     extract_blocks,
+    speech_turns,
     training_set,
 )
 from protokoll.speakers.clustering import ClusteringParams, Labeller, cluster_speakers
+from protokoll.speakers.diarize import vad_turns
 
 # (name, speakers, condition); seeds differ per split
 SETS = [
@@ -110,8 +114,20 @@ class Protokoll:
         path.write_bytes(pickle.dumps(blocks))
         return blocks
 
+    @staticmethod
+    def fallback(blocks: list[BlockFeatures], audio: np.ndarray | None) -> list[SpeakerTurn]:
+        """What the diarization stage gives when the clustering places nobody."""
+        speech = speech_turns(blocks)
+        if not speech and audio is not None:
+            speech = vad_turns(AudioSource.from_array(audio))
+        return speech
+
     def turns(
-        self, blocks: list[BlockFeatures], method: str, params: ClusteringParams
+        self,
+        blocks: list[BlockFeatures],
+        method: str,
+        params: ClusteringParams,
+        audio: np.ndarray | None = None,
     ) -> list[SpeakerTurn]:
         emb, seg = training_set(blocks, self.settings.max_clustering_chunks)
         if method == "pyannote-ahc":
@@ -121,7 +137,7 @@ class Protokoll:
             found = cluster_speakers(emb, seg, blocks[0].duration_s, params, labeller=labeller)
             centroids = None if found is None else found.centroids
         if centroids is None:
-            return []
+            return [] if method == "pyannote-ahc" else self.fallback(blocks, audio)
         turns, _ = blocks_to_turns(self.pipeline, blocks, centroids, None, lambda _: None)
         return turns
 
@@ -146,7 +162,7 @@ def peer_turns(session: Session, diarizer: Callable[[], Any]) -> tuple[list[Spea
 def _ours(
     session: Session, system: Protokoll, method: str, params: ClusteringParams
 ) -> list[SpeakerTurn]:
-    return system.turns(system.features(session), method, params)
+    return system.turns(system.features(session), method, params, session.audio)
 
 
 def _peer(session: Session, diarizer: Callable[[], Any]) -> list[SpeakerTurn]:
@@ -258,7 +274,7 @@ def main() -> None:
                 print(json.dumps(r))
             continue
         systems: dict[str, Callable[[Session], list[SpeakerTurn]]] = {
-            "protokoll": lambda s: system.turns(system.features(s), "protokoll", params),
+            "protokoll": lambda s: system.turns(system.features(s), "protokoll", params, s.audio),
             "pyannote-ahc": lambda s: system.turns(system.features(s), "pyannote-ahc", params),
         }
         if args.alternatives:

@@ -69,10 +69,10 @@ class TranscriptionSettings(_Section):
 class ClusteringSettings(_Section):
     """protokoll's speaker clustering (`speakers/clustering.py`); thresholds for CAM++."""
 
-    threshold: float = Field(default=0.5, gt=0, lt=2)
+    threshold: float = Field(default=0.45, gt=0, lt=2)
     join_distance: float = Field(default=0.4, ge=0, lt=2)
     merge_distance: float = Field(default=0.30, ge=0, lt=2)
-    min_speaker_speech_s: float = Field(default=8.0, ge=0)
+    min_speaker_speech_s: float = Field(default=16.0, ge=0)
     min_embedding_speech_s: float = Field(default=1.0, ge=0)
 
 
