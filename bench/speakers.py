@@ -50,10 +50,11 @@ from protokoll.speakers.blocks import (
     blocks_to_turns,
     cluster_centroids,
     extract_blocks,
+    session_centroids,
     speech_turns,
     training_set,
 )
-from protokoll.speakers.clustering import ClusteringParams, Labeller, cluster_speakers
+from protokoll.speakers.clustering import ClusteringParams, Labeller
 from protokoll.speakers.diarize import vad_turns
 
 # (name, speakers, condition); seeds differ per split
@@ -129,12 +130,12 @@ class Protokoll:
         params: ClusteringParams,
         audio: np.ndarray | None = None,
     ) -> list[SpeakerTurn]:
-        emb, seg = training_set(blocks, self.settings.max_clustering_chunks)
+        most = self.settings.max_clustering_chunks
         if method == "pyannote-ahc":
+            emb, seg = training_set(blocks, most)
             centroids = cluster_centroids(self.pipeline, emb, seg, None, None)
         else:
-            labeller = ALTERNATIVES.get(method)
-            found = cluster_speakers(emb, seg, blocks[0].duration_s, params, labeller=labeller)
+            found = session_centroids(blocks, most, params, None, None, ALTERNATIVES.get(method))
             centroids = None if found is None else found.centroids
         if centroids is None:
             return [] if method == "pyannote-ahc" else self.fallback(blocks, audio)

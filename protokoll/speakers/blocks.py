@@ -35,7 +35,12 @@ import numpy as np
 from protokoll.audio.source import SAMPLE_RATE_HZ, AudioSource
 from protokoll.devices import release_memory
 from protokoll.domain.transcript import SpeakerTurn
-from protokoll.speakers.clustering import ClusteringParams, SpeakerClusters, cluster_speakers
+from protokoll.speakers.clustering import (
+    ClusteringParams,
+    Labeller,
+    SpeakerClusters,
+    cluster_speakers,
+)
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +198,7 @@ def session_centroids(
     params: ClusteringParams,
     min_speakers: int | None,
     max_speakers: int | None,
+    labeller: Labeller | None = None,
 ) -> SpeakerClusters | None:
     """protokoll's clustering (`speakers.clustering`) over the whole session's windows."""
     if not blocks:
@@ -205,6 +211,7 @@ def session_centroids(
         params,
         min_speakers=min_speakers,
         max_speakers=max_speakers,
+        labeller=labeller,
     )
 
 
