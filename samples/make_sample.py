@@ -181,6 +181,19 @@ def room_noise(n: int, rng: np.random.Generator) -> np.ndarray:
     return noise * (10 ** (NOISE_RMS_DB / 20) / rms(noise))
 
 
+def lay_out(clips: list[np.ndarray], rng: np.random.Generator) -> tuple[list[int], np.ndarray]:
+    """The turns one after another: 1 s lead-in, seeded pauses of 0.5-1.5 s, 1 s tail, over
+    the room-noise floor. Returns each turn's first sample and the mix."""
+    pauses = [int(rng.uniform(0.5, 1.5) * SR) for _ in clips[1:]]
+    starts = [SR]
+    for x, pause in zip(clips[:-1], pauses, strict=True):
+        starts.append(starts[-1] + len(x) + pause)
+    mix = room_noise(starts[-1] + len(clips[-1]) + SR, rng)
+    for x, start in zip(clips, starts, strict=True):
+        mix[start : start + len(x)] += x
+    return starts, mix
+
+
 def toml_str(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -218,15 +231,8 @@ def main() -> None:
                 marks[len(clips)] = text
             else:
                 clips.append((label, text, synthesize(label, text, Path(tmpdir))))
-        # fixed layout: 1 s lead-in, seeded pauses of 0.5-1.5 s, 1 s tail
-        pauses = [int(rng.uniform(0.5, 1.5) * SR) for _ in clips[1:]]
-        starts = [SR]
-        for (_, _, x), pause in zip(clips[:-1], pauses, strict=True):
-            starts.append(starts[-1] + len(x) + pause)
-        total = starts[-1] + len(clips[-1][2]) + SR
-        mix = room_noise(total, rng)
-        for (_, _, x), start in zip(clips, starts, strict=True):
-            mix[start : start + len(x)] += x
+        starts, mix = lay_out([x for _, _, x in clips], rng)
+        total = len(mix)
         wav = Path(tmpdir) / f"{NAME}.wav"
         write_wav(wav, mix)
         run(["ffmpeg", "-y", "-v", "error", "-i", str(wav), *OPUS_ARGS, str(OUT / f"{NAME}.ogg")])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import Any
 
 from protokoll.config import MinutesSettings
@@ -35,7 +35,7 @@ from protokoll.domain.transcript import Transcript, speaker_display_name
 from protokoll.errors import StageError
 from protokoll.llm.base import LLM, ChatMessage
 from protokoll.llm.json_output import JSONOutputError, extract_json
-from protokoll.minutes.faithfulness import check_summary, number_values
+from protokoll.minutes.faithfulness import check_summary, number_values, sentence_checker
 from protokoll.minutes.segmentation import (
     ItemSpan,
     Segmentation,
@@ -47,6 +47,7 @@ from protokoll.minutes.segmentation import (
 from protokoll.minutes.sentences import Sentence, split_sentences
 from protokoll.minutes.speaker_names import propose_names
 from protokoll.minutes.summarize import Summarizer, prompt
+from protokoll.minutes.verlauf import VerlaufWriter
 from protokoll.minutes.votes import (
     check_consistency,
     check_resolution,
@@ -123,7 +124,12 @@ class MinutesDrafter:
         self.low_confidence = low_confidence
         self.summarizer = (
             Summarizer(llm, settings.protocol_type, max_output_tokens, temperature)
-            if llm is not None
+            if llm is not None and settings.protocol_type == "ergebnis"
+            else None
+        )
+        self.verlauf = (
+            VerlaufWriter(llm, max_output_tokens=max_output_tokens, temperature=temperature)
+            if llm is not None and settings.protocol_type == "verlauf"
             else None
         )
 
@@ -213,22 +219,39 @@ class MinutesDrafter:
                 )
                 for s in own
             ]
-        elif self.summarizer is not None:
+        elif self.summarizer is not None or self.verlauf is not None:
             header = _item_header(item)
             debate = _debate_only(own, out)
+            known = [m.name for m in self.agenda.members]
+            year = self.agenda.meeting.date.year
             try:
-                summary = self.summarizer.summarize(
-                    header,
-                    debate,
-                    speaker_name=lambda label: names.get(label or "", speaker_display_name(label)),
-                )
+                if self.verlauf is not None:
+                    checker = sentence_checker(
+                        text, known, out.speakers, reference_text=header, session_year=year
+                    )
+                    summary = self.verlauf.write(
+                        header, debate, self._with_position(names), checker=checker
+                    )
+                else:
+                    assert self.summarizer is not None
+                    summary = self.summarizer.summarize(
+                        header,
+                        debate,
+                        speaker_name=lambda label: names.get(
+                            label or "", speaker_display_name(label)
+                        ),
+                    )
             except StageError as exc:
                 out.flags.append(_llm_failed("Beratungsverlauf", exc))
                 out.flags += _low_confidence_flags(own, self.low_confidence)
                 return out
             out.summary = summary.sentences
             out.flags += summary.flags
-            if not out.summary and len(debate) >= 3 and not summary.flags:
+            if (
+                not out.summary
+                and len(debate) >= 3
+                and all(f.kind == "beitrag_fehlt" for f in summary.flags)
+            ):
                 out.flags.append(
                     Flag(
                         "ki_leer",
@@ -239,13 +262,29 @@ class MinutesDrafter:
             check_summary(
                 out.summary,
                 text,
-                known_names=[m.name for m in self.agenda.members],
+                known_names=known,
                 speaker_names=out.speakers,
                 reference_text=header,
-                session_year=self.agenda.meeting.date.year,
+                session_year=year,
             )
         out.flags += _low_confidence_flags(own, self.low_confidence)
         return out
+
+    def _with_position(self, names: Mapping[str, str]) -> Callable[[str | None], str]:
+        """How the Verlauf names a speaker, as minutes do: role and surname with the faction
+        from the member list ("Ratsmitglied Keller (SPD)", "Kämmerer Hartmann"), which needs
+        no guess at "Herr" or "Frau"; the full name without a role; else the label."""
+        members = {m.name: m for m in self.agenda.members}
+
+        def name(label: str | None) -> str:
+            shown = names.get(label or "", speaker_display_name(label))
+            member = members.get(shown)
+            if member is None:
+                return shown
+            called = f"{member.role} {shown.split()[-1]}" if member.role else shown
+            return f"{called} ({member.faction})" if member.faction else called
+
+        return name
 
     def _llm_vote(self, tail: Sequence[Sentence], out: MinutesItem) -> tuple[str | None, Votes]:
         assert self.llm is not None

@@ -16,7 +16,7 @@ occurs there is no invention either.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from protokoll.domain.minutes import Flag, SummarySentence
@@ -253,6 +253,24 @@ def check_sentence(
     return _check(sentence, _said(transcript_text, known, speaker_names, reference_text), known)
 
 
+def sentence_checker(
+    transcript_text: str,
+    known_names: Iterable[str] = (),
+    speaker_names: Iterable[str] = (),
+    *,
+    reference_text: str = "",
+    session_year: int | None = None,
+) -> Callable[[SummarySentence], list[Flag]]:
+    """All checks of `check_summary` for one sentence, with the transcript read once."""
+    known = list(known_names)
+    said = _said(transcript_text, known, list(speaker_names), reference_text)
+
+    def check(sentence: SummarySentence) -> list[Flag]:
+        return _check(sentence, said, known) + style_flags(sentence.text, session_year=session_year)
+
+    return check
+
+
 def check_summary(
     sentences: Sequence[SummarySentence],
     transcript_text: str,
@@ -281,9 +299,17 @@ _FIRST_PERSON = re.compile(r"\b(ich|wir|mir|mich|uns|unsere?[mnrs]?|meine?[mnrs]
 _QUOTED = re.compile(r"„[^“]*“|\"[^\"]*\"")
 _YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|2[01]\d\d)(?![\d.,]\d)")
 _FUTURE = re.compile(
-    r"\b(wird|werden|soll|sollen|solle|sollten|würde|würden|geplant|vorgesehen|künftig|ab|bis)\b",
+    r"\b(wird|werden|werde|soll|sollen|solle|sollten|würde|würden|geplant|vorgesehen|künftig|"
+    r"ab|bis|Baubeginn|Fertigstellung|Inbetriebnahme|beginnen|beginne|begännen|fertig)\b",
     re.I,
 )
+# a year named as history: "aus dem Jahr 1972", "seit 1998", "gebaut 1965"
+_HISTORY = re.compile(
+    r"\b(aus\s+dem\s+Jahr(?:e)?|seit(?:\s+dem\s+Jahr)?|von|im\s+Jahr(?:e)?|gebaut|errichtet|"
+    r"eröffnet|stammt|stamme|damals|bereits)\s+$",
+    re.I,
+)
+_CLAUSE = re.compile(r"[^,;:.!?]+")
 _FAR_FUTURE_YEARS = 15  # a year this far after the session is a recognition error, not a plan
 
 
@@ -317,7 +343,14 @@ def style_flags(text: str, *, session_year: int | None = None) -> list[Flag]:
         for match in _YEAR.finditer(text):
             year = int(match.group(1))
             too_late = year > session_year + _FAR_FUTURE_YEARS
-            past_as_future = year < session_year and bool(_FUTURE.search(text))
+            # a past year in a clause about the future, unless it is named as history
+            clause = next(c for c in _CLAUSE.finditer(text) if c.start() <= match.start() < c.end())
+            before = text[clause.start() : match.start()]
+            past_as_future = (
+                year < session_year
+                and bool(_FUTURE.search(clause.group(0)))
+                and not _HISTORY.search(before)
+            )
             if too_late or past_as_future:
                 flags.append(
                     Flag(

@@ -93,8 +93,8 @@ class Summarizer:
     def _messages(self, system: str, header: str, lines: Sequence[str]) -> list[ChatMessage]:
         return [
             ChatMessage("system", system),
-            ChatMessage("user", prompt("verlauf.example.user.md")),
-            ChatMessage("assistant", prompt("verlauf.example.assistant.json").strip()),
+            ChatMessage("user", prompt("ergebnis.example.user.md")),
+            ChatMessage("assistant", prompt("ergebnis.example.assistant.json").strip()),
             ChatMessage("user", f"{header}\n\nZeilen:\n" + "\n".join(lines)),
         ]
 

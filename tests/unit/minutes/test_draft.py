@@ -42,7 +42,7 @@ class FakeLLM:
         if "ergebnis" in props:
             payload = self.vote or {"ergebnis": "beschlossen", "ja": None, "nein": None,
                                     "enthaltung": None, "befangen": None}  # fmt: skip
-        elif "saetze" in props:
+        elif "beitraege" in props:
             payload = self.summary
         else:
             payload = {"text": "Der Rat beschließt den Verkauf der Teilfläche.", "zeilen": [1]}
@@ -100,32 +100,33 @@ def test_speaker_names_proposed_from_call_ups_and_flagged() -> None:
 
 def test_invented_number_in_summary_is_flagged_not_hidden() -> None:
     llm = FakeLLM(
-        {"saetze": [
-            {"text": "Kämmerer Michael Hartmann erläuterte, die Kosten lägen bei 2,5 Millionen "
-                     "Euro.", "zeilen": [2]},
-            {"text": "Er erklärte, das Land übernehme 60 Prozent.", "zeilen": [3]},
+        {"beitraege": [
+            {"nr": 1, "saetze": ["Kämmerer Michael Hartmann erläuterte, die Kosten lägen bei "
+                                 "2,5 Millionen Euro."]},
+            {"nr": 2, "saetze": ["Herr Keller erklärte, das Land übernehme 60 Prozent."]},
         ]}
     )  # fmt: skip
     item2 = _draft(llm).items[1]
     invented, said = item2.summary
-    assert "2,5 Millionen" in invented.text  # the text stays, visibly flagged
+    assert "2,5 Mio. €" in invented.text  # the text stays, visibly flagged (in minutes style)
     assert [f.kind for f in invented.flags] == ["zahl_unbelegt"]
     assert "2,5" in invented.flags[0].message
-    assert said.flags == []
-    assert said.sources and said.sources[0].start_s >= item2.start_s
+    assert said.flags == [] and "60 %" in said.text
+    assert said.sources and said.sources[0].start_s >= (item2.start_s or 0.0)
 
 
-def test_summary_sources_map_to_transcript_times() -> None:
-    llm = FakeLLM({"saetze": [{"text": "Es wurde beraten.", "zeilen": [1, 2]},
-                              {"text": "Ohne Quelle.", "zeilen": [99]}]})  # fmt: skip
+def test_summary_sources_are_the_contributions_times() -> None:
+    llm = FakeLLM({"beitraege": [{"nr": 1, "saetze": ["Es wurde beraten."]},
+                                 {"nr": 99, "saetze": ["Zu keinem Beitrag."]}]})  # fmt: skip
     item = _draft(llm).items[1]
-    first, second = item.summary
-    assert len(first.sources) == 2 and first.sources[0].end_s <= first.sources[1].end_s
-    assert [f.kind for f in second.flags] == ["ohne_quelle"]
+    [first] = [s for s in item.summary if s.text == "Es wurde beraten."]
+    assert first.sources and all(r.start_s >= (item.start_s or 0.0) for r in first.sources)
+    assert first.sources == sorted(first.sources, key=lambda r: r.start_s)
+    assert not any(s.text == "Zu keinem Beitrag." for s in item.summary)  # cites nothing
 
 
 def test_llm_result_is_only_a_suggestion_and_its_unsaid_counts_are_rejected() -> None:
-    llm = FakeLLM({"saetze": []}, vote={"ergebnis": "abgelehnt", "ja": 15, "nein": 0,
+    llm = FakeLLM({"beitraege": []}, vote={"ergebnis": "abgelehnt", "ja": 15, "nein": 0,
                                         "enthaltung": None, "befangen": None})  # fmt: skip
     agenda = load_agenda(ROOT / "samples" / "agenda.toml")
     transcript = _transcript()
@@ -141,7 +142,7 @@ def test_llm_result_is_only_a_suggestion_and_its_unsaid_counts_are_rejected() ->
 
 
 def test_resolution_written_by_llm_is_flagged() -> None:
-    llm = FakeLLM({"saetze": []})
+    llm = FakeLLM({"beitraege": []})
     item4 = _draft(llm).items[3]
     assert item4.resolution_text == "Der Rat beschließt den Verkauf der Teilfläche."
     assert any(f.kind == "beschluss_ki" for f in item4.flags)
@@ -189,7 +190,7 @@ def test_llm_resolution_unrelated_to_the_item_is_discarded() -> None:
 
 
 def test_procedure_is_not_sent_to_the_llm_as_debate() -> None:
-    llm = FakeLLM({"saetze": []})
+    llm = FakeLLM({"beitraege": []})
     _draft(llm)
     summary_calls = [call for call in llm.calls if "Beratungsverlauf" in call[0].content]
     assert summary_calls
@@ -213,7 +214,7 @@ def test_llm_failure_is_flagged_per_item_and_the_draft_survives() -> None:
 def test_llm_resolution_prompt_fits_the_context_on_long_items() -> None:
     class SmallContext(FakeLLM):
         def __init__(self) -> None:
-            super().__init__({"saetze": []})
+            super().__init__({"beitraege": []})
             self.info = LLMInfo("fake", "fake-llm", "0" * 64, "cpu", 1400)
 
         def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
@@ -249,6 +250,8 @@ def test_publish_removes_stale_public_version(tmp_path: Path) -> None:
 
 
 def test_empty_summary_for_a_debated_item_is_flagged() -> None:
-    item2 = _draft(FakeLLM({"saetze": []})).items[1]
+    item2 = _draft(FakeLLM({"beitraege": []})).items[1]
     assert item2.summary == []
     assert any(f.kind == "ki_leer" for f in item2.flags)
+    missing = [f for f in item2.flags if f.kind == "beitrag_fehlt"]
+    assert missing and all(f.start_s is not None and f.text for f in missing)

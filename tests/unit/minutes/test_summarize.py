@@ -100,7 +100,7 @@ def test_parse_sentences_is_lenient_about_wrapping() -> None:
 def test_prompt_files_are_german_and_have_an_example() -> None:
     from protokoll.minutes.summarize import prompt
 
-    system = prompt("verlauf.system.md")
-    assert "indirekter Rede" in system
-    example = json.loads(prompt("verlauf.example.assistant.json"))
+    system = prompt("ergebnis.system.md")
+    assert "indirekte Rede" in system
+    example = json.loads(prompt("ergebnis.example.assistant.json"))
     assert example["saetze"] and all(s["zeilen"] for s in example["saetze"])

@@ -52,6 +52,17 @@ def test_implausible_years_are_flagged() -> None:
     assert kinds("Die Sanierung soll bis 2062 abgeschlossen sein.", year=None) == []
 
 
+def test_a_past_year_counts_as_future_only_in_a_clause_about_the_future() -> None:
+    # the sample's misrecognised "2027" in a sentence about the building works
+    assert kinds("Der Baubeginn sei in den Sommerferien 2007, fertig sei man 2028.") == [
+        "jahr_unplausibel"
+    ]
+    # history in the same sentence as plans is no finding
+    assert kinds("Die Schule stamme aus dem Jahr 1972 und müsse erneuert werden.") == []
+    assert kinds("Die Halle wurde 1972 gebaut, sie wird 2027 saniert.") == []
+    assert kinds("Seit 2019 werde der Platz als Parkplatz genutzt.") == []
+
+
 def test_check_summary_adds_the_style_flags() -> None:
     sentence = SummarySentence("Ich beantrage die Vertagung.")
     check_summary([sentence], "Ich beantrage die Vertagung.", session_year=2026)
