@@ -56,7 +56,10 @@ _PRE_FILLERS = {
     "sind", "das", "es", "waren", "war", "also", "dann", "insgesamt", "genau", "mit", "bei",
     "zähle", "sehe", "habe", "haben", "wir", "ich", "nur", "noch", "gibt", "ist", "und",
     "macht", "ergibt", "zusammen", "davon", "sowie", "einmal", "hier", "auch", "da",
+    "alle", "ebenfalls",
 }  # fmt: skip
+# words that may follow a count that answers a question ("alle 13 stimmberechtigten")
+_ANSWER_TAIL = {"stimmberechtigten", "anwesenden", "mitglieder", "ratsmitglieder", "hände"}
 _MAX_COUNT = 200
 _KEYWORD_SIMILARITY = 0.78
 _PENDING_WORDS = 14  # a question waits this many words for its answer
@@ -198,6 +201,8 @@ def _tokens(sentence: Sentence, position: int) -> list[_Token]:
         text,
     )
     text = re.sub(r"\b(wer|wäre|wär|wir)\s+ist\s+für\b", r"\1 ist dafür ", text)
+    # "Wer dem Antrag zustimmt, den bitte ich um das Handzeichen."
+    text = re.sub(r"\b(wer|wäre|wär)\b([^?.!,:;]*?)\bzustimm\w*", r"\1\2 zustimmt dafür ", text)
     for phrase in _ZERO_PHRASES:
         text = text.replace(phrase, " keine ")
     raw = _TOKEN.findall(text)
@@ -305,7 +310,7 @@ def _stands_alone(tokens: Sequence[_Token], i: int) -> bool:
     ok_after = (
         after is None
         or after.kind in ("punct", "category")
-        or (after.kind == "word" and after.text in _POST_FILLERS)
+        or (after.kind == "word" and after.text in _POST_FILLERS | _ANSWER_TAIL)
     )
     return ok_before and ok_after
 
@@ -327,6 +332,51 @@ def _declares_bias(tokens: Sequence[_Token], i: int) -> bool:
         or (before is not None and before.text in _DECLARING_BEFORE)
         or (after is not None and after.text in _DECLARING_AFTER)
     )
+
+
+# ---- Befangenheit declared ------------------------------------------------------------
+
+_BIAS_DECLARATION = re.compile(r"\b(?:für)?befangen\b", re.IGNORECASE)
+_PERSON = re.compile(r"\b(?:Herrn?|Frau)\s+(?:(?:Dr|Prof)\.?\s+)*([A-ZÄÖÜ][\wäöüß-]+)")
+_BIAS_VERB = re.compile(r"\b(?:ist|sind|war|waren|bin|erklärt\w*|hat|haben)\b")
+_BIAS_PRONOUN = re.compile(r"^\s*(?:sie|beide)\s+(?:sind|waren)\b", re.IGNORECASE)
+_BIAS_MEMBERS = re.compile(
+    r"\b(\w+)\s+(?:weitere[sn]?\s+)?(?:rats)?mitglied(?:er)?\s+(?:ist|sind|war|waren)\s+befangen\b",
+    re.IGNORECASE,
+)
+
+
+def declared_bias(sentences: Sequence[Sentence]) -> tuple[int, list[int]]:
+    """How many members declared themselves (or were declared) befangen in the item, and
+    in which sentences: "Ich erkläre mich für befangen" counts its speaker once, "Frau
+    Bräuer ist ebenfalls befangen" and "Herr Bauer und Herr Hofmann … Sie sind befangen"
+    the persons named, "ein Mitglied war befangen" its number. A question ("Befangen?")
+    or a count ("bei zwei Befangenen") is no declaration; that is `extract_counts`' job."""
+    persons: set[tuple[str, str]] = set()
+    where: list[int] = []
+    summary: int | None = None
+    for at, sentence in enumerate(sentences):
+        text = sentence.text
+        match = _BIAS_DECLARATION.search(text)
+        if match is None or text.rstrip().endswith("?"):
+            continue
+        found: set[tuple[str, str]] = set()
+        members = _BIAS_MEMBERS.search(text)
+        count = _count_value(members.group(1).lower()) if members else None
+        if count:
+            summary = count  # the chair's count covers those who declared it before
+        elif re.search(r"\b(ich|mich)\b", text[: match.start()], re.IGNORECASE):
+            found.add(("selbst", sentence.speaker or "?"))
+        elif _BIAS_PRONOUN.search(text) and at > 0:
+            found |= {("name", n) for n in _PERSON.findall(sentences[at - 1].text)}
+        else:
+            verb = _BIAS_VERB.search(text[: match.start()])
+            subject = text[: verb.start()] if verb else ""
+            found |= {("name", n) for n in _PERSON.findall(subject)}
+        if found or (count and summary == count):
+            persons |= found
+            where.append(at)
+    return (summary if summary is not None else len(persons)), where
 
 
 def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
@@ -414,6 +464,11 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
         (b for b in reversed(blocks) if YES in b.counts or NO in b.counts),
         next((b for b in reversed(blocks) if b.counts or b.unreadable), _Block()),
     )
+    if BIASED not in chosen.counts:
+        declared, where = declared_bias(sentences)
+        if declared:  # members who declared themselves befangen did not vote
+            chosen.counts[BIASED] = declared
+            chosen.sentences.update(where)
     unreadable = [
         (category, sentences[pos])
         for category, pos in chosen.unreadable.items()
@@ -466,6 +521,14 @@ _AMENDED = re.compile(
 # an amendment ("Änderungsantrag der SPD"), voted on before the matter itself
 _AMENDMENT = re.compile(r"\b(änderungs|ergänzungs)antr\w*")
 _PLAIN_ACCEPTED = ("beschlossen", "einstimmig beschlossen", "mehrheitlich beschlossen")
+# the chair stating that no decision is taken: "Ein Beschluss ist dazu nicht zu fassen",
+# "Zur Anfrage ist kein Beschluss zu fassen", "Ein Beschluss ist nicht erforderlich"
+_NO_DECISION = re.compile(
+    r"\b(?:kein\w*\s+beschluss(?!fähig)\w*|beschluss(?!fähig)\w*\b(?:\s+\w+){0,5}?\s+nicht)\b"
+    r"(?:\s+\w+){0,5}?\s+(?:zu\s+fassen|fassen|gefasst|erforderlich|nötig|notwendig)\b"
+    r"|\bbeschluss(?!fähig)\w*\s+(?:fassen|treffen)\s+wir\b(?:\s+\w+){0,5}?\s+nicht\b"
+    r"|\bohne\s+beschluss(?:fassung)?\s+(?:zur\s+kenntnis|erledigt|beendet)"
+)
 _MAIN_MATTER = re.compile(r"\bbeschluss(?!fähig)\w*|\bvorlage\b|\bbeschlussvorschlag\b")
 _CONFIRM_WINDOW = 2  # "Der Punkt wird vertagt. Das ist so beschlossen." keeps "vertagt"
 
@@ -526,6 +589,8 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
             value = "zurückgezogen"
         elif _NOTED.search(text):
             value = "zur Kenntnis genommen"
+        elif _NO_DECISION.search(text) and not _REJECTED.search(text):
+            value = "ohne Beschluss"
         elif question:
             continue
         elif _REJECTED.search(text):

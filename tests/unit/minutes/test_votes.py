@@ -124,8 +124,12 @@ def test_answer_repeating_the_category() -> None:
 def test_biased_members() -> None:
     assert counts("Zwei Befangene haben den Saal verlassen.") == (None, None, None, 2)
     assert counts("Befangen: 1.") == (None, None, None, 1)
-    # named, not counted: the count stays unknown rather than guessed
-    assert counts("Herr Wolff ist befangen und verlässt den Tisch.") == (None, None, None, None)
+    # declared: the persons named, or the speaker ("ich"), each once
+    assert counts("Herr Wolff ist befangen und verlässt den Tisch.") == (None, None, None, 1)
+    assert counts("Ich erkläre mich für befangen.", "Wer ist dafür? 10.") == (10, None, None, 1)
+    # mentioned, not declared: unknown rather than guessed
+    assert counts("Die Befangenheit von Herrn Wolff wird geprüft.") == (None, None, None, None)
+    assert counts("Ist jemand befangen?") == (None, None, None, None)
 
 
 def test_whisper_garbling() -> None:

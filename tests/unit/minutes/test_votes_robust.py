@@ -61,9 +61,29 @@ def test_bei_einer_befangenheit_misheard_as_deiner_is_counted() -> None:
     assert (finding.votes.yes, finding.votes.no, finding.votes.biased) == (10, 0, 1)
 
 
-def test_a_declared_befangenheit_missing_from_the_counts_is_flagged() -> None:
+def test_declared_befangenheit_is_counted_once_per_person() -> None:
+    lines = [
+        Sentence(0, 0.0, 2.0, "SPEAKER_01", "Ich erkläre mich für befangen."),
+        Sentence(1, 3.0, 5.0, "SPEAKER_02", "Ich bin Kassier und damit ebenfalls befangen."),
+        Sentence(2, 6.0, 8.0, "SPEAKER_01", "Ich bin befangen, wie gesagt."),
+        Sentence(3, 9.0, 11.0, "SPEAKER_00", "Wer ist dafür? Das ist einstimmig."),
+    ]
+    finding = extract_counts(lines)
+    assert finding.votes.biased == 2
+    assert {e.start_s for e in finding.evidence} >= {0.0, 3.0}
+    named = sents("Herr Bauer und Herr Hofmann besitzen Grundstücke im Plangebiet.",
+                  "Sie sind befangen und nehmen nicht teil.",
+                  "Frau Roth ist als Schwester von Herrn Bauer ebenfalls befangen.")  # fmt: skip
+    assert extract_counts(named).votes.biased == 3
+    # the chair's count wins over the declarations it sums up
+    summed = sents("Ich erkläre mich für befangen.", "Wer ist dafür? Acht.",
+                   "Mehrheitlich beschlossen, ein Mitglied war befangen.")  # fmt: skip
+    assert extract_counts(summed).votes.biased == 1
+
+
+def test_a_befangenheit_mentioned_but_not_counted_is_flagged() -> None:
     lines = sents(
-        "Herr Berger erklärt sich für befangen und verlässt den Tisch.",
+        "Die Befangenheit von Herrn Berger wird von der Verwaltung noch geprüft.",
         "Wer ist dafür? 10.",
         "Gegenstimmen? Keine. Enthaltungen? Keine.",
     )
@@ -139,3 +159,30 @@ def test_gegenprobe_asks_for_the_votes_against_not_for() -> None:
     )
     votes = extract_counts(lines).votes
     assert (votes.yes, votes.no, votes.abstain) == (None, 0, 1)  # before: yes 0, a wrong count
+
+
+def test_no_decision_stated_by_the_chair_is_ohne_beschluss() -> None:
+    for said in (
+        "Ein Beschluss ist dazu nicht zu fassen.",
+        "Zur Anfrage ist kein Beschluss zu fassen, wir kommen im Mai darauf zurück.",
+        "Einen Beschluss fassen wir zu der Anfrage nicht.",
+        "Ein Beschluss ist zu diesen Punkten nicht erforderlich.",
+    ):
+        assert extract_result(sents("Wann wird der Weg repariert?", said))[0] == "ohne Beschluss"
+    # a rejected resolution is no "ohne Beschluss"
+    assert extract_result(sents("Der Beschlussvorschlag ist nicht angenommen."))[0] == "abgelehnt"
+
+
+def test_yes_counts_after_a_call_for_hands_and_all_members() -> None:
+    by_hand = sents(
+        "Wer dem Antrag der SPD-Fraktion zustimmt, den bitte ich um das Handzeichen.",
+        "Das sind vier.",
+        "Gegenprobe? Neun. Enthaltungen? Eine.",
+        "Damit ist der Antrag abgelehnt.",
+    )
+    assert extract_counts(by_hand).votes == Votes(4, 9, 1, None)
+    everyone = sents(
+        "Wer stimmt der Vergabe zu? Das sind alle 13 stimmberechtigten Mitglieder.",
+        "Gegenstimmen? Keine. Enthaltungen? Ebenfalls null.",
+    )
+    assert extract_counts(everyone).votes == Votes(13, 0, 0, None)
