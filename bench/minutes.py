@@ -289,6 +289,9 @@ def draft(session: Session, folder: Path, settings: Settings) -> tuple[Minutes, 
         "minutes_rtf": round(seconds / transcript.audio.duration_s, 4),
         "llm_calls": counting.calls if counting else 0,
         "completion_tokens": counting.completion_tokens if counting else 0,
+        "prompt_tokens": counting.prompt_tokens if counting else 0,
+        "llm_prompt_s": round(counting.prompt_seconds, 1) if counting else 0.0,
+        "llm_s": round(counting.seconds, 1) if counting else 0.0,
     }
     return minutes, timing
 

@@ -211,6 +211,21 @@ class MinutesDrafter:
         out.flags += check_resolution(out.result, out.resolution_text, out.votes)
         out.motions = [m.text for m in extract_motions(own)]
 
+        return out
+
+    def _debate(
+        self,
+        item: AgendaItem,
+        span: ItemSpan,
+        out: MinutesItem,
+        sentences: Sequence[Sentence],
+        names: Mapping[str, str],
+    ) -> None:
+        """The course of debate of one item (Verlauf, Ergebnis summary or Wortprotokoll)."""
+        own = sentences_in(span, sentences)
+        if not own:
+            return
+        text = " ".join(s.text for s in own)
         if self.settings.protocol_type == "wort":
             out.summary = [
                 SummarySentence(
@@ -244,7 +259,7 @@ class MinutesDrafter:
             except StageError as exc:
                 out.flags.append(_llm_failed("Beratungsverlauf", exc))
                 out.flags += _low_confidence_flags(own, self.low_confidence)
-                return out
+                return
             out.summary = summary.sentences
             out.flags += summary.flags
             if (
@@ -268,7 +283,6 @@ class MinutesDrafter:
                 session_year=year,
             )
         out.flags += _low_confidence_flags(own, self.low_confidence)
-        return out
 
     def _with_position(self, names: Mapping[str, str]) -> Callable[[str | None], str]:
         """How the Verlauf names a speaker, as minutes do: role and surname with the faction
@@ -422,15 +436,28 @@ class MinutesDrafter:
         names, name_flags = self.speaker_names(sentences, confirmed_names)
         dropped = dropped_items(sentences, [i.number for i in self.agenda.items])
         items: list[MinutesItem] = []
+        steps = 2 * len(self.agenda.items)
+        # first the rules (and the model's result and resolution where they found none) for
+        # every item, then the Verlauf of every item: consecutive Verlauf calls share their
+        # long prompt prefix, which a local model then reads only once
         for done, (item, span) in enumerate(
             zip(self.agenda.items, segmentation.spans, strict=True)
         ):
-            hook("minutes", done, len(self.agenda.items))
-            minutes_item = self._item(item, span, sentences, names)
-            if item.number in dropped and span.start_s is None:
+            hook("minutes", done, steps)
+            if item.number in dropped and _dropped_here(span, dropped[item.number]):
+                minutes_item = MinutesItem(item.number, item.title, item.paper, item.public,
+                                           flags=list(span.flags))  # fmt: skip
                 mark_dropped(minutes_item, dropped[item.number])
+            else:
+                minutes_item = self._item(item, span, sentences, names)
             items.append(minutes_item)
-        hook("minutes", len(items), len(items))
+        for done, (item, span, minutes_item) in enumerate(
+            zip(self.agenda.items, segmentation.spans, items, strict=True)
+        ):
+            hook("minutes", len(items) + done, steps)
+            if minutes_item.result != "abgesetzt":
+                self._debate(item, span, minutes_item, sentences, names)
+        hook("minutes", steps, steps)
         flags = list(name_flags)
         if any(s.speaker is None for s in sentences):
             flags.append(
@@ -584,6 +611,28 @@ def _attendance(agenda: Agenda, recorder: str) -> Attendance:
 
 def mark_dropped(item: MinutesItem, evidence: Evidence) -> None:
     """An item taken off the agenda: "abgesetzt", by the chair's own words; it was never
-    called, so its missing start is no finding."""
+    called, so it has no start, debate or vote, and its missing start is no finding. (Where
+    the segmentation took the announcement that drops it for its call, that start goes.)"""
     item.result, item.result_evidence = "abgesetzt", evidence
-    item.flags = [f for f in item.flags if f.kind != "top_nicht_gefunden"]
+    item.start_s = item.end_s = item.boundary = None
+    item.summary, item.motions, item.speakers = [], [], []
+    item.votes, item.vote_evidence = Votes(), []
+    item.resolution_text = item.resolution_evidence = None
+    item.flags = [f for f in item.flags if f.kind not in _NOT_FOR_DROPPED]
+
+
+# what an item taken off the agenda at the start cannot have been
+_NOT_FOR_DROPPED = frozenset(
+    {"top_nicht_gefunden", "reihenfolge", "grenze_unsicher", "nichtoeffentlich_vorher",
+     "ergebnis_nicht_erkannt", "ergebnis_ki", "stimmen_nicht_genannt", "beschluss_fehlt",
+     "beschluss_ki", "ki_leer", "beitrag_fehlt"}
+)  # fmt: skip
+
+
+def _dropped_here(span: ItemSpan, evidence: Evidence) -> bool:
+    """Whether the item was dropped rather than called: no start, or a start found only in
+    the very sentence that drops it ("Punkt 6 ... wird abgesetzt")."""
+    if span.start_s is None:
+        return True
+    found = span.boundary.evidence if span.boundary is not None else None
+    return found is not None and found.start_s == evidence.start_s

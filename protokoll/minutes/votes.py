@@ -445,15 +445,16 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
             continue
         if not pending or not _stands_alone(tokens, i):
             continue
+        direct = answered is not None
         if answered is None:
             answered = pending[-1]  # "Gegenstimmen? Enthaltungen? 2." answers the last
         if tok.value == 0 and answered is pending[-1]:
-            # "Gegenstimmen? Enthaltungen? Keine." answers every open question; an open
-            # "Wer ist dafür?" followed by other questions was not answered with "keine"
-            others = [p for p in pending if p.category != YES]
-            targets = others if others and len(pending) > 1 else pending
-            for p in targets:
-                assign(p.category, 0, tok.sentence, p.sentence)
+            # "Gegenstimmen? Enthaltungen? Keine." answers every open question; "Wer ist
+            # dafür?" only right after it ("Wer ist dafür? Niemand."): after other words the
+            # recogniser may have lost the question between ("Danke, jeden Stimmen, keine")
+            for p in pending:
+                if p.category != YES or (direct and len(pending) == 1):
+                    assign(p.category, 0, tok.sentence, p.sentence)
             pending = []
         else:
             assign(answered.category, tok.value, tok.sentence, answered.sentence)

@@ -186,3 +186,13 @@ def test_yes_counts_after_a_call_for_hands_and_all_members() -> None:
         "Gegenstimmen? Keine. Enthaltungen? Ebenfalls null.",
     )
     assert extract_counts(everyone).votes == Votes(13, 0, 0, None)
+
+
+def test_a_bare_keine_after_a_lost_question_is_no_yes_count() -> None:
+    # "Gegenstimmen" heard as "jeden Stimmen": the "keine" is not the yes count
+    garbled = sents(
+        "Wer der Ersatzbeschaffung zustimmt, den bitte ich um das Handzeichen.",
+        "Danke, jeden Stimmen, keine, wer enthält sich, niemand, damit ist die Beschaffung "
+        "einstimmig beschlossen.",
+    )
+    assert extract_counts(garbled).votes.yes is None
