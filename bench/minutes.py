@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import platform
 import subprocess
@@ -53,6 +54,7 @@ from protokoll.config import Settings, load_settings
 from protokoll.domain.agenda import load_agenda
 from protokoll.domain.minutes import Minutes, MinutesItem
 from protokoll.domain.transcript import Transcript
+from protokoll.llm.base import ChatMessage, Generation
 from protokoll.minutes.draft import MinutesDrafter
 from protokoll.pipeline.build import build_llm, model_store
 from samples.make_sample import (
@@ -172,7 +174,10 @@ class Score:
     results: dict[str, int] = field(default_factory=lambda: {"right": 0, "missed": 0, "wrong": 0})
     counts: dict[str, int] = field(default_factory=lambda: {"right": 0, "null": 0, "wrong": 0})
     boundaries: dict[str, int] = field(default_factory=lambda: {"right": 0, "wrong": 0})
-    facts: dict[str, int] = field(default_factory=lambda: {"found": 0, "total": 0})
+    # "heard": the fact is in the item's transcript at all (what recognition left to find)
+    facts: dict[str, int] = field(
+        default_factory=lambda: {"found": 0, "heard": 0, "found_of_heard": 0, "total": 0}
+    )
     sentences: dict[str, int] = field(default_factory=lambda: {"flagged": 0, "total": 0})
     debate_without_verlauf: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
@@ -197,6 +202,8 @@ class Score:
             "wrong_counts": c["wrong"],
             "boundary_accuracy": share(b["right"], sum(b.values())),
             "key_fact_recall": share(f["found"], f["total"]),
+            "key_facts_in_transcript": share(f["heard"], f["total"]),
+            "key_fact_recall_of_heard": share(f["found_of_heard"], f["heard"]),
             "facts": f,
             "sentences_failing_postcheck": s,
             "debate_without_verlauf": self.debate_without_verlauf,
@@ -210,7 +217,7 @@ def minutes_text(item: MinutesItem) -> str:
     return " ".join(parts)
 
 
-def score_item(ref: ItemRef, item: MinutesItem, start: float | None, tag: str) -> Score:
+def score_item(ref: ItemRef, item: MinutesItem, start: float | None, heard: str, tag: str) -> Score:
     score = Score()
     if item.result == ref.result:
         score.results["right"] += 1
@@ -239,10 +246,14 @@ def score_item(ref: ItemRef, item: MinutesItem, start: float | None, tag: str) -
     if not right:
         score.findings.append(f"{tag}: starts at {item.start_s}, reference {start}")
     text = normalise(minutes_text(item))
+    heard_text = normalise(heard)
     for variants in ref.facts:
         score.facts["total"] += 1
+        in_transcript = any(normalise(v) in heard_text for v in variants)
+        score.facts["heard"] += in_transcript
         if any(normalise(v) in text for v in variants):
             score.facts["found"] += 1
+            score.facts["found_of_heard"] += in_transcript
         else:
             score.findings.append(f"{tag}: fact {variants[0]!r} missing")
     score.sentences["total"] += len(item.summary)
@@ -252,13 +263,26 @@ def score_item(ref: ItemRef, item: MinutesItem, start: float | None, tag: str) -
     return score
 
 
-def score_session(session: Session, minutes: Minutes, reference: dict[str, Any]) -> Score:
+def heard_text(transcript: Transcript, reference: dict[str, Any], number: str) -> str:
+    """What the recogniser wrote for an item, by the reference's span of that item."""
+    starts = sorted(reference["boundaries"].values())
+    start = reference["boundaries"].get(number)
+    if start is None:
+        return ""
+    end = next((s for s in starts if s > start), math.inf)
+    return " ".join(s.text for s in transcript.segments if start - 1 <= s.start_s < end)
+
+
+def score_session(
+    session: Session, minutes: Minutes, transcript: Transcript, reference: dict[str, Any]
+) -> Score:
     by_number = {i.number: i for i in minutes.items}
     total = Score()
     for ref in session.items:
         item = by_number[ref.number]
         start = reference["boundaries"].get(ref.number)
-        total.add(score_item(ref, item, start, f"{session.key} TOP {ref.number}"))
+        heard = heard_text(transcript, reference, ref.number)
+        total.add(score_item(ref, item, start, heard, f"{session.key} TOP {ref.number}"))
     return total
 
 
@@ -274,9 +298,27 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def draft(session: Session, folder: Path, settings: Settings) -> tuple[Minutes, dict[str, Any]]:
+class LoggingLLM(CountingLLM):
+    """Counts, and prints one line per call (`--verbose`)."""
+
+    def generate(self, messages: list[ChatMessage], **kwargs: Any) -> Generation:
+        generation = super().generate(messages, **kwargs)
+        schema = ",".join((kwargs.get("json_schema") or {}).get("properties", {}))
+        print(
+            f"    llm {schema}: {generation.prompt_tokens} in "
+            f"({generation.prompt_seconds or 0:.1f} s), {generation.completion_tokens} out, "
+            f"{generation.seconds:.1f} s",
+            flush=True,
+        )
+        return generation
+
+
+def draft(
+    session: Session, folder: Path, settings: Settings, verbose: bool = False
+) -> tuple[Minutes, dict[str, Any]]:
     llm = build_llm(settings, model_store(settings))
-    counting = CountingLLM(llm) if llm is not None else None
+    wrapper = LoggingLLM if verbose else CountingLLM
+    counting = wrapper(llm) if llm is not None else None
     agenda = load_agenda(folder / "agenda.toml")
     transcript = Transcript.from_dict(json.loads(transcribe(folder).read_text(encoding="utf-8")))
     drafter = MinutesDrafter(agenda, settings.minutes, counting, settings.llm.max_output_tokens)
@@ -302,6 +344,7 @@ def main() -> None:
     parser.add_argument("--llm-url", default="", help="an OpenAI-compatible server instead")
     parser.add_argument("--llm-model", default="", help="the model name that server expects")
     parser.add_argument("--prepare", action="store_true", help="only synthesise and transcribe")
+    parser.add_argument("--verbose", action="store_true", help="one line per model call")
     args = parser.parse_args()
     chosen = [s for s in SESSIONS
               if not args.sessions or any(s.key.startswith(k) for k in args.sessions)]  # fmt: skip
@@ -318,11 +361,14 @@ def main() -> None:
         if args.prepare:
             continue
         reference = json.loads((folder / "reference.json").read_text(encoding="utf-8"))
-        minutes, timing = draft(session, folder, settings)
+        minutes, timing = draft(session, folder, settings, args.verbose)
         (OUT / f"{session.key}.minutes.json").write_text(
             json.dumps(minutes.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
         )
-        score = score_session(session, minutes, reference)
+        transcript = Transcript.from_dict(
+            json.loads((folder / "run" / "transcript.json").read_text(encoding="utf-8"))
+        )
+        score = score_session(session, minutes, transcript, reference)
         total.add(score)
         report["sessions"][session.key] = {**timing, **score.summary(),
                                            "findings": score.findings}  # fmt: skip

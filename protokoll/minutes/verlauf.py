@@ -8,8 +8,9 @@ sentences that condense it into indirect speech:
     {"beitraege": [{"nr": 2, "saetze": ["Ratsmitglied Keller (SPD) erklärte, ..."]}]}
 
 So the model never paraphrases freely: every sentence belongs to one contribution, and
-its sources are that contribution's transcript times, by construction. Procedural
-contributions (a call to speak) may get no sentence.
+its sources are that contribution's transcript times, by construction. One condensed
+sentence per contribution, two at most; procedural contributions (a call to speak,
+thanks: fewer than `MIN_CONTENT_WORDS` words) are not sent at all.
 
 After the answer, every sentence is checked (`checker`: direct speech, raw speaker
 labels, numbers, names and dates not said, implausible years). Contributions whose
@@ -26,6 +27,7 @@ is needed, because the result is one entry per contribution anyway.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -59,8 +61,8 @@ VERLAUF_SCHEMA: dict[str, Any] = {
 }
 _PROMPT_OVERHEAD_TOKENS = 1100  # system prompt, worked example, JSON wrapper, retry notes
 _MAX_PER_CALL = 10  # contributions per model call: small models skip some in longer lists
-_TOKENS_PER_CONTRIBUTION = 90  # answer budget: up to 3 sentences of indirect speech
-_MAX_SENTENCES = 4  # per contribution; more is a paraphrase, not minutes
+_TOKENS_PER_CONTRIBUTION = 90  # answer budget: one or two condensed sentences
+_MAX_SENTENCES = 2  # per contribution; more is a paraphrase, not minutes
 # a contribution with fewer words is procedural ("Danke.", "Herr Keller, bitte.")
 MIN_CONTENT_WORDS = 8
 # flags a retry can fix: what the model wrote, not what the transcript holds
@@ -126,11 +128,23 @@ def minutes_style(text: str) -> str:
 # ---- the model's answer ----------------------------------------------------------------
 
 
+# one complete entry of the answer, for an answer cut off at the length limit
+_ENTRY = re.compile(
+    r'\{\s*"nr"\s*:\s*\d+\s*,\s*"saetze"\s*:\s*\[(?:[^\[\]"]|"(?:\\.|[^"\\])*")*\]\s*\}'
+)
+
+
 def parse_contributions(text: str) -> dict[int, list[str]]:
     """Per contribution number the sentences, leniently: code fences and text around the
-    JSON are ignored, entries without a number or with non-text sentences skipped."""
-    data = extract_json(text)
+    JSON are ignored, entries without a number or with non-text sentences skipped, and of
+    an answer cut off at the length limit the complete entries are kept."""
+    try:
+        data = extract_json(text)
+    except JSONOutputError:
+        data = None
     entries = data.get("beitraege") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        entries = [json.loads(m.group(0)) for m in _ENTRY.finditer(text)] or None
     if not isinstance(entries, list):
         raise JSONOutputError("Feld „beitraege“ fehlt in der Antwort des Sprachmodells.")
     out: dict[int, list[str]] = {}
@@ -150,8 +164,7 @@ def _retry_note(problems: Sequence[tuple[int, str, Flag]], missing: Sequence[int
         lines.append(f"- Beitrag {number}, Satz „{text}“: {_FIX.get(flag.kind, flag.message)}")
     for number in missing:
         lines.append(
-            f"- Beitrag {number} hat Inhalt, aber keinen Satz; "
-            "fasse ihn in 1 bis 3 Sätzen zusammen."
+            f"- Beitrag {number} hat Inhalt, aber keinen Satz; fasse ihn in einem Satz zusammen."
         )
     return "\n".join(lines)
 

@@ -207,3 +207,11 @@ def test_the_prompt_asks_for_contributions_in_indirect_speech_with_a_worked_exam
     user = prompt("verlauf.example.user.md")
     numbers = [int(ln[1 : ln.index("]")]) for ln in user.splitlines() if ln.startswith("[")]
     assert [e["nr"] for e in example["beitraege"]] == numbers
+
+
+def test_an_answer_cut_off_keeps_its_complete_entries() -> None:
+    text = (
+        '{"beitraege": [{"nr": 1, "saetze": ["Ein \\"Satz\\" [sic]."]}, '
+        '{"nr": 2, "saetze": ["Abgebr'
+    )
+    assert parse_contributions(text) == {1: ['Ein "Satz" [sic].']}
