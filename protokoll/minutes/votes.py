@@ -94,6 +94,12 @@ _VOTE_TAKING = re.compile(
     r"|\bstimmen\s+(wir\s+)?(jetzt\s+|nun\s+)?(darüber\s+)?ab\b|\blasse\s+(\w+\s+){0,3}abstimmen\b",
     re.IGNORECASE,
 )
+# the chair opening a (further) vote, not restating one
+_NEW_VOTE = re.compile(
+    r"\b(wer|wäre|wär)\s+(ist|stimmt)\b|handzeichen|\blasse\s+(\w+\s+){0,3}abstimmen\b"
+    r"|\bstimmen\s+(wir\s+)?(jetzt\s+|nun\s+)?(darüber\s+)?ab\b",
+    re.IGNORECASE,
+)
 _RESOLUTION_LEAD_IN = re.compile(r"(^|[:„\"–-]|\bbeschluss\w*|\blese\w*|\blautet|\bvor)\s*$", re.I)
 _MOTION = re.compile(
     r"\b(wir|ich)\s+(\w+\s+){0,2}?(be)?antrag(e|en)\b"
@@ -113,7 +119,8 @@ _DECISION_WORDS = re.compile(r"\b(angenommen|abgelehnt|beschlossen|gefasst|geneh
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)  # Ja-Stimmen -> jastimmen
-    text = re.sub(r"\b(ja|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
+    # "Jahre Stimmen" is how the recogniser often writes "Ja-Stimmen"
+    text = re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
     return re.sub(r"[^\w\s]", " ", text)
 
 
@@ -185,7 +192,8 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\d+|[^\W\d_]+|%|[?!.:;,()–]")
 def _tokens(sentence: Sentence, position: int) -> list[_Token]:
     text = unicodedata.normalize("NFKC", sentence.text).lower()
     text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)  # Ja-Stimmen -> jastimmen
-    text = re.sub(r"\b(ja|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
+    # "Jahre Stimmen" is how the recogniser often writes "Ja-Stimmen"
+    text = re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
     text = re.sub(
         r"\b(enthält|enthalten)\s+sich(\s+der\s+stimme)?\b|\bsich\s+(der\s+stimme\s+)?enthalten\b",
         " enthaltungen ",
@@ -465,6 +473,19 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
         (b for b in reversed(blocks) if YES in b.counts or NO in b.counts),
         next((b for b in reversed(blocks) if b.counts or b.unreadable), _Block()),
     )
+    # a vote taken after the chosen one (the matter after its amendment) whose yes and no
+    # were not understood: its counts are unknown, never the earlier vote's
+    after = max(chosen.sentences, default=-1)
+    new_vote = next(
+        (j for j in range(after + 1, len(sentences)) if _NEW_VOTE.search(sentences[j].text)),
+        None,
+    )
+    if chosen.counts and new_vote is not None:
+        later = [b for b in blocks if any(i >= new_vote for i in b.sentences)]
+        chosen = later[-1] if later else _Block()
+        for category in (YES, NO):
+            if category not in chosen.counts:
+                chosen.unreadable.setdefault(category, new_vote)
     if BIASED not in chosen.counts:
         declared, where = declared_bias(sentences)
         if declared:  # members who declared themselves befangen did not vote

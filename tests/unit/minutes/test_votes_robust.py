@@ -196,3 +196,28 @@ def test_a_bare_keine_after_a_lost_question_is_no_yes_count() -> None:
         "einstimmig beschlossen.",
     )
     assert extract_counts(garbled).votes.yes is None
+
+
+def test_a_final_vote_not_understood_never_takes_the_amendments_counts() -> None:
+    lines = sents(
+        "Ich lasse zuerst über den Änderungsantrag der CDU-Fraktion abstimmen.",
+        "Wer ist dafür? Neun, dagegen, fünf, Enthaltungen, eine, der Änderungsantrag ist "
+        "angenommen.",
+        "Nun zur Haushaltssatzung mit dieser Änderung, ich bitte um das Handzeichen, lasse "
+        "sind elf Jahrestimmen, virenein stimmen, keine Enthaltungen.",
+        "Damit ist der Haushalt in geänderter Fassung beschlossen.",
+    )
+    finding = extract_counts(lines)
+    assert (finding.votes.yes, finding.votes.no, finding.votes.abstain) == (11, None, 0)
+    assert extract_result(lines)[0] == "geändert beschlossen"
+    # nothing of the final yes and no understood: both unknown and flagged, not 9 and 5
+    final = "Nun zur Satzung mit dieser Änderung, ich bitte um das Handzeichen. Danke, keine."
+    lines[2] = Sentence(2, 6.0, 8.5, "SPEAKER_00", final.replace("keine.", "keine Enthaltungen."))
+    finding = extract_counts(lines)
+    assert (finding.votes.yes, finding.votes.no, finding.votes.abstain) == (None, None, 0)
+    assert {category for category, _ in finding.unreadable} == {"yes", "no"}
+
+
+def test_jahre_stimmen_is_heard_for_ja_stimmen() -> None:
+    lines = sents("Wer stimmt zu? Das sind zwölf Jahre Stimmen. Wer ist dagegen? Eine.")
+    assert (extract_counts(lines).votes.yes, extract_counts(lines).votes.no) == (12, 1)
