@@ -355,6 +355,7 @@ def _candidates(
 ) -> list[_Candidate]:
     number = _item_number(item.number)
     wanted = _content_words(item.title)
+    serial = _paper_serial(item.paper)
     out: list[_Candidate] = []
     for k, sentence in enumerate(sentences):
         text = sentence.text.lower()
@@ -376,6 +377,10 @@ def _candidates(
                 numbered = max(numbered, value)
                 strong = strong or a.strong
         coverage = vocabulary.coverage(wanted, words[k])
+        if serial and _PAPER_SAID.search(text) and serial in _digit_groups(text):
+            # its paper read out ("Vorlage 2026/218", heard "Vorlage 2006-202-218"): as good
+            # as most of the title
+            coverage = max(coverage, TITLE_MATCH_MIN + 0.2)
         if numbered and number is not None:
             # the title often follows the call: "Ich rufe TOP 2 auf. Es geht um die ..."
             heard = set(words[k])
@@ -401,6 +406,20 @@ def _candidates(
                 continue  # "Mitteilungen", "Anfragen": only when called
             out.append(_Candidate(1.0 + coverage + cue, sentence, "titel"))
     return out
+
+
+_PAPER_SAID = re.compile(r"\b(vorlage|antrag|drucksache|beschlussvorlage)\b")
+
+
+def _paper_serial(paper: str) -> str | None:
+    """The distinctive part of a paper reference: "218" of "Vorlage 2026/218 N" (at least
+    three digits, so that a count or a year's tail does not match by chance)."""
+    match = re.search(r"/\s*(\d{3,})\b", paper)
+    return (match.group(1).lstrip("0") or "0") if match else None
+
+
+def _digit_groups(text: str) -> set[str]:
+    return {g.lstrip("0") or "0" for g in re.findall(r"\d+", text)}
 
 
 def _preference(candidates: Sequence[_Candidate]) -> list[_Candidate]:

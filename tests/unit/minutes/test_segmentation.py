@@ -186,6 +186,27 @@ def test_title_read_out_without_number() -> None:
     assert "grenze_unsicher" not in kinds(seg.spans[0])
 
 
+def test_an_item_called_only_by_its_paper_misheard_is_found() -> None:
+    items = [
+        AgendaItem(number="5", title="Antrag der Fraktion Die Linke: Sozialticket",
+                   paper="Antrag 2026/205"),
+        AgendaItem(number="6", title="Sanierung des Freibads am Schwanenteich",
+                   paper="Vorlage 2026/218"),
+    ]  # fmt: skip
+    sentences = sents(
+        "Wir kommen zu Tagesordnungspunkt 5, Antrag der Fraktion Die Linke.",
+        ("SPEAKER_02", "Wir ziehen unseren Antrag zurück."),
+        "Der Antrag ist zurückgezogen.",
+        "Vorlage 2006-202-218 Das Becken wird mit Edelstahl ausgekleidet.",
+        ("SPEAKER_03", "Die Freien Wähler stimmen zu."),
+    )
+    seg = find_boundaries(sentences, items)
+    assert starts(seg.spans) == {"5": 0.0, "6": 15.0}
+    # a count or a year is no paper: three digits at least
+    assert find_boundaries(sents("Tagesordnungspunkt 5.", "Vorlage 2026 mit 18 Stimmen."),
+                           items).spans[1].start_s is None  # fmt: skip
+
+
 def test_title_only_in_resolution_is_no_boundary() -> None:
     sentences = sents(
         "Ich rufe Tagesordnungspunkt 1 auf.",
