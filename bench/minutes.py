@@ -20,6 +20,7 @@ OpenAI-compatible server with `--llm-url`), and is scored against the references
 - time of the minutes stage per session.
 
     python bench/minutes.py [--sessions s1 s2] [--llm-url http://host:8000/v1 --llm-model M]
+    python bench/minutes.py --rules-only      # results, counts and starts without the model
 
 Needs espeak-ng, mbrola and mbrola-de1..7, sox and ffmpeg (Debian contrib/non-free).
 Audio and transcripts are cached under ~/.cache/protokoll/test-data/bench-minutes;
@@ -291,7 +292,9 @@ def score_session(
 
 def settings_for(args: argparse.Namespace) -> Settings:
     settings = load_settings(None)
-    if args.llm_url:
+    if args.rules_only:
+        settings.llm.backend = "none"
+    elif args.llm_url:
         settings.llm.backend = "openai"
         settings.llm.base_url = args.llm_url
         settings.llm.api_model = args.llm_model
@@ -345,6 +348,7 @@ def main() -> None:
     parser.add_argument("--llm-model", default="", help="the model name that server expects")
     parser.add_argument("--prepare", action="store_true", help="only synthesise and transcribe")
     parser.add_argument("--verbose", action="store_true", help="one line per model call")
+    parser.add_argument("--rules-only", action="store_true", help="no model: rules in seconds")
     args = parser.parse_args()
     chosen = [s for s in SESSIONS
               if not args.sessions or any(s.key.startswith(k) for k in args.sessions)]  # fmt: skip
@@ -362,7 +366,8 @@ def main() -> None:
             continue
         reference = json.loads((folder / "reference.json").read_text(encoding="utf-8"))
         minutes, timing = draft(session, folder, settings, args.verbose)
-        (OUT / f"{session.key}.minutes.json").write_text(
+        suffix = ".rules" if args.rules_only else ""
+        (OUT / f"{session.key}{suffix}.minutes.json").write_text(
             json.dumps(minutes.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
         )
         transcript = Transcript.from_dict(
@@ -379,7 +384,9 @@ def main() -> None:
         return
     report["total"] = total.summary()
     print("## total", json.dumps(total.summary(), ensure_ascii=False))
-    name = "results-openai.json" if args.llm_url else "results.json"
+    name = "results.json"
+    if args.rules_only or args.llm_url:
+        name = "results-rules.json" if args.rules_only else "results-openai.json"
     (OUT / name).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -529,6 +529,7 @@ _ACCEPTED = re.compile(
 _UNANIMOUS = re.compile(r"\beinstimmig\b")
 _MAJORITY = re.compile(
     r"\bm\w{0,2}rheitlich\b|\bmit\s+(großer\s+|breiter\s+|knapper\s+)?mehrheit\b"
+    r"|\bmit\s+\w*m\w{0,2}rheit\b"  # "mit Großamirheit" for "mit großer Mehrheit"
 )
 _DEFERRED = re.compile(r"\bvertagt\b")
 _DEFERRAL_WORD = re.compile(r"\bvertag\w*")
@@ -644,6 +645,9 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
         evidence = Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
     if result in _PLAIN_ACCEPTED and amendment_at is not None and result_at > amendment_at:
         result = "geändert beschlossen"  # the matter, adopted after an amendment to it
+    elif amendment_at is not None and result_at == amendment_at:
+        # only the amendment's adoption was understood, not the vote on the matter after it
+        return None, None
     return result, evidence
 
 

@@ -221,3 +221,19 @@ def test_a_final_vote_not_understood_never_takes_the_amendments_counts() -> None
 def test_jahre_stimmen_is_heard_for_ja_stimmen() -> None:
     lines = sents("Wer stimmt zu? Das sind zwölf Jahre Stimmen. Wer ist dagegen? Eine.")
     assert (extract_counts(lines).votes.yes, extract_counts(lines).votes.no) == (12, 1)
+
+
+def test_only_the_amendments_adoption_understood_leaves_the_result_open() -> None:
+    lines = sents(
+        "Ich lasse zuerst über den Änderungsantrag abstimmen. Wer ist dafür? Neun.",
+        "Der Änderungsantrag ist angenommen.",
+        "Nun die Satzung mit dieser Änderung, ich bitte um das Handzeichen.",
+        "Damit ist der Haushalt in geänderte Versungen geschlossen.",
+    )
+    assert extract_result(lines) == (None, None)
+
+
+def test_mehrheit_misheard_inside_a_compound() -> None:
+    assert extract_result(sents("Das ist mit Großamirheit beschlossen."))[0] == (
+        "mehrheitlich beschlossen"
+    )
