@@ -291,14 +291,15 @@ def score_session(
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
-    settings = load_settings(None)
+    """The configured settings, with the model switched off or to a server (settings are
+    frozen, so through the environment overrides `load_settings` reads)."""
+    environ = dict(os.environ)
     if args.rules_only:
-        settings.llm.backend = "none"
+        environ["PROTOKOLL_LLM__BACKEND"] = "none"
     elif args.llm_url:
-        settings.llm.backend = "openai"
-        settings.llm.base_url = args.llm_url
-        settings.llm.api_model = args.llm_model
-    return settings
+        environ |= {"PROTOKOLL_LLM__BACKEND": "openai", "PROTOKOLL_LLM__BASE_URL": args.llm_url,
+                    "PROTOKOLL_LLM__API_MODEL": args.llm_model}  # fmt: skip
+    return load_settings(None, environ)
 
 
 class LoggingLLM(CountingLLM):

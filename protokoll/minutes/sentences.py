@@ -37,6 +37,8 @@ _MONTHS = frozenset(
     }
 )  # fmt: skip
 _ORDINAL = re.compile(r"\d{1,2}\.")
+# words that open a sentence when capitalised inside a text without a full stop
+_OPENERS = frozenset({"Wir", "Ich"})
 # a sentence that ran on over a segment break is joined if the speaker pauses less
 JOIN_GAP_S = 1.5
 
@@ -56,7 +58,10 @@ def _ends_sentence(word: str, following: str | None) -> bool:
     tokens = word.split()
     core = tokens[-1].rstrip(_CLOSERS) if tokens else ""
     if not core.endswith(_SENTENCE_END):
-        return False
+        # a full stop the recogniser left out: "ich" and "wir" are lower case inside a
+        # German sentence ("… nimmt den Bericht zur Kenntnis Wir kommen zu Punkt 2")
+        nxt = following.strip() if following is not None else ""
+        return nxt in _OPENERS and core.isalpha()
     if not core.endswith("."):
         return True
     nxt_tokens = following.split() if following is not None else []

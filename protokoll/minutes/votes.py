@@ -323,6 +323,15 @@ def _stands_alone(tokens: Sequence[_Token], i: int) -> bool:
     return ok_before and ok_after
 
 
+def _answer_follows(tokens: Sequence[_Token], j: int) -> bool:
+    """Whether a count standing alone follows the category at j ("Enthaltungen, keine")."""
+    nxt, _ = _neighbour(tokens, j, 1)
+    if nxt is None or nxt.kind != "count" or nxt.sentence != tokens[j].sentence:
+        return False
+    k = tokens.index(nxt, j + 1)
+    return _stands_alone(tokens, k) and _forward_category(tokens, k) is None
+
+
 _DECLARING_BEFORE = {"für", "sich", "ist", "bin", "sind", "sei", "war", "waren", "als", "wegen"}
 _DECLARING_AFTER = {"erklärt", "erklären", "erklärte", "gemeldet", "angezeigt", "verlässt"}
 
@@ -444,6 +453,17 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
             (p for p in pending if before is not None and tokens[p.token] is before), None
         )
         forward = _forward_category(tokens, i)
+        if (
+            answered is None
+            and forward is not None
+            and pending
+            and pending[-1].category != forward[1]
+            and _answer_follows(tokens, forward[0])
+        ):
+            # "Gegenprobe, das sind zwei Enthaltungen, keine": the recogniser dropped the
+            # question marks; question and answer alternate, so the two answers the
+            # Gegenprobe and "Enthaltungen" is the next question, answered by "keine"
+            answered, forward = pending[-1], None
         if answered is None and forward is not None:
             # "14 Ja-Stimmen", "keine Enthaltungen", "zwei Befangene"
             j, category = forward
@@ -867,6 +887,8 @@ _DROPPED = (
                r"\b(?:abgesetzt|von\s+der\s+tagesordnung\s+(?:genommen|gestrichen))", re.I),
     re.compile(_ITEM_REF + r"\b[^.!?]{0,40}?\bsetzen\s+wir\b[^.!?]{0,30}?\bab\b", re.I),
     re.compile(r"\bsetzen\s+wir\s+(?:den\s+)?" + _ITEM_REF + r"\b[^.!?]{0,30}?\bab\b", re.I),
+    # "Die Verwaltung bittet, Tagesordnungspunkt 6, …, abzusetzen"
+    re.compile(_ITEM_REF + r"\b[^.!?]{0,60}?\babzusetzen\b", re.I),
 )  # fmt: skip
 
 

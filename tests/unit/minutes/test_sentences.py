@@ -148,3 +148,15 @@ def test_word_speakers_used_when_segment_has_none() -> None:
     ws = words(0.0, "Das ist richtig.", speaker="SPEAKER_03")
     out = split_sentences([Segment(0.0, ws[-1].end_s, "Das ist richtig.", ws, None)])
     assert out[0].speaker == "SPEAKER_03"
+
+
+def test_a_missing_full_stop_before_ich_or_wir_still_ends_the_sentence() -> None:
+    from protokoll.minutes.sentences import _split_text
+
+    assert _split_text("Der Ausschuss nimmt den Bericht zur Kenntnis Wir kommen zu Punkt 2.") == [
+        "Der Ausschuss nimmt den Bericht zur Kenntnis",
+        "Wir kommen zu Punkt 2.",
+    ]
+    assert _split_text("Das sehen wir auch so, wir stimmen zu.") == [
+        "Das sehen wir auch so, wir stimmen zu."
+    ]

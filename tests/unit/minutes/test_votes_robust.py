@@ -237,3 +237,23 @@ def test_mehrheit_misheard_inside_a_compound() -> None:
     assert extract_result(sents("Das ist mit Großamirheit beschlossen."))[0] == (
         "mehrheitlich beschlossen"
     )
+
+
+def test_questions_and_answers_alternate_when_the_question_marks_are_lost() -> None:
+    lines = sents(
+        "Wer ist für den Satzungsbeschluss? Ich bitte um das Handzeichen, Danke, Gegenprobe, "
+        "das sind zwei Enthaltungen, keine, damit mehrheitlich beschlossen."
+    )
+    votes = extract_counts(lines).votes
+    assert (votes.no, votes.abstain) == (2, 0)
+    # a count with its own category stays with it
+    assert extract_counts(sents("Das sind 10 Ja-Stimmen, 2 Gegenstimmen, keine Enthaltung.")
+                          ).votes == Votes(10, 2, 0, None)  # fmt: skip
+
+
+def test_an_item_asked_to_be_dropped_is_dropped() -> None:
+    lines = sents(
+        "Die Verwaltung bittet, Tagesordnungspunkt 6, Änderung der Hundesteuersatzung, "
+        "abzusetzen, ich sehe keinen Widerspruch, dann ist der Punkt abgesetzt."
+    )
+    assert set(dropped_items(lines, ["5", "6"])) == {"6"}
