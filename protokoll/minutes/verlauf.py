@@ -369,12 +369,22 @@ class VerlaufWriter:
             written = answer.sentences.get(number, [])
             if not written and contribution.has_content():
                 missing.append(number)
-            if written and not _names_speaker(written[0].text, contribution.speaker):
-                problems.append((number, written[0].text, Flag("sprecher_fehlt", "")))
-            for sentence in written:
-                problems += [(number, sentence.text, f) for f in check(sentence)
-                             if f.kind in RETRYABLE]  # fmt: skip
+            found = _sentence_problems(written, contribution.speaker, check)
+            problems += [(number, text, flag) for text, flag in found]
         return problems, missing
+
+
+def _sentence_problems(
+    written: Sequence[SummarySentence], speaker: str, check: Checker
+) -> list[tuple[str, Flag]]:
+    """What a retry can fix in one contribution's sentences: the retryable check flags,
+    and a first sentence that does not name the person who spoke."""
+    problems: list[tuple[str, Flag]] = []
+    if written and not _names_speaker(written[0].text, speaker):
+        problems.append((written[0].text, Flag("sprecher_fehlt", "")))
+    for sentence in written:
+        problems += [(sentence.text, f) for f in check(sentence) if f.kind in RETRYABLE]
+    return problems
 
 
 def _problem_count(
@@ -384,10 +394,7 @@ def _problem_count(
     speakers = {number: c.speaker for number, c in group}
 
     def count(number: int, sentences: Sequence[SummarySentence]) -> int:
-        problems = sum(1 for s in sentences for f in check(s) if f.kind in RETRYABLE)
-        if sentences and not _names_speaker(sentences[0].text, speakers.get(number, "")):
-            problems += 1
-        return problems
+        return len(_sentence_problems(sentences, speakers.get(number, ""), check))
 
     return count
 

@@ -116,12 +116,16 @@ _DECISION_WORDS = re.compile(r"\b(angenommen|abgelehnt|beschlossen|gefasst|geneh
 # ---- words ---------------------------------------------------------------------------
 
 
-def _normalize(text: str) -> str:
+def _joined_keywords(text: str) -> str:
+    """Lower case, with the vote keywords in one word: "Ja-Stimmen" and "Jahre Stimmen"
+    (how the recogniser often writes it) become "jastimmen"."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)  # Ja-Stimmen -> jastimmen
-    # "Jahre Stimmen" is how the recogniser often writes "Ja-Stimmen"
-    text = re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
-    return re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)
+    return re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
+
+
+def _normalize(text: str) -> str:
+    return re.sub(r"[^\w\s]", " ", _joined_keywords(text))
 
 
 # a keyword glued to the word before it ("fürbefangen", "eineenthaltung"): a short prefix
@@ -190,10 +194,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\d+|[^\W\d_]+|%|[?!.:;,()–]")
 
 
 def _tokens(sentence: Sentence, position: int) -> list[_Token]:
-    text = unicodedata.normalize("NFKC", sentence.text).lower()
-    text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)  # Ja-Stimmen -> jastimmen
-    # "Jahre Stimmen" is how the recogniser often writes "Ja-Stimmen"
-    text = re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
+    text = _joined_keywords(sentence.text)
     text = re.sub(
         r"\b(enthält|enthalten)\s+sich(\s+der\s+stimme)?\b|\bsich\s+(der\s+stimme\s+)?enthalten\b",
         " enthaltungen ",
