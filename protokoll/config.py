@@ -64,6 +64,9 @@ class TranscriptionSettings(_Section):
     cpu_threads: int = Field(default=0, ge=0)
     # the recording is transcribed in blocks of this length, cut in pauses: memory stays flat
     block_minutes: float = Field(default=10.0, ge=0.5, le=120)
+    # tokens decoded per 30-s window at most (0 = the model's limit of 448); benchmarks
+    # with random weights set it, so their decoding costs what real speech would
+    max_new_tokens: int = Field(default=0, ge=0, le=440)
 
 
 class ClusteringSettings(_Section):

