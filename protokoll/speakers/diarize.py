@@ -137,6 +137,11 @@ class PyannoteDiarizer:
                 pipeline = Pipeline.from_pretrained(str(self._pretrained.path))
                 if pipeline is None:
                     raise ModelError(f"{self._pretrained.path} enthält keine pyannote-Pipeline.")
+                check_pretrained(pipeline, SpeakerDiarization, self._pretrained.path)
+                # the operator's batch sizes (GPU memory) win over the directory's; the
+                # window step and the clustering parameters stay as the pipeline was tuned
+                pipeline.segmentation_batch_size = s.segmentation_batch_size
+                pipeline.embedding_batch_size = s.embedding_batch_size
             else:
                 if self._segmentation is None or self._embedding is None:
                     raise ModelError("Segmentierungs- und Sprechermodell fehlen.")
@@ -232,6 +237,8 @@ class PyannoteDiarizer:
             params["min_cluster_size"] = s.min_cluster_size
         if self._pretrained is None:
             params["segmentation_step"] = s.segmentation_step
+        if self._pretrained is not None:  # every file of the directory, not only config.yaml
+            params["files"] = dict(self._pretrained.file_hashes)
         uses = [
             ModelUse("diarization", m.entry.id, m.sha256, self.device, params) for m in self._models
         ]
@@ -304,6 +311,28 @@ def vad_turns(source: AudioSource, block_s: float = 600.0) -> list[SpeakerTurn]:
                 )
             )
     return turns
+
+
+def check_pretrained(pipeline: Any, expected: type[Any], path: object) -> None:
+    """A pretrained directory must hold a speaker-diarization pipeline whose embedding
+    model and PLDA fit together; otherwise the mismatch would surface as a numpy error in
+    the middle of the first recording."""
+    if not isinstance(pipeline, expected):
+        raise ModelError(
+            f"{path} enthält keine Sprechererkennungs-Pipeline, sondern "
+            f"„{type(pipeline).__name__}“ (config.yaml, pipeline.name)."
+        )
+    plda = getattr(pipeline, "_plda", None)
+    if plda is None:
+        return
+    dimension = int(pipeline._embedding.dimension)
+    try:
+        plda(np.ones((2, dimension), dtype=np.float32))
+    except Exception as exc:  # numpy raises ValueError or IndexError on a shape mismatch
+        raise ModelError(
+            f"In {path} passen Sprechermodell ({dimension} Dimensionen) und PLDA "
+            f"(plda/) nicht zusammen: {exc}"
+        ) from None
 
 
 def _unused_plda() -> Any:
