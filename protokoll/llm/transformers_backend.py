@@ -223,7 +223,10 @@ class TransformersLLM:
                 gen_kwargs.update(do_sample=True, temperature=temperature)
             else:
                 # greedy; override the sampling defaults of the model's generation_config
-                gen_kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+                gen_kwargs.update(
+                    do_sample=False, temperature=None, top_p=None, top_k=None,
+                    repetition_penalty=1.0,  # Qwen2.5 ships 1.05: not greedy, and it bends JSON
+                )  # fmt: skip
             pad = getattr(tokenizer, "pad_token_id", None)
             gen_kwargs["pad_token_id"] = pad if pad is not None else tokenizer.eos_token_id
             start = time.perf_counter()
