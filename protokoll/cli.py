@@ -35,6 +35,7 @@ from protokoll.register.export import missing_settings_hint, write_register_json
 from protokoll.register.steckbrief_docx import write_steckbrief_docx
 from protokoll.service.bootstrap import build_context
 from protokoll.service.infra import audit, auth
+from protokoll.service.infra.storage import private_files
 from protokoll.service.infra.tables import User
 from protokoll.service.serve import serve
 from protokoll.service.usecases.register import existing_database, register_entry_from_db
@@ -297,7 +298,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def _service_settings(args: argparse.Namespace) -> Settings:
-
+    """The settings of a service command; its files are the service's alone from here on."""
+    private_files()
     environ = dict(os.environ)
     if args.profile:
         environ["PROTOKOLL_PROFILE"] = args.profile

@@ -175,6 +175,9 @@ class ServiceSettings(_Section):
     heartbeat_s: float = Field(default=1.0, gt=0)  # this often
     login_max_failures: int = Field(default=5, ge=1)  # then the account waits
     login_lockout_s: float = Field(default=300.0, ge=0)
+    # agendas are fetched from public https servers only; hosts of the own network that may
+    # be fetched as well (the council information system on the intranet): exact names
+    agenda_allowed_hosts: list[str] = Field(default_factory=list)
 
 
 class ReviewSettings(_Section):

@@ -10,7 +10,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from protokoll.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -36,13 +39,33 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration (idempotent). A file that is no database,
+    or a damaged one, is a German error naming the file and what to do."""
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except (DatabaseError, OperationalError) as exc:
+        raise ConfigError(unusable_database(engine, exc)) from None
+
+
+def unusable_database(engine: Engine, exc: Exception) -> str:
+    where = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    cause = str(getattr(exc, "orig", exc)).strip()
+    if where:
+        return (
+            f"Die Datenbank {where} ist beschädigt oder keine SQLite-Datenbank ({cause}). "
+            "Bitte den Dienst anhalten und die Datei aus der letzten Sicherung wiederherstellen "
+            "(docs/service.md); die Aufnahmen und Dokumente im Datenordner "
+            "bleiben davon unberührt."
+        )
+    return (
+        f"Die Datenbank unter {engine.url.render_as_string(hide_password=True)} ist nicht "
+        f"nutzbar ({cause}). Bitte Verbindung und Zustand der Datenbank prüfen."
+    )
 
 
 class Database:

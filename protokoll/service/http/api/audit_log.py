@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from protokoll.service.http.deps import DbDep, UserDep
+from protokoll.service.http.deps import MAX_DB_INT, DbDep, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import AuditEntry
 from protokoll.service.usecases import accounts
@@ -20,7 +20,9 @@ router = APIRouter(prefix="/api", tags=["Protokollkette"])
 def list_audit(
     user: UserDep,
     s: DbDep,
-    after: Annotated[int, Query(ge=0, description="nur Einträge nach dieser Nummer")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_DB_INT, description="nur Einträge nach dieser Nummer")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     meeting_id: str | None = None,
 ) -> list[Any]:
