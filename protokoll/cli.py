@@ -361,7 +361,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     ctx = build_context(_service_settings(args))
     with ctx.db.session() as s:
-        result = audit.verify(s)
+        result = audit.seal(s)  # a chain that holds leaves its head as a new anchor
     print(result.message(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 6
 
@@ -373,6 +373,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
     try:
         with db.session() as s:
             entry = register_entry_from_db(s, settings)
+            chain = audit.seal(s)
     finally:
         db.engine.dispose()
     out_dir = args.out or settings.output.dir
@@ -398,6 +399,8 @@ def _cmd_register(args: argparse.Namespace) -> int:
     )
     for path in paths:
         print(f"  {path}")
+    if chain.ok and chain.entries:
+        print(f"Prüfprotokoll: Kopf Nr. {chain.head_seq} {chain.head_hash}")
     return 0
 
 

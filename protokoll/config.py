@@ -178,6 +178,10 @@ class ServiceSettings(_Section):
     # agendas are fetched from public https servers only; hosts of the own network that may
     # be fetched as well (the council information system on the intranet): exact names
     agenda_allowed_hosts: list[str] = Field(default_factory=list)
+    # the audit chain's key and anchors, outside the database (default: in data_dir; on
+    # another volume or host they also hold against someone who can change data_dir)
+    audit_key_file: Path | None = None
+    audit_anchor_file: Path | None = None
 
 
 class ReviewSettings(_Section):

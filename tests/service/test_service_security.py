@@ -433,3 +433,121 @@ def test_plain_http_agenda_addresses_are_refused(service: Service) -> None:
     )
     assert response.status_code == 422
     assert "https://" in response.json()["detail"]
+
+
+# ---- 5. an audit log that survives someone with database access ---------------------------
+
+
+@pytest.fixture
+def sealed(tmp_path: Path) -> Iterator[Any]:
+    """A service context with 12 audit entries, the head anchored outside the database."""
+    from protokoll.service.bootstrap import build_context
+    from protokoll.service.infra import audit
+    from tests.support.service import service_settings
+
+    ctx = build_context(service_settings(tmp_path))
+    for i in range(12):
+        with ctx.db.session() as s:
+            audit.record(s, "test.eintrag", kind="system", details={"i": i})
+    with ctx.db.session() as s:
+        assert audit.seal(s).ok
+    yield ctx
+    ctx.db.engine.dispose()
+
+
+def _with_triggers_dropped(ctx: Any, *statements: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(str(ctx.settings.service.data_dir / "protokoll.db"))
+    conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+    conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def _verify(ctx: Any) -> Any:
+    from protokoll.service.infra import audit
+
+    with ctx.db.session() as s:
+        return audit.verify(s)
+
+
+def test_audit_tail_removed_and_head_rewound_is_detected(sealed: Any) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(str(sealed.settings.service.data_dir / "protokoll.db"))
+    prev = conn.execute("SELECT hash FROM audit_log WHERE seq = 11").fetchone()[0]
+    conn.close()
+    _with_triggers_dropped(
+        sealed,
+        "DELETE FROM audit_log WHERE seq = 12",
+        f"UPDATE audit_head SET seq = 11, hash = '{prev}' WHERE id = 1",
+    )
+    result = _verify(sealed)
+    assert not result.ok and result.first_broken == 12
+    assert "Anker" in result.reason and "Einträge fehlen" in result.reason
+
+
+def test_audit_history_rewritten_with_all_later_hashes_is_detected(sealed: Any) -> None:
+    """Someone alters entry 5 and recomputes every later hash and the head: without the
+    key outside the database the recomputed hashes are not the keyed ones."""
+    import sqlite3
+
+    from protokoll.service.infra import audit
+
+    db = str(sealed.settings.service.data_dir / "protokoll.db")
+    _with_triggers_dropped(sealed)
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT seq, at, kind, action, actor_id, actor, meeting_id, job_id, details, prev_hash "
+        "FROM audit_log ORDER BY seq"
+    ).fetchall()
+    prev = audit.GENESIS
+    for seq, at, kind, action, actor_id, actor, meeting_id, job_id, details, _ in rows:
+        if seq == 5:
+            details = '{"i":99}'
+        when = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+        digest = audit.entry_hash(
+            seq=seq, at=when, kind=kind, action=action, actor_id=actor_id, actor=actor,
+            meeting_id=meeting_id, job_id=job_id, details=details, prev_hash=prev,
+        )  # fmt: skip
+        conn.execute(
+            "UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            (details, prev, digest, seq),
+        )
+        prev = digest
+    conn.execute("UPDATE audit_head SET hash = ? WHERE id = 1", (prev,))
+    conn.commit()
+    conn.close()
+    result = _verify(sealed)
+    assert not result.ok and result.first_broken is not None and result.first_broken <= 5
+
+
+def test_audit_database_replaced_by_an_empty_one_is_detected(sealed: Any) -> None:
+    from protokoll.service.bootstrap import build_context
+
+    data_dir = sealed.settings.service.data_dir
+    sealed.db.engine.dispose()
+    for name in ("protokoll.db", "protokoll.db-wal", "protokoll.db-shm"):
+        (data_dir / name).unlink(missing_ok=True)
+    (data_dir / "protokoll.db").write_bytes(b"")
+    fresh = build_context(sealed.settings)  # the service starts on the empty database
+    try:
+        result = _verify(fresh)
+    finally:
+        fresh.db.engine.dispose()
+    assert not result.ok
+    assert "0 Einträge geprüft" not in result.message()
+    assert "Einträge fehlen" in result.reason
+
+
+def test_audit_verify_says_what_it_proves(sealed: Any) -> None:
+    result = _verify(sealed)
+    assert result.ok and result.keyed and result.anchors == 1
+    message = result.message()
+    assert "12 Einträge geprüft" in message and f"Kopf Nr. 12 {result.head_hash}" in message
+    assert "Schlüssel außerhalb der Datenbank" in message and "Nicht beweisbar" in message
+    key = sealed.settings.service.data_dir / "audit.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600

@@ -36,12 +36,17 @@ def list_audit(
 
 @router.get("/audit/verify")
 def verify_audit(user: UserDep, s: DbDep) -> dict[str, Any]:
-    """Die Hash-Kette prüfen; nennt den ersten veränderten, fehlenden oder falschen Eintrag."""
+    """Die Hash-Kette prüfen (mit Schlüssel und Ankern außerhalb der Datenbank); nennt den
+    ersten veränderten, fehlenden oder falschen Eintrag. Hält die Kette, wird ihr Kopf
+    als neuer Anker festgehalten."""
     accounts.require_admin(user)
-    result = audit.verify(s)
+    result = audit.seal(s)
     return {
         "ok": result.ok,
         "entries": result.entries,
         "first_broken": result.first_broken,
+        "head": {"seq": result.head_seq, "hash": result.head_hash} if result.ok else None,
+        "keyed": result.keyed,
+        "anchors": result.anchors,
         "message": result.message(),
     }
