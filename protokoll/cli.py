@@ -35,6 +35,7 @@ from protokoll.register.export import missing_settings_hint, write_register_json
 from protokoll.register.steckbrief_docx import write_steckbrief_docx
 from protokoll.service.bootstrap import build_context
 from protokoll.service.infra import audit, auth
+from protokoll.service.infra.storage import private_files
 from protokoll.service.infra.tables import User
 from protokoll.service.serve import serve
 from protokoll.service.usecases.register import existing_database, register_entry_from_db
@@ -297,7 +298,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def _service_settings(args: argparse.Namespace) -> Settings:
-
+    """The settings of a service command; its files are the service's alone from here on."""
+    private_files()
     environ = dict(os.environ)
     if args.profile:
         environ["PROTOKOLL_PROFILE"] = args.profile
@@ -359,7 +361,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     ctx = build_context(_service_settings(args))
     with ctx.db.session() as s:
-        result = audit.verify(s)
+        result = audit.seal(s)  # a chain that holds leaves its head as a new anchor
     print(result.message(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 6
 
@@ -371,6 +373,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
     try:
         with db.session() as s:
             entry = register_entry_from_db(s, settings)
+            chain = audit.seal(s)
     finally:
         db.engine.dispose()
     out_dir = args.out or settings.output.dir
@@ -396,6 +399,8 @@ def _cmd_register(args: argparse.Namespace) -> int:
     )
     for path in paths:
         print(f"  {path}")
+    if chain.ok and chain.entries:
+        print(f"Prüfprotokoll: Kopf Nr. {chain.head_seq} {chain.head_hash}")
     return 0
 
 

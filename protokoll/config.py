@@ -175,6 +175,13 @@ class ServiceSettings(_Section):
     heartbeat_s: float = Field(default=1.0, gt=0)  # this often
     login_max_failures: int = Field(default=5, ge=1)  # then the account waits
     login_lockout_s: float = Field(default=300.0, ge=0)
+    # agendas are fetched from public https servers only; hosts of the own network that may
+    # be fetched as well (the council information system on the intranet): exact names
+    agenda_allowed_hosts: list[str] = Field(default_factory=list)
+    # the audit chain's key and anchors, outside the database (default: in data_dir; on
+    # another volume or host they also hold against someone who can change data_dir)
+    audit_key_file: Path | None = None
+    audit_anchor_file: Path | None = None
 
 
 class ReviewSettings(_Section):

@@ -24,6 +24,11 @@ def duration_de(seconds: float) -> str:
 
 
 def size_de(size: float) -> str:
+    """`12 Byte`, `3,4 KB`, `5,6 MB`, `7,8 GB` (binary units, as file managers show them)."""
+    if size < 1024:
+        return f"{int(size)} Byte"
+    if size < 1024**2:
+        return f"{num_de(size / 1024)} KB"
     if size >= 1024**3:
         return f"{num_de(size / 1024**3)} GB"
     return f"{num_de(size / 1024**2)} MB"

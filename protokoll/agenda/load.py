@@ -11,6 +11,7 @@ from pathlib import Path
 
 from protokoll.agenda import oparl_client as oparl
 from protokoll.agenda.docx_invitation import load_agenda_docx
+from protokoll.agenda.fetch_policy import FetchPolicy
 from protokoll.domain.agenda import Agenda, load_agenda, load_members
 from protokoll.errors import AgendaError
 
@@ -25,6 +26,7 @@ def load_agenda_source(
     *,
     members_from: str | Path | None = None,
     timeout: float | None = None,
+    policy: FetchPolicy | None = None,
 ) -> Agenda:
     """Read an agenda from wherever it is: a `.toml`, `.json` or `.docx` file, or the
     http(s) address of an OParl Meeting.
@@ -36,7 +38,9 @@ def load_agenda_source(
     """
     if is_url(source):
         agenda = oparl.load_meeting(
-            str(source), timeout=oparl.DEFAULT_TIMEOUT if timeout is None else timeout
+            str(source),
+            timeout=oparl.DEFAULT_TIMEOUT if timeout is None else timeout,
+            policy=policy,
         )
     else:
         path = Path(source)

@@ -42,6 +42,8 @@ import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
+from protokoll.agenda import fetch_policy
+from protokoll.agenda.fetch_policy import FetchPolicy
 from protokoll.domain.agenda import Agenda, agenda_from_data
 from protokoll.errors import AgendaError
 
@@ -60,6 +62,9 @@ class OParlNotFound(AgendaError):
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    def __init__(self, policy: FetchPolicy) -> None:
+        self.policy = policy
+
     def redirect_request(
         self,
         req: urllib.request.Request,
@@ -69,7 +74,12 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         headers: Any,
         newurl: str,
     ) -> urllib.request.Request | None:
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme == "http" and self.policy.https_only:
+            raise fetch_policy.AddressRefused(
+                f"OParl-Server leitet „{req.full_url}“ auf „{newurl}“ um; nur https."
+            )
+        if scheme not in ("http", "https"):
             raise AgendaError(
                 f"OParl-Server leitet „{req.full_url}“ auf „{newurl}“ um; "
                 "nur http- und https-Adressen werden abgerufen."
@@ -110,17 +120,32 @@ class OParlClient:
     Objects are cached by address, so an object linked twice is fetched once."""
 
     def __init__(
-        self, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+        self,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        policy: FetchPolicy | None = None,
     ) -> None:
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.policy = policy or FetchPolicy()
         self.requests = 0
         self._cache: dict[str, dict[str, Any]] = {}
-        self._opener = urllib.request.build_opener(_HttpOnlyRedirects())
+        self._opener = fetch_policy.opener(self.policy, _HttpOnlyRedirects(self.policy))
 
     def get(self, url: str) -> dict[str, Any]:
-        """The JSON object at `url`; AgendaError (OParlNotFound for 404/410) otherwise."""
+        """The JSON object at `url`; AgendaError (OParlNotFound for 404/410) otherwise.
+        Under a policy with uniform errors every failure to fetch reads the same."""
+        try:
+            return self._get(url)
+        except AgendaError as exc:
+            if not self.policy.uniform_errors:
+                raise
+            log.info("OParl-Abruf von %s abgelehnt oder fehlgeschlagen: %s", url, exc)
+            raise uniform_failure(url) from None
+
+    def _get(self, url: str) -> dict[str, Any]:
         url = check_url(url)
+        self.policy.check_scheme(url, urllib.parse.urlsplit(url).scheme)
         if url in self._cache:
             return self._cache[url]
         self.requests += 1
@@ -465,15 +490,32 @@ def meeting_to_data(client: OParlClient, meeting: dict[str, Any], url: str) -> d
     return data
 
 
+def uniform_failure(url: str) -> AgendaError:
+    """The one answer of the service's policy to any failed fetch: it does not say whether
+    the host exists, the port is open, or what the server answered."""
+    return AgendaError(
+        f"Von „{url}“ konnte keine OParl-Sitzung geladen werden. Bitte prüfen, ob die Adresse "
+        "mit https:// beginnt, auf eine Sitzung (Meeting) eines öffentlich erreichbaren "
+        "Ratsinformationssystems zeigt und der Server antwortet; sonst die Tagesordnung als "
+        "Datei hochladen."
+    )
+
+
 def load_meeting(
-    url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    policy: FetchPolicy | None = None,
 ) -> Agenda:
     """The agenda of the OParl Meeting at `url` (see the module docstring for the mapping).
 
     `timeout` (seconds) and `max_bytes` apply to each request. Every problem is an
     AgendaError naming the address and the field."""
     url = check_url(url, "Adresse der OParl-Sitzung")
-    client = OParlClient(timeout=timeout, max_bytes=max_bytes)
+    client = OParlClient(timeout=timeout, max_bytes=max_bytes, policy=policy)
     meeting = client.get(url)
+    if client.policy.uniform_errors and _kind(meeting) != "Meeting":
+        raise uniform_failure(url)  # JSON, but no OParl Meeting: say nothing about it
     data = meeting_to_data(client, meeting, url)
     return agenda_from_data(data, f"OParl-Sitzung {url}")

@@ -40,6 +40,7 @@ from protokoll.audio.mediaprobe import (
     probe,
     sha256_of,
     wav_declared_duration,
+    wav_sample_bytes,
 )
 from protokoll.audio.source import SAMPLE_RATE_HZ, AudioSource
 from protokoll.domain.progress import ProgressHook, null_hook
@@ -135,7 +136,13 @@ def precheck(
     declared = meta["duration"] if isinstance(meta["duration"], float) else None
     fmt_name = str(meta["format"])
     if fmt_name == "wav":
-        declared = wav_declared_duration(path) or declared
+        header_s = wav_declared_duration(path)
+        if header_s == 0 or wav_sample_bytes(path) == 0:
+            raise EmptyInputError(
+                f"„{path.name}“ enthält keine Tonaufnahme: nur den Dateikopf, 0 Sekunden Ton. "
+                "Bitte die Aufnahme erneut exportieren und hochladen."
+            )
+        declared = header_s or declared
     if declared is not None and declared > max_duration_s:
         raise InputError(
             f"„{path.name}“ ist {duration_de(declared)} lang; erlaubt sind höchstens "
@@ -409,11 +416,30 @@ def read_wav(path: Path) -> np.ndarray:
 def linked_as(path: Path, name: str, folder: Path) -> Iterator[Path]:
     """`path` under the user's file name (a hard link in `folder`, removed afterwards), so
     that intake's messages name the file as the user knows it, not by its stored name."""
-    folder.mkdir(parents=True, exist_ok=True)
-    named = folder / name
-    named.unlink(missing_ok=True)
-    os.link(path, named)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        named = folder / bounded_name(name)
+        named.unlink(missing_ok=True)
+        os.link(path, named)
         yield named
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes per name; room for suffixes
+
+
+def bounded_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """`name` as one path component of at most `limit` bytes (UTF-8), its suffix kept: a
+    user's file name of any length can then be used on disk ("€" takes three bytes)."""
+    name = name.replace("/", "_").replace("\0", "_").strip() or "aufnahme"
+    if name in (".", ".."):
+        name = "aufnahme"
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix.encode("utf-8")) > 16:
+        stem, suffix = name, ""
+    room = limit - len(suffix.encode("utf-8")) - (1 if suffix else 0) - len("…".encode())
+    short = stem.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return f"{short}…{'.' + suffix if suffix else ''}"

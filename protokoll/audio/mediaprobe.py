@@ -221,6 +221,23 @@ def wav_declared_duration(path: Path) -> float | None:
             fh.seek(size + (size & 1), os.SEEK_CUR)
 
 
+def wav_sample_bytes(path: Path) -> int | None:
+    """Bytes of sound actually present after a WAV's data chunk header (whatever size the
+    header states); None if the file is no RIFF/RF64 WAV or has no data chunk."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[8:12] != b"WAVE" or head[:4] not in (b"RIFF", b"RF64", b"BW64"):
+            return None
+        while True:
+            header = fh.read(8)
+            if len(header) < 8:
+                return None
+            chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
+            if chunk_id == b"data":
+                return max(0, path.stat().st_size - fh.tell())
+            fh.seek(size + (size & 1), os.SEEK_CUR)
+
+
 def ogg_cut_mid_page(path: Path, size: int) -> bool:
     """True if the Ogg file ends inside a page (cut off during transfer or recording)."""
     with path.open("rb") as fh:

@@ -13,7 +13,9 @@ from pathlib import Path
 from protokoll.config import Settings
 from protokoll.pipeline.runner import Steps
 from protokoll.service.context import ServiceContext
-from protokoll.service.infra.db import Database, database_url, make_engine, migrate
+from protokoll.service.infra import audit
+from protokoll.service.infra.audit_seal import AnchorFile
+from protokoll.service.infra.db import Database, database_url, make_engine, migrate, open_database
 from protokoll.service.infra.queue import JobQueue
 from protokoll.service.infra.runner import JobRunner
 from protokoll.service.infra.storage import Layout
@@ -30,7 +32,21 @@ def housekeeping(ctx: ServiceContext) -> list[str]:
         retention.sweep_expired(ctx)
     except Exception:  # the next minute tries again; reclaiming must not stop
         log.exception("retention sweep failed")
+    try:
+        anchor_daily(ctx.db)
+    except Exception:
+        log.exception("audit anchor failed")
     return reclaimed
+
+
+def anchor_daily(db: Database) -> None:
+    """Once a day the chain's head goes to the anchor file outside the database."""
+    anchors = db.audit_anchors
+    if isinstance(anchors, AnchorFile) and not anchors.anchored_today():
+        with db.session() as s:
+            result = audit.seal(s)
+        if not result.ok:
+            log.error("Protokollkette unterbrochen: %s", result.message())
 
 
 def build_context(
@@ -44,7 +60,7 @@ def build_context(
     layout.ensure()
     engine = make_engine(database_url(settings.service.database_url, data_dir))
     migrate(engine)
-    db = Database(engine)
+    db = open_database(settings, data_dir, engine)
     runner = JobRunner(db, layout, settings, stages, on_draft=minutes_review.add_ai_draft)
     holder: dict[str, ServiceContext] = {}
     queue = JobQueue(

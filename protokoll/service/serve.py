@@ -40,9 +40,8 @@ def ensure_first_admin(ctx: ServiceContext) -> str | None:
         if ctx.settings.service.mode == "produktion":
             return None
         password = secrets.token_urlsafe(12)
-        auth.create_user(
-            s, "admin", password, ["admin", "schriftfuehrer", "pruefer"], "Administrator"
-        )
+        # administration only: it manages accounts, and reads no transcript or minutes
+        auth.create_user(s, "admin", password, ["admin"], "Administrator")
         return password
 
 

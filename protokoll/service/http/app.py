@@ -29,6 +29,48 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 
 
+# pydantic's English messages, in German: what the user of the API reads
+_PROBLEMS = {
+    "missing": "fehlt",
+    "greater_than": "muss größer als {gt} sein",
+    "greater_than_equal": "muss mindestens {ge} sein",
+    "less_than": "muss kleiner als {lt} sein",
+    "less_than_equal": "darf höchstens {le} sein",
+    "int_parsing": "muss eine ganze Zahl sein",
+    "int_type": "muss eine ganze Zahl sein",
+    "int_from_float": "muss eine ganze Zahl sein",
+    "float_parsing": "muss eine Zahl sein",
+    "float_type": "muss eine Zahl sein",
+    "bool_parsing": "muss wahr oder falsch sein",
+    "bool_type": "muss wahr oder falsch sein",
+    "string_type": "muss ein Text sein",
+    "string_too_short": "ist zu kurz (mindestens {min_length} Zeichen)",
+    "string_too_long": "ist zu lang (höchstens {max_length} Zeichen)",
+    "list_type": "muss eine Liste sein",
+    "dict_type": "muss ein Objekt sein",
+    "model_attributes_type": "muss ein Objekt sein",
+    "literal_error": "muss einer dieser Werte sein: {expected}",
+    "enum": "muss einer dieser Werte sein: {expected}",
+    "extra_forbidden": "ist hier nicht vorgesehen",
+    "json_invalid": "ist kein gültiges JSON",
+    "json_type": "ist kein gültiges JSON",
+}
+
+
+def german_problem(err: Any) -> str:
+    """One validation problem in German (our own validators already write German)."""
+    kind = str(err.get("type", ""))
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    template = _PROBLEMS.get(kind)
+    if template is None:
+        return "ist ungültig"
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template.split(" {")[0]
+
+
 def create_app(
     settings: Settings,
     *,
@@ -69,7 +111,7 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err.get('loc', ()) if p != 'body')}: {err.get('msg')}"
+            f"{'.'.join(str(p) for p in err.get('loc', ()) if p != 'body')}: {german_problem(err)}"
             for err in exc.errors()
         )
         return JSONResponse({"detail": f"Ungültige Angaben: {problems}"}, status_code=422)

@@ -7,12 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from protokoll.service.context import ServiceContext
 from protokoll.service.infra import auth
 from protokoll.service.infra.tables import User
+
+# integers the database can hold (BIGINT); a larger one in a path or query is a German 422,
+# not an overflow deep in the database driver
+MAX_DB_INT = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 
 SESSION_COOKIE = "protokoll_sitzung"
 CSRF_HEADER = "X-CSRF-Token"

@@ -31,7 +31,15 @@ from protokoll.formatting import date_de, datetime_de, format_duration, size_de
 from protokoll.review.workflow import STATE_LABELS as STATE_LABELS_REVIEW
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api import set_session_cookie
-from protokoll.service.http.deps import SESSION_COOKIE, Caller, CtxDep, DbDep, check_csrf, identify
+from protokoll.service.http.deps import (
+    SESSION_COOKIE,
+    Caller,
+    CtxDep,
+    DbDep,
+    RowId,
+    check_csrf,
+    identify,
+)
 from protokoll.service.http.status import status_for
 from protokoll.service.infra import auth
 from protokoll.service.infra.jobs import STATE_LABELS
@@ -268,7 +276,7 @@ def _apply_agenda(
         data = upload.file.read(limit + 1)
         svc.set_agenda_file(ctx, s, user, meeting, upload.filename or "tagesordnung", data)
     elif url:
-        svc.set_agenda_url(s, user, meeting, url)
+        svc.set_agenda_url(ctx, s, user, meeting, url)
     if members:
         svc.set_members(s, user, meeting, svc.parse_member_lines(members))
     return bool(has_file or url or members)
@@ -524,7 +532,7 @@ def create_token(request: Request, form: FormDep, caller: PageCaller, s: DbDep) 
 
 @router.post("/konto/tokens/{token_id}/widerrufen")
 def revoke_token(
-    token_id: int, request: Request, form: FormDep, caller: PageCaller, s: DbDep
+    token_id: RowId, request: Request, form: FormDep, caller: PageCaller, s: DbDep
 ) -> Response:
     checked(request, caller, form)
     accounts.revoke_token(s, caller.user, token_id)
@@ -588,7 +596,7 @@ USER_ACTIONS = {"sperren": "gesperrt", "entsperren": "entsperrt", "passwort": "b
 
 @router.post("/verwaltung/benutzer/{user_id}/{what}")
 def user_action(
-    user_id: int, what: str, request: Request, form: FormDep, caller: PageCaller, s: DbDep
+    user_id: RowId, what: str, request: Request, form: FormDep, caller: PageCaller, s: DbDep
 ) -> Response:
     if what not in USER_ACTIONS:
         raise HTTPException(404, "Diese Aktion gibt es nicht.")

@@ -11,12 +11,18 @@ table `audit_head`: an append first updates that row, which takes the write
 lock (SQLite) or the row lock (PostgreSQL) until the transaction ends. An entry
 is written in the same transaction as the change it records, so there is no
 change without its entry and no entry without its change.
+
+Against someone who can write the database itself (triggers dropped), the chain is keyed
+and anchored outside it (`audit_seal.py`): entries are HMAC'd with a key the database
+does not hold, and the head is written to an append-only anchor file. `verify` states
+what it checked and what it cannot prove.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +30,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from protokoll.service.infra.audit_seal import Anchor, AnchorFile, AuditKey
 from protokoll.service.infra.tables import AuditEntry, AuditHead, User, utcnow
 
 GENESIS = "0" * 64
@@ -46,7 +53,9 @@ def entry_hash(
     job_id: str | None,
     details: str,
     prev_hash: str,
+    key: AuditKey | None = None,
 ) -> str:
+    """SHA-256 of the entry's content; HMAC-SHA256 under `key` from its `from_seq` on."""
     content = canonical(
         {
             "seq": seq,
@@ -61,7 +70,19 @@ def entry_hash(
             "prev_hash": prev_hash,
         }
     )
+    if key is not None and seq >= key.from_seq:
+        return hmac.new(key.secret, content.encode(), hashlib.sha256).hexdigest()
     return hashlib.sha256(content.encode()).hexdigest()
+
+
+def session_key(s: Session) -> AuditKey | None:
+    key = s.info.get("audit_key")
+    return key if isinstance(key, AuditKey) else None
+
+
+def session_anchors(s: Session) -> AnchorFile | None:
+    anchors = s.info.get("audit_anchors")
+    return anchors if isinstance(anchors, AnchorFile) else None
 
 
 def record(
@@ -94,6 +115,7 @@ def record(
     digest = entry_hash(
         seq=seq, at=at, kind=kind, action=action, actor_id=user.id if user else None,
         actor=name, meeting_id=meeting_id, job_id=job_id, details=body, prev_hash=prev,
+        key=session_key(s),
     )  # fmt: skip
     entry = AuditEntry(
         seq=seq, at=at, kind=kind, action=action, actor_id=user.id if user else None,
@@ -117,20 +139,51 @@ class Verification:
     entries: int
     first_broken: int | None = None  # seq of the first entry that does not verify
     reason: str = ""
+    head_seq: int = 0
+    head_hash: str = ""
+    keyed: bool = False  # a key outside the database was there to check with
+    anchors: int = 0  # anchors outside the database the chain was checked against
+    last_anchor: str = ""  # when the newest of them was written
 
     def message(self) -> str:
-        if self.ok:
-            return f"Protokollkette in Ordnung: {self.entries} Einträge geprüft."
-        return (
-            f"Protokollkette UNTERBROCHEN bei Eintrag {self.first_broken}: {self.reason} "
-            f"({self.entries} Einträge davor sind in Ordnung)."
+        if not self.ok:
+            return (
+                f"Protokollkette UNTERBROCHEN bei Eintrag {self.first_broken}: {self.reason} "
+                f"({self.entries} Einträge davor sind in Ordnung)."
+            )
+        text = f"Protokollkette in Ordnung: {self.entries} Einträge geprüft"
+        if self.entries:
+            text += f", Kopf Nr. {self.head_seq} {self.head_hash}"
+        text += "."
+        if self.keyed:
+            text += " Verkettet mit einem Schlüssel außerhalb der Datenbank."
+        if self.anchors:
+            text += (
+                f" Abgeglichen mit {self.anchors} Ankern außerhalb der Datenbank "
+                f"(zuletzt {self.last_anchor})."
+            )
+        text += (
+            " Nicht beweisbar: Änderungen durch jemanden, der auch Schlüssel- und Ankerdatei "
+            "ändern kann, und Einträge nach dem letzten Anker, die samt Kopf entfernt wurden."
         )
+        return text
 
 
 def verify(s: Session, batch: int = 5000) -> Verification:
-    """Walk the chain in order; the first entry whose content, link or number is wrong."""
+    """Walk the chain in order; the first entry whose content, link or number is wrong.
+    Then the head against the key's start and the anchors outside the database."""
+    key = session_key(s)
+    anchor_file = session_anchors(s)
+    anchors = anchor_file.read() if anchor_file is not None else []
+    anchored: dict[int, list[Anchor]] = {}
+    for a in anchors:
+        anchored.setdefault(a.seq, []).append(a)
     prev, expected_seq, checked = GENESIS, 1, 0
     last_seq = 0
+
+    def broken(seq: int, reason: str) -> Verification:
+        return Verification(False, checked, seq, reason, keyed=key is not None)
+
     while True:
         query = select(AuditEntry).where(AuditEntry.seq > last_seq)
         rows = s.scalars(query.order_by(AuditEntry.seq).limit(batch)).all()
@@ -138,30 +191,68 @@ def verify(s: Session, batch: int = 5000) -> Verification:
             break
         for e in rows:
             if e.seq != expected_seq:
-                return Verification(
-                    False, checked, expected_seq,
-                    f"Eintrag {expected_seq} fehlt (nächster vorhandener: {e.seq}).",
-                )  # fmt: skip
-            if e.prev_hash != prev:
-                return Verification(
-                    False, checked, e.seq, "Verweis auf den vorigen Eintrag stimmt nicht."
+                return broken(
+                    expected_seq, f"Eintrag {expected_seq} fehlt (nächster vorhandener: {e.seq})."
                 )
+            if e.prev_hash != prev:
+                return broken(e.seq, "Verweis auf den vorigen Eintrag stimmt nicht.")
             digest = entry_hash(
                 seq=e.seq, at=e.at, kind=e.kind, action=e.action, actor_id=e.actor_id,
                 actor=e.actor, meeting_id=e.meeting_id, job_id=e.job_id, details=e.details,
-                prev_hash=e.prev_hash,
+                prev_hash=e.prev_hash, key=key,
             )  # fmt: skip
             if digest != e.hash:
-                return Verification(False, checked, e.seq, "Inhalt wurde nachträglich verändert.")
+                why = "Inhalt wurde nachträglich verändert."
+                if key is None and e.seq > 1 and len(e.hash) == 64:
+                    why += " (Oder der Schlüssel der Protokollkette fehlt.)"
+                return broken(e.seq, why)
+            for a in anchored.get(e.seq, []):
+                if a.hash != e.hash:
+                    return broken(
+                        e.seq,
+                        f"Eintrag weicht vom Anker vom {a.at} ab: die Geschichte wurde "
+                        "umgeschrieben.",
+                    )
             prev, expected_seq, checked = e.hash, e.seq + 1, checked + 1
             last_seq = e.seq
     head = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
     if int(head.seq) != checked or (checked and head.hash != prev):
-        return Verification(
-            False, checked, checked + 1 if int(head.seq) > checked else int(head.seq),
+        return broken(
+            checked + 1 if int(head.seq) > checked else int(head.seq),
             "Die letzten Einträge fehlen (der Kettenkopf verweist auf spätere).",
-        )  # fmt: skip
-    return Verification(True, checked)
+        )
+    if anchors and max(a.seq for a in anchors) > checked:
+        newest = max(anchors, key=lambda a: a.seq)
+        return broken(
+            checked + 1,
+            f"Einträge fehlen: der Anker vom {newest.at} belegt {newest.seq} Einträge, die "
+            f"Datenbank enthält {checked} (gekürzt, ersetzt oder geleert).",
+        )
+    if key is not None and checked < key.from_seq - 1:
+        return broken(
+            checked + 1,
+            f"Einträge fehlen: als der Schlüssel angelegt wurde, gab es schon "
+            f"{key.from_seq - 1} Einträge, die Datenbank enthält {checked} (ersetzt oder "
+            "geleert).",
+        )
+    return Verification(
+        True, checked, head_seq=checked, head_hash=prev if checked else "",
+        keyed=key is not None, anchors=len(anchors),
+        last_anchor=anchors[-1].at if anchors else "",
+    )  # fmt: skip
+
+
+def head_seq(s: Session) -> int:
+    return int(s.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar_one())
+
+
+def seal(s: Session) -> Verification:
+    """Verify, and if the chain holds, append its head to the anchor file."""
+    result = verify(s)
+    anchor_file = session_anchors(s)
+    if result.ok and anchor_file is not None and result.entries:
+        anchor_file.append(result.head_seq, result.head_hash)
+    return result
 
 
 def entry_view(e: AuditEntry) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from protokoll.errors import ProtokollError
@@ -30,6 +30,12 @@ _DUMMY_HASH = _hasher.hash("protokoll-dummy-password")
 
 class AuthError(ProtokollError):
     """Login refused; the message is safe to show (it never says which part was wrong)."""
+
+
+REFUSED = (
+    "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch, oder das Konto ist "
+    "nach mehreren falschen Passwörtern für einige Minuten gesperrt."
+)
 
 
 def token_digest(token: str) -> str:
@@ -101,8 +107,10 @@ def set_password(user: User, password: str) -> None:
 def authenticate(
     db: Session, username: str, password: str, *, max_failures: int, lockout_s: float
 ) -> User:
-    """The user if name and password match; AuthError (one message for all cases) otherwise."""
-    refused = AuthError("Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch.")
+    """The user if name and password match; AuthError otherwise, with one message for every
+    case (unknown name, wrong password, locked or deactivated account), so that nobody can
+    find out which user names exist by trying."""
+    refused = AuthError(REFUSED)
     user = db.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         with contextlib.suppress(VerificationError):
@@ -112,18 +120,11 @@ def authenticate(
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
         _failed(db, username, user, "Konto gesperrt")
-        raise AuthError(
-            "Das Konto ist nach mehreren falschen Passwörtern vorübergehend gesperrt. "
-            "Bitte in einigen Minuten erneut versuchen."
-        )
+        raise refused
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        locked = user.failed_logins >= max_failures
-        if locked:
-            user.locked_until = now + dt.timedelta(seconds=lockout_s)
-            user.failed_logins = 0
+        locked = _count_failure(db, user, max_failures, now + dt.timedelta(seconds=lockout_s))
         _failed(db, username, user, "falsches Passwort" + (", Konto gesperrt" if locked else ""))
         raise refused from None
     if not user.active:
@@ -135,6 +136,23 @@ def authenticate(
         user.password_hash = _hasher.hash(password)
     audit.record(db, "login", user=user)
     return user
+
+
+def _count_failure(db: Session, user: User, max_failures: int, lock_until: dt.datetime) -> bool:
+    """One more wrong password, counted by the database itself (`SET n = n + 1`): parallel
+    attempts each count, and none overwrites another's count. True if this one locks."""
+    count = db.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    ).scalar_one()
+    if count < max_failures:
+        return False
+    db.execute(
+        update(User).where(User.id == user.id).values(locked_until=lock_until, failed_logins=0)
+    )
+    return True
 
 
 def _failed(db: Session, username: str, user: User | None, reason: str) -> None:
@@ -178,6 +196,17 @@ def end_all_sessions(db: Session, user_id: int, *, keep_token: str | None = None
     if keep_token:
         query = query.where(AuthSession.token_hash != token_digest(keep_token))
     db.execute(query)
+
+
+def revoke_all_tokens(db: Session, user_id: int) -> int:
+    """Every API token of a user stops working (after a password change: a token copied
+    by whoever knew the old password must not outlive it). Returns how many."""
+    result = db.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked.is_(False))
+        .values(revoked=True)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def create_api_token(db: Session, user: User, name: str) -> tuple[str, ApiToken]:

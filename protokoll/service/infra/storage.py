@@ -29,6 +29,7 @@ from protokoll.audio.intake import Precheck, linked_as, precheck
 from protokoll.audio.mediaprobe import ACCEPTED_FORMATS_HINT, describe_non_media
 from protokoll.documents.artifacts import file_sha256
 from protokoll.errors import InputError, NotAudioError
+from protokoll.formatting import size_de
 
 # container signatures of the audio and video formats intake reads
 _MEDIA_MAGIC: tuple[tuple[int, bytes, str], ...] = (
@@ -113,11 +114,22 @@ class Layout:
         return self.meeting(meeting_id) / "veroeffentlicht"
 
     def ensure(self) -> None:
-        self.uploads.mkdir(parents=True, exist_ok=True)
-        (self.data_dir / "meetings").mkdir(parents=True, exist_ok=True)
+        """Create the folders; the data folder is the service's alone (0700): recordings,
+        transcripts and the database inside are readable by no other account."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.data_dir.chmod(0o700)
+        for folder in (self.uploads, self.data_dir / "meetings"):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.chmod(0o700)
 
     def remove_meeting(self, meeting_id: str) -> None:
         shutil.rmtree(self.meeting(meeting_id), ignore_errors=True)
+
+
+def private_files() -> None:
+    """From now on this process creates files 0600 and folders 0700 (the service's
+    processes call it first: council audio and non-public items are sensitive)."""
+    os.umask(0o077)
 
 
 async def append_chunk(
@@ -154,7 +166,12 @@ async def append_chunk(
         try:
             async for block in chunks:
                 written += len(block)
-                if written > max_chunk_bytes or current + written > declared_size:
+                if written > max_chunk_bytes:
+                    raise UploadError(
+                        f"Ein Teil darf höchstens {size_de(max_chunk_bytes)} groß sein; dieser "
+                        "war größer und wurde verworfen. Bitte in kleineren Teilen senden."
+                    )
+                if current + written > declared_size:
                     raise UploadError(
                         "Es wurden mehr Daten gesendet als angekündigt; der Teil wurde verworfen."
                     )

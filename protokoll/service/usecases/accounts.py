@@ -62,7 +62,8 @@ def change_own_password(
         raise Forbidden("Das bisherige Passwort ist falsch.") from None
     auth.set_password(user, new)
     auth.end_all_sessions(s, user.id, keep_token=keep_token)
-    audit.record(s, "password.changed", user=user)
+    revoked = auth.revoke_all_tokens(s, user.id)
+    audit.record(s, "password.changed", user=user, details={"tokens_revoked": revoked})
 
 
 def create_token(s: Session, user: User, name: str) -> tuple[str, ApiToken]:
@@ -101,6 +102,14 @@ def update_user(
             raise InputError(f"Erlaubte Rollen: {', '.join(ROLES)}.")
         if target.id == admin.id and "admin" not in roles:
             raise Conflict("Die eigene Verwaltungsrolle kann man nicht entfernen.")
+        gained = set(roles) - target.role_set
+        if target.id == admin.id and gained:
+            # separation of duties: whoever manages accounts does not read minutes by
+            # granting themselves the right; another admin or the command line can
+            raise Forbidden(
+                "Eigene Rechte für Schriftführung oder Prüfung vergibt man sich nicht selbst: "
+                "bitte eine zweite Verwaltung oder „protokoll users“ auf dem Server."
+            )
         target.roles = ",".join(r for r in ROLES if r in roles)
         changes["roles"] = roles
     if active is not None:
@@ -119,5 +128,6 @@ def update_user(
         auth.set_password(target, password)
         auth.end_all_sessions(s, target.id, keep_token=keep_token)
         changes["password"] = "neu gesetzt"
+        changes["tokens_revoked"] = auth.revoke_all_tokens(s, target.id)
     audit.record(s, "user.changed", user=admin, details={"username": target.username, **changes})
     return target

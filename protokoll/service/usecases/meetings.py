@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from protokoll.agenda.fetch_policy import FetchPolicy
 from protokoll.agenda.load import load_agenda_source
 from protokoll.audio.intake import size_de
 from protokoll.documents import artifacts
@@ -153,13 +154,17 @@ def set_agenda_data(s: Session, user: User, meeting: Meeting, data: dict[str, An
     return _store_agenda(s, user, meeting, agenda, "JSON", "agenda.set")
 
 
-def set_agenda_url(s: Session, user: User, meeting: Meeting, url: str) -> Agenda:
-    """Fetch an OParl meeting (the council information system) as the agenda."""
+def set_agenda_url(
+    ctx: ServiceContext, s: Session, user: User, meeting: Meeting, url: str
+) -> Agenda:
+    """Fetch an OParl meeting (the council information system) as the agenda: https only,
+    from public servers or the allow-listed hosts (`protokoll.agenda.fetch_policy`)."""
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
     url = url.strip()
-    if not url.lower().startswith(("https://", "http://")):
+    if not url.lower().startswith("https://"):
         raise AgendaError("Die OParl-Adresse muss mit https:// beginnen.")
-    agenda = load_agenda_source(url, timeout=20)
+    policy = FetchPolicy.for_service(ctx.settings.service.agenda_allowed_hosts)
+    agenda = load_agenda_source(url, timeout=20, policy=policy)
     return _store_agenda(s, user, meeting, agenda, url, "agenda.set")
 
 
@@ -280,8 +285,9 @@ def start_upload(
     free = shutil.disk_usage(ctx.layout.uploads).free
     if size + pending + DISK_RESERVE_BYTES > free:
         raise UploadError(
-            f"Auf dem Server ist nicht genug Speicherplatz frei ({size_de(free)} frei, "
-            f"{size_de(size)} benötigt). Bitte den Betrieb informieren."
+            f"Auf dem Server ist nicht genug Speicherplatz frei: {size_de(free)} frei, benötigt "
+            f"werden {size_de(size)} für diese Datei, {size_de(pending)} für noch laufende "
+            f"Uploads und {size_de(DISK_RESERVE_BYTES)} Reserve. Bitte den Betrieb informieren."
         )
     upload = Upload(
         meeting_id=meeting.id,

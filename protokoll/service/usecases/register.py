@@ -19,7 +19,7 @@ from protokoll.config import Settings
 from protokoll.register.export import RegisterError, build_register_entry, validate_register_entry
 from protokoll.register.figures import BATCH, RegisterFigures, register_figures
 from protokoll.service.infra import audit
-from protokoll.service.infra.db import Database, database_url, make_engine
+from protokoll.service.infra.db import Database, database_url, make_engine, open_database
 from protokoll.service.infra.tables import AuditEntry
 
 
@@ -82,4 +82,4 @@ def existing_database(settings: Settings, *, base: Path | None = None) -> Databa
     if not has_log:
         engine.dispose()
         raise RegisterError(f"Die Datenbank enthält noch kein Prüfprotokoll. {hint}")
-    return Database(engine)
+    return open_database(settings, data_dir, engine)

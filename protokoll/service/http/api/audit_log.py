@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from protokoll.service.http.deps import DbDep, UserDep
+from protokoll.service.http.deps import MAX_DB_INT, DbDep, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import AuditEntry
 from protokoll.service.usecases import accounts
@@ -20,7 +20,9 @@ router = APIRouter(prefix="/api", tags=["Protokollkette"])
 def list_audit(
     user: UserDep,
     s: DbDep,
-    after: Annotated[int, Query(ge=0, description="nur Einträge nach dieser Nummer")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_DB_INT, description="nur Einträge nach dieser Nummer")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     meeting_id: str | None = None,
 ) -> list[Any]:
@@ -34,12 +36,17 @@ def list_audit(
 
 @router.get("/audit/verify")
 def verify_audit(user: UserDep, s: DbDep) -> dict[str, Any]:
-    """Die Hash-Kette prüfen; nennt den ersten veränderten, fehlenden oder falschen Eintrag."""
+    """Die Hash-Kette prüfen (mit Schlüssel und Ankern außerhalb der Datenbank); nennt den
+    ersten veränderten, fehlenden oder falschen Eintrag. Hält die Kette, wird ihr Kopf
+    als neuer Anker festgehalten."""
     accounts.require_admin(user)
-    result = audit.verify(s)
+    result = audit.seal(s)
     return {
         "ok": result.ok,
         "entries": result.entries,
         "first_broken": result.first_broken,
+        "head": {"seq": result.head_seq, "hash": result.head_hash} if result.ok else None,
+        "keyed": result.keyed,
+        "anchors": result.anchors,
         "message": result.message(),
     }

@@ -3,6 +3,8 @@ the date-and-body prefix of downloaded file names. Nothing here imports an API m
 
 from __future__ import annotations
 
+import unicodedata
+from email.utils import encode_rfc2231
 from typing import Any
 
 from protokoll.service.infra.storage import safe_display_name
@@ -22,3 +24,15 @@ def user_view(user: User) -> dict[str, Any]:
 def download_prefix(meeting: Meeting) -> str:
     """The start of a download's file name: meeting date and body, without quotes."""
     return f"{meeting.date.isoformat()}_{safe_display_name(meeting.body)}".replace('"', "")
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The Content-Disposition header of a download (RFC 6266): an ASCII `filename` for old
+    clients, and the exact name as `filename*` in RFC 5987 encoding (UTF-8, percent-escaped
+    by the standard library). Any name is safe here: en dashes, umlauts, quotes."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in ascii_name)
+    value = f'attachment; filename="{ascii_name or "download"}"'
+    if ascii_name != filename:
+        value += f"; filename*={encode_rfc2231(filename, 'utf-8')}"
+    return {"Content-Disposition": value}

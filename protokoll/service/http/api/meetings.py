@@ -43,6 +43,7 @@ def list_meetings(user: UserDep, s: DbDep) -> list[Any]:
 @router.post("/meetings", status_code=201)
 def create_meeting(
     body: MeetingBody,
+    ctx: CtxDep,
     user: UserDep,
     s: DbDep,
 ) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def create_meeting(
     if body.agenda is not None:
         svc.set_agenda_data(s, user, meeting, body.agenda)
     elif body.oparl_url:
-        svc.set_agenda_url(s, user, meeting, body.oparl_url)
+        svc.set_agenda_url(ctx, s, user, meeting, body.oparl_url)
     if body.members is not None:
         svc.set_members(s, user, meeting, body.members)
     return svc.meeting_view(s, user, meeting)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from protokoll.service.context import ServiceContext
-from protokoll.service.http.deps import CtxDep, DbDep, UserDep
+from protokoll.service.http.deps import MAX_DB_INT, CtxDep, DbDep, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.usecases import meetings as svc
 
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api", tags=["Aufnahmen"])
 
 class UploadBody(BaseModel):
     filename: str = Field(max_length=1000)
-    size: int = Field(gt=0)
+    size: int = Field(ge=0, le=MAX_DB_INT)  # 0: the use case says „leer“ in German
     sha256: str | None = Field(default=None, description="SHA-256 (hex) zur Prüfung")
 
 
@@ -76,7 +76,7 @@ def get_upload(
 async def put_chunk(
     upload_id: str,
     request: Request,
-    offset: Annotated[int, Query(ge=0)],
+    offset: Annotated[int, Query(ge=0, le=MAX_DB_INT)],
     ctx: CtxDep,
     user: UserDep,
     s: DbDep,

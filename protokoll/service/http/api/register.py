@@ -11,6 +11,7 @@ from fastapi import APIRouter, Response
 
 from protokoll.documents import artifacts
 from protokoll.register import steckbrief_docx_bytes
+from protokoll.service.http.api.common import attachment
 from protokoll.service.http.deps import CtxDep, DbDep, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.usecases import accounts
@@ -38,5 +39,5 @@ def register_steckbrief(ctx: CtxDep, user: UserDep, s: DbDep) -> Response:
     audit.record(s, "register.exported", user=user, details={"format": "docx"})
     return Response(
         steckbrief_docx_bytes(entry), media_type=artifacts.DOCX,
-        headers={"Content-Disposition": 'attachment; filename="ki-steckbrief.docx"'},
+        headers=attachment("ki-steckbrief.docx"),
     )  # fmt: skip

@@ -18,8 +18,8 @@ from protokoll.domain.minutes import Minutes
 from protokoll.errors import InputError
 from protokoll.review import edits
 from protokoll.service.context import ServiceContext
-from protokoll.service.http.api.common import download_prefix
-from protokoll.service.http.deps import CtxDep, DbDep, UserDep
+from protokoll.service.http.api.common import attachment, download_prefix
+from protokoll.service.http.deps import MAX_DB_INT, CtxDep, DbDep, RowId, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import Meeting, MinutesVersion, Recording, User
 from protokoll.service.usecases import meetings as svc
@@ -40,7 +40,9 @@ class ItemEditBody(BaseModel):
 
 
 class VersionBody(BaseModel):
-    base: int = Field(description="Die Fassung, auf der die Änderung beruht (die aktuelle).")
+    base: int = Field(
+        ge=1, le=MAX_DB_INT, description="Die Fassung, auf der die Änderung beruht (die aktuelle)."
+    )
     note: str = Field(default="", max_length=2000)
     speaker_names: dict[str, str] | None = Field(
         default=None, description="Sprecherkennung → Name; leerer Name hebt die Zuordnung auf."
@@ -115,7 +117,7 @@ def get_review(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> dict[st
 
 
 @router.get("/meetings/{meeting_id}/versions/{number}")
-def get_version(meeting_id: str, number: int, user: UserDep, s: DbDep) -> dict[str, Any]:
+def get_version(meeting_id: str, number: RowId, user: UserDep, s: DbDep) -> dict[str, Any]:
     meeting = _meeting_for_review(s, user, meeting_id)
     version = review.get_version(s, meeting.id, number)
     view = review.version_view(version, {})
@@ -151,7 +153,7 @@ def upload_docx(
 
 @router.get("/meetings/{meeting_id}/versions/{number}/documents/{name}")
 def version_document(
-    meeting_id: str, number: int, name: str, ctx: CtxDep, user: UserDep, s: DbDep
+    meeting_id: str, number: RowId, name: str, ctx: CtxDep, user: UserDep, s: DbDep
 ) -> Response:
     meeting = _meeting_for_review(s, user, meeting_id)
     version = review.get_version(s, meeting.id, number)
@@ -164,7 +166,7 @@ def version_document(
     filename = f"{download_prefix(meeting)}_{stem}_fassung-{number}.{suffix}"
     return Response(
         content, media_type=review_docs.VERSION_DOCUMENTS[name],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=attachment(filename),
     )  # fmt: skip
 
 

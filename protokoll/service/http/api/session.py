@@ -12,7 +12,14 @@ from sqlalchemy import select
 
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api.common import user_view
-from protokoll.service.http.deps import SESSION_COOKIE, CallerDep, CtxDep, DbDep, UserDep
+from protokoll.service.http.deps import (
+    SESSION_COOKIE,
+    CallerDep,
+    CtxDep,
+    DbDep,
+    RowId,
+    UserDep,
+)
 from protokoll.service.infra import auth
 from protokoll.service.infra.tables import ApiToken
 from protokoll.service.usecases import accounts
@@ -113,6 +120,6 @@ def create_token(body: TokenBody, user: UserDep, s: DbDep) -> dict[str, Any]:
 
 
 @router.delete("/me/tokens/{token_id}")
-def revoke_token(token_id: int, user: UserDep, s: DbDep) -> dict[str, str]:
+def revoke_token(token_id: RowId, user: UserDep, s: DbDep) -> dict[str, str]:
     accounts.revoke_token(s, user, token_id)
     return {"status": "widerrufen"}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from protokoll.service.http.api.common import user_view
-from protokoll.service.http.deps import DbDep, UserDep
+from protokoll.service.http.deps import DbDep, RowId, UserDep
 from protokoll.service.infra import auth
 from protokoll.service.infra.tables import User
 from protokoll.service.usecases import accounts
@@ -49,7 +49,7 @@ def create_user(body: UserBody, user: UserDep, s: DbDep) -> dict[str, Any]:
 
 @router.patch("/users/{user_id}")
 def update_user(
-    user_id: int,
+    user_id: RowId,
     body: UserPatch,
     user: UserDep,
     s: DbDep,
