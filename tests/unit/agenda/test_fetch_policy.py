@@ -11,9 +11,21 @@ import pytest
 from protokoll.agenda.fetch_policy import AddressRefused, FetchPolicy, checked_addresses, is_public
 from protokoll.agenda.oparl_client import OParlClient, load_meeting
 from protokoll.errors import AgendaError
-from tests.unit.agenda.test_oparl import OParlServer, Response, server
+from tests.support.oparl_server import OParlServer, Response, running
 
-__all__ = ["server"]
+SCHEMA = "https://schema.oparl.org/1.1/"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[OParlServer]:
+    httpd = OParlServer()
+    httpd.serve({"id": httpd.url("meeting/13"), "type": SCHEMA + "Meeting", "name": "Rat"})
+    httpd.serve({"id": httpd.url("body/0"), "type": SCHEMA + "Body", "name": "Stadt"})
+    httpd.raw("broken", Response(500, b"Internal Server Error", "text/plain"))
+    httpd.raw("html", Response(body=b"<html>Wartung</html>", content_type="text/html"))
+    httpd.raw("array", Response(body=b"[1, 2, 3]"))
+    with running(httpd):
+        yield httpd
 
 
 @pytest.mark.parametrize(
