@@ -4,9 +4,7 @@ the PDF, and the pages become PNG images for review."""
 from __future__ import annotations
 
 import importlib.util
-import re
 import shutil
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 
 from protokoll.documents.niederschrift_docx import write_niederschrift_docx
 from tests.support import builders
+from tests.support.pdf import pdf_text
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -55,16 +54,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]
         created=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
     )
     pdf, pages = render_docx.render(docx, out / "pages", dpi=60)
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    # a line may wrap after a hyphen or dash inside a word or time mark ("KI-", "00:25:00–")
-    text = re.sub(r"(?<=\S)([-–])\n", r"\1", text)
-    return pdf, pages, re.sub(r"\s+", " ", text)
+    return pdf, pages, pdf_text(pdf)
 
 
 def test_pdf_contains_every_part(rendered: tuple[Path, list[Path], str]) -> None:

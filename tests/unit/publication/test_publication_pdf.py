@@ -8,9 +8,7 @@ everywhere.
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +21,7 @@ from protokoll.documents.niederschrift_docx import write_niederschrift_docx
 from protokoll.errors import ProtokollError
 from protokoll.publication import PublicationError, docx_to_pdf, pdf_available
 from tests.support import builders
+from tests.support.pdf import pdf_text
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -56,18 +55,6 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return work
 
 
-def _pdf_text(pdf: Path) -> str:
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    # a line may wrap after a dash inside a word ("KI-")
-    return re.sub(r"\s+", " ", re.sub(r"(?<=\S)([-–])\n", r"\1", text))
-
-
 # --- real conversions ------------------------------------------------------------------------
 
 
@@ -78,7 +65,7 @@ def test_converts_the_niederschrift(docx: Path, tmp_path: Path, private_tmp: Pat
     assert pdf_available()
     assert docx_to_pdf(docx, target) == target
     assert target.read_bytes().startswith(b"%PDF")
-    text = _pdf_text(target)
+    text = pdf_text(target)
     for part in (
         "Niederschrift",
         "TOP 1: Genehmigung der Niederschrift über die 11. Sitzung vom 15.10.2026",
