@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from protokoll import __version__
@@ -107,6 +108,32 @@ def create_app(
         if isinstance(exc, UploadConflict):
             body["offset"] = exc.offset
         return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(OperationalError)
+    async def _database_unusable(request: Request, exc: OperationalError) -> Response:
+        """A full disk stops the database too: say so in German instead of a bare 500."""
+        cause = str(getattr(exc, "orig", exc)).lower()
+        if "disk is full" in cause or "no space left" in cause:
+            status, message = (
+                507,
+                (
+                    "Auf dem Server ist der Speicherplatz voll; die Änderung wurde nicht "
+                    "gespeichert, Gespeichertes bleibt erhalten. Bitte den Betrieb informieren "
+                    "und es danach erneut versuchen."
+                ),
+            )
+        else:
+            log.error("Datenbank nicht nutzbar: %s", exc)
+            status, message = (
+                503,
+                (
+                    "Die Datenbank ist gerade nicht erreichbar; bitte in einigen Minuten erneut "
+                    "versuchen. Bleibt es so, bitte den Betrieb informieren."
+                ),
+            )
+        if not request.url.path.startswith("/api/"):
+            return error_page(request, status, message)
+        return JSONResponse({"detail": message}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from protokoll.errors import AgendaError, InputError, ProtokollError
 from protokoll.review.workflow import NotAllowed, WorkflowError
-from protokoll.service.infra.storage import UploadConflict
+from protokoll.service.infra.storage import StorageFull, UploadConflict
 from protokoll.service.usecases.access import Conflict, Forbidden, Gone, NotFound
 
 
 def status_for(exc: ProtokollError) -> int:
+    if isinstance(exc, StorageFull):
+        return 507
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, Forbidden | NotAllowed):

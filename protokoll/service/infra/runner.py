@@ -11,6 +11,7 @@ progress report. A stage can be re-run alone by forgetting it (`rerun_from`).
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import time
@@ -124,12 +125,22 @@ class JobRunner:
         except ProtokollError as exc:
             state, error = "failed", str(exc)
         except Exception as exc:
-            log.exception("Auftrag %s: unerwarteter Fehler", job_id)
             state = "failed"
-            error = (
-                f"Interner Fehler in der Verarbeitung ({type(exc).__name__}: {exc}). Die bisher "
-                "erreichten Zwischenstände bleiben erhalten; „Erneut versuchen“ setzt dort fort."
-            )
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                log.error("Auftrag %s: Speicherplatz voll: %s", job_id, exc)
+                error = (
+                    "Auf dem Server ist der Speicherplatz voll; die Verarbeitung wurde "
+                    "angehalten und nichts Unfertiges veröffentlicht. Die bisher erreichten "
+                    "Zwischenstände bleiben erhalten: sobald wieder Platz ist, setzt „Erneut "
+                    "versuchen“ dort fort. Bitte den Betrieb informieren."
+                )
+            else:
+                log.exception("Auftrag %s: unerwarteter Fehler", job_id)
+                error = (
+                    f"Interner Fehler in der Verarbeitung ({type(exc).__name__}: {exc}). Die "
+                    "bisher erreichten Zwischenstände bleiben erhalten; „Erneut versuchen“ "
+                    "setzt dort fort."
+                )
         finally:
             stop.set()
             beat.join()

@@ -16,6 +16,7 @@ complete and checked, by one rename.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -47,6 +48,10 @@ _MEDIA_MAGIC: tuple[tuple[int, bytes, str], ...] = (
 
 class UploadError(InputError):
     """The upload cannot be accepted; the message says why (German)."""
+
+
+class StorageFull(UploadError):
+    """The server's disk is full (HTTP 507); the upload keeps what it had."""
 
 
 class UploadConflict(UploadError):
@@ -147,7 +152,9 @@ async def append_chunk(
     part file never holds more than was accepted.
     """
     written = 0
-    with part.open("ab") as fh:
+    # unbuffered: a refused or failed chunk must leave nothing in a buffer that closing the
+    # file would write after the truncation below
+    with part.open("ab", buffering=0) as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -175,11 +182,18 @@ async def append_chunk(
                     raise UploadError(
                         "Es wurden mehr Daten gesendet als angekündigt; der Teil wurde verworfen."
                     )
-                fh.write(block)
-            fh.flush()
+                view = memoryview(block)
+                while view:
+                    view = view[fh.write(view) or 0 :]
             os.fsync(fh.fileno())
-        except BaseException:
+        except BaseException as exc:
             fh.truncate(current)  # a broken or refused chunk leaves the upload as it was
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFull(
+                    "Auf dem Server ist kein Speicherplatz mehr frei. Dieser Teil wurde "
+                    f"verworfen, der Upload steht weiter bei Byte {current}. Bitte den Betrieb "
+                    "informieren und den Upload danach fortsetzen."
+                ) from None
             raise
     return current + written
 

@@ -1,0 +1,112 @@
+"""A full disk (issue #18): a small file system made by the test fills up during an upload.
+
+The data folder lies on a tmpfs of its own; a filler file takes the rest of the space while
+a chunk arrives. The user gets a German message, the upload keeps what it had, and it goes
+on once space is free again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from protokoll.service.usecases import meetings
+from tests.support.service import Service, make_service, sample_bytes, sha256_hex
+
+SIZE_MB = 48
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "klein"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={SIZE_MB}m", "tmpfs", str(mount)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"mounting a tmpfs needs root (mount: {done.stderr.strip()})")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.fixture
+def service(small_fs: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service]:
+    # the production reserve (2 GB for decoded audio) does not fit a 48 MB test file system
+    monkeypatch.setattr(meetings, "DISK_RESERVE_BYTES", 1024**2)
+    svc = make_service(small_fs, monkeypatch)
+    try:
+        yield svc
+    finally:
+        svc.close()
+
+
+def fill(folder: Path) -> Path:
+    """Take every free byte of the file system `folder` is on."""
+    filler = folder / "fueller.bin"
+    block = b"\0" * (256 * 1024)
+    with filler.open("wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(block)
+        except OSError:
+            pass
+        small = b"\0" * 512
+        try:
+            while True:
+                fh.write(small)
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_full_disk_during_an_upload_keeps_the_upload_resumable(
+    service: Service, small_fs: Path
+) -> None:
+    data = sample_bytes()
+    meeting = service.create_meeting()
+    upload = service.start_upload(meeting["id"], data, sha256=sha256_hex(data))
+    client = service.client("schriftfuehrer")
+    url = f"/api/uploads/{upload['id']}"
+    half = len(data) // 2
+    assert client.put(url, params={"offset": 0}, content=data[:half]).status_code == 200
+    filler = fill(small_fs)
+    full = client.put(url, params={"offset": half}, content=data[half:])
+    # 507 Insufficient Storage, in German; the database on the same disk is full as well,
+    # so the refusal may come from it before the chunk is even read
+    assert full.status_code == 507, full.text
+    assert "Speicherplatz" in full.json()["detail"]
+    part = service.ctx.layout.upload_part(upload["id"])
+    assert part.stat().st_size == half  # nothing half-written stays
+    filler.unlink()  # space again: the upload goes on where it stood
+    assert client.get(url).json()["offset"] == half
+    assert client.put(url, params={"offset": half}, content=data[half:]).status_code == 200
+    done = client.post(f"{url}/complete")
+    assert done.status_code == 201, done.text
+    assert done.json()["sha256"] == sha256_hex(data)
+
+
+def test_a_chunk_that_meets_a_full_disk_is_cut_back(tmp_path: Path, small_fs: Path) -> None:
+    """The chunk itself hits the full disk (the database still has room): German message,
+    and the part file stays as it was."""
+    import asyncio
+
+    from protokoll.service.infra.storage import StorageFull, append_chunk
+
+    part = small_fs / "upload.part"
+    part.write_bytes(b"a" * 1000)
+    filler = fill(small_fs)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(64):
+            yield b"b" * 65536
+
+    with pytest.raises(StorageFull, match=r"kein Speicherplatz mehr frei.*Byte 1000"):
+        asyncio.run(append_chunk(part, 1000, chunks(), declared_size=10**9, max_chunk_bytes=10**9))
+    assert part.read_bytes() == b"a" * 1000
+    filler.unlink()
