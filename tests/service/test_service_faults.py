@@ -110,3 +110,28 @@ def test_a_chunk_that_meets_a_full_disk_is_cut_back(tmp_path: Path, small_fs: Pa
         asyncio.run(append_chunk(part, 1000, chunks(), declared_size=10**9, max_chunk_bytes=10**9))
     assert part.read_bytes() == b"a" * 1000
     filler.unlink()
+
+
+def test_a_job_stopped_by_a_full_disk_says_so_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage that meets a full disk (here: diarization writing its checkpoint) fails the
+    job with a German reason; a retry once space is back finishes it."""
+    import errno
+
+    svc = make_service(tmp_path, monkeypatch)
+    try:
+        svc.stages.fail_next(
+            "diarization", OSError(errno.ENOSPC, "No space left on device", "checkpoint.json")
+        )
+        meeting = svc.create_meeting()
+        svc.upload(meeting["id"])
+        job = svc.start_job(meeting["id"])
+        assert job["state"] == "failed"
+        assert job["error"].startswith("Auf dem Server ist der Speicherplatz voll")
+        assert "nichts Unfertiges veröffentlicht" in job["error"]
+        retried = svc.client("schriftfuehrer").post(f"/api/jobs/{job['id']}/retry")
+        assert retried.status_code == 202, retried.text
+        assert svc.job(job["id"]).state == "done"
+    finally:
+        svc.close()
