@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
 import struct
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from protokoll.errors import CorruptAudioError, NotAudioError
 
@@ -182,60 +183,58 @@ def float_or_none(value: object) -> float | None:
     return result if math.isfinite(result) else None
 
 
+def _wav_chunks(fh: BinaryIO) -> Iterator[tuple[bytes, int]]:
+    """(id, size) of each chunk of a RIFF/RF64 WAV, with `fh` at the chunk's body while
+    the caller looks at it; nothing for a file that is no WAV."""
+    head = fh.read(12)
+    if len(head) < 12 or head[8:12] != b"WAVE" or head[:4] not in (b"RIFF", b"RF64", b"BW64"):
+        return
+    while True:
+        header = fh.read(8)
+        if len(header) < 8:
+            return
+        chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
+        body = fh.tell()
+        yield chunk_id, size
+        fh.seek(body + size + (size & 1))
+
+
 def wav_declared_duration(path: Path) -> float | None:
     """Duration stated by a RIFF/RF64 WAV header's data chunk; None if unknown.
 
     ffprobe ignores a data size larger than the file (it estimates from the file size
     instead), so a truncated WAV would otherwise pass as a shorter recording.
     """
+    ds64_data_size: int | None = None
+    byte_rate = 0
     with path.open("rb") as fh:
-        head = fh.read(12)
-        if len(head) < 12 or head[8:12] not in (b"WAVE",) or head[:4] not in (
-            b"RIFF", b"RF64", b"BW64"
-        ):  # fmt: skip
-            return None
-        ds64_data_size: int | None = None
-        byte_rate = 0
-        while True:
-            header = fh.read(8)
-            if len(header) < 8:
-                return None
-            chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
+        for chunk_id, size in _wav_chunks(fh):
             if chunk_id == b"ds64":
                 body = fh.read(size + (size & 1))
                 if len(body) >= 16:
                     ds64_data_size = struct.unpack("<Q", body[8:16])[0]
-                continue
-            if chunk_id == b"fmt ":
+            elif chunk_id == b"fmt ":
                 body = fh.read(size + (size & 1))
                 if len(body) < 16:
                     return None
                 byte_rate = struct.unpack("<I", body[8:12])[0]
-                continue
-            if chunk_id == b"data":
+            elif chunk_id == b"data":
                 if size == 0xFFFFFFFF and ds64_data_size is not None:
                     size = ds64_data_size
                 elif size == 0 or size >= _WAV_PLACEHOLDER_SIZE:
                     return None  # written to a pipe or by a recorder that never finished it
                 return size / byte_rate if byte_rate else None
-            fh.seek(size + (size & 1), os.SEEK_CUR)
+    return None
 
 
 def wav_sample_bytes(path: Path) -> int | None:
     """Bytes of sound actually present after a WAV's data chunk header (whatever size the
     header states); None if the file is no RIFF/RF64 WAV or has no data chunk."""
     with path.open("rb") as fh:
-        head = fh.read(12)
-        if len(head) < 12 or head[8:12] != b"WAVE" or head[:4] not in (b"RIFF", b"RF64", b"BW64"):
-            return None
-        while True:
-            header = fh.read(8)
-            if len(header) < 8:
-                return None
-            chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
+        for chunk_id, _size in _wav_chunks(fh):
             if chunk_id == b"data":
                 return max(0, path.stat().st_size - fh.tell())
-            fh.seek(size + (size & 1), os.SEEK_CUR)
+    return None
 
 
 def ogg_cut_mid_page(path: Path, size: int) -> bool:
