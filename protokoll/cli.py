@@ -15,6 +15,7 @@ import sys
 import tomllib
 import warnings
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,14 +32,15 @@ from protokoll.pipeline.build import model_store
 from protokoll.pipeline.progress import TerminalProgress
 from protokoll.pipeline.runner import run, write_minutes_documents
 from protokoll.pipeline.steps import draft_minutes
-from protokoll.register.export import missing_settings_hint, write_register_json
+from protokoll.register import TARGETS, RegisterError, RegisterExport, build_export
+from protokoll.register.export import write_register_json
 from protokoll.register.steckbrief_docx import write_steckbrief_docx
 from protokoll.service.bootstrap import build_context
 from protokoll.service.infra import audit, auth
 from protokoll.service.infra.storage import private_files
 from protokoll.service.infra.tables import User
 from protokoll.service.serve import serve
-from protokoll.service.usecases.register import existing_database, register_entry_from_db
+from protokoll.service.usecases.register import existing_database, figures_from_db
 from protokoll.service.worker import run_worker
 
 log = logging.getLogger("protokoll")
@@ -150,8 +152,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     rsub = register.add_subparsers(dest="register_command", required=True, metavar="AKTION")
     export = rsub.add_parser(
-        "export", help="ki-register.json und ki-steckbrief.docx aus Konfiguration und Prüfprotokoll"
+        "export", help="Registereintrag aus Konfiguration und Prüfprotokoll schreiben"
     )
+    export.add_argument(
+        "--target", choices=[*TARGETS, "alle"], default="de", metavar="ZIEL",
+        help="de: ki-register.de.json und ki-steckbrief.docx (Standard); nl: "
+        "algoritmeregister.nl.json (Algoritmeregister v1.0); uk: atrs.uk.json (ATRS v4.0); "
+        "alle: alle drei",
+    )  # fmt: skip
     export.add_argument(
         "--out", type=Path, default=None, metavar="ORDNER", help="Ausgabeordner (Standard: out/)"
     )
@@ -369,39 +377,60 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 def _cmd_register(args: argparse.Namespace) -> int:
 
     settings = _service_settings(args)
+    targets = list(TARGETS) if args.target == "alle" else [args.target]
     db = existing_database(settings)
+    exports, problems = [], []
     try:
         with db.session() as s:
-            entry = register_entry_from_db(s, settings)
+            figures = figures_from_db(s)
+            for target in targets:
+                try:
+                    exports.append(
+                        build_export(target, settings, figures, generated_at=datetime.now(UTC))
+                    )
+                except RegisterError as exc:
+                    problems.append(exc)
             chain = audit.seal(s)
     finally:
         db.engine.dispose()
     out_dir = args.out or settings.output.dir
-    paths = (
-        write_register_json(entry, out_dir / "ki-register.json"),
-        write_steckbrief_docx(entry, out_dir / "ki-steckbrief.docx"),
-    )
-    missing = entry["fehlende_angaben"]
-    if missing:
+    for export in exports:
+        _report_register_export(export)
+        paths = [write_register_json(export.data, out_dir / export.file_name)]
+        if export.target == "de":
+            paths.append(write_steckbrief_docx(export.data, out_dir / "ki-steckbrief.docx"))
+        for path in paths:
+            print(f"  {path}")
+    for problem in problems:
+        print(f"Fehler: {problem}", file=sys.stderr)
+    if exports:
         print(
-            "Warnung: Im Abschnitt [ai_register] der Konfiguration fehlen Angaben: "
-            f"{', '.join(missing)}. Im Registereintrag stehen sie als „nicht angegeben“ oder "
-            "leer; bitte eintragen und den Export wiederholen.",
-            file=sys.stderr,
+            f"Verarbeitet: {figures.sessions_processed} Sitzung(en), "
+            f"{figures.minutes_published} Niederschrift(en) veröffentlicht."
         )
-    for hint in entry["hinweise"]:
-        if not missing or hint != missing_settings_hint(missing):
-            print(f"Hinweis: {hint}", file=sys.stderr)
-    figures = entry["kennzahlen"]
-    print(
-        f"KI-Registereintrag erstellt: {figures['sessions_processed']} Sitzung(en) verarbeitet, "
-        f"{figures['minutes']['published']} Niederschrift(en) veröffentlicht."
-    )
-    for path in paths:
-        print(f"  {path}")
     if chain.ok and chain.entries:
         print(f"Prüfprotokoll: Kopf Nr. {chain.head_seq} {chain.head_hash}")
-    return 0
+    return RegisterError.exit_code if problems else 0
+
+
+def _report_register_export(export: RegisterExport) -> None:
+    """The German lines for one written export: what is missing, the notes, the files."""
+    if export.missing:
+        placeholder = (
+            "stehen sie als „nicht angegeben“ oder leer"
+            if export.target == "de"
+            else "sind sie weggelassen"
+        )
+        print(
+            f"Warnung ({export.standard}): In der Konfiguration fehlen Angaben: "
+            f"{', '.join(export.missing)}. Im Eintrag {placeholder}; bitte eintragen und den "
+            "Export wiederholen.",
+            file=sys.stderr,
+        )
+    for hint in export.hints:
+        if export.target != "de" or not hint.startswith("In der Konfiguration fehlen"):
+            print(f"Hinweis ({export.standard}): {hint}", file=sys.stderr)
+    print(f"KI-Registereintrag {export.standard} erstellt:")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from protokoll.errors import ConfigError
 
 ENV_PREFIX = "PROTOKOLL_"
+TEXT_LANGUAGES = ("nld", "eng")  # ISO 639-3, as the registers write them
+
+# the German values of the AI-register settings (mapped per register target in
+# protokoll.register.vocabularies)
+Status = Literal["in Entwicklung", "in Erprobung", "in Betrieb", "außer Betrieb"]
+PublicationCategory = Literal[
+    "Hochrisiko-KI-System", "Algorithmus mit Auswirkungen", "Sonstiger Algorithmus"
+]
+Region = Literal["England", "Scotland", "Wales", "Northern Ireland", "UK-wide", "International"]
+THEMES = (
+    "Organisation und Verwaltung", "Kultur und Freizeit", "Wirtschaft", "Öffentliche Finanzen",
+    "Wohnen", "Internationales", "Migration und Integration", "Natur und Umwelt",
+    "Bildung und Wissenschaft", "Öffentliche Ordnung und Sicherheit", "Recht",
+    "Raum und Infrastruktur", "Soziale Sicherung", "Verkehr", "Arbeit", "Gesundheit und Pflege",
+)  # fmt: skip
 DEFAULT_CONFIG_FILE = "config.toml"
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -206,8 +221,32 @@ class RegisterSettings(_Section):
     )
     legal_basis: str = ""  # e.g. "§ 52 GO NRW; Geschäftsordnung des Rates § 24"
     dpia_url: str = ""  # the data protection impact assessment (DSFA)
-    status: Literal["in Entwicklung", "in Betrieb", "außer Betrieb"] = "in Betrieb"
+    status: Status = "in Betrieb"
     begin_date: str = ""  # ISO date the system went into use
+    # mapped onto each register's own list (protokoll.register.vocabularies)
+    themes: tuple[str, ...] = ("Organisation und Verwaltung",)
+    publication_category: PublicationCategory = "Sonstiger Algorithmus"
+    region: Region = "International"  # ATRS: where the tool affects the public
+    # texts per register language ("nld", "eng"), keyed by the target's field name;
+    # they replace protokoll's built-in text for that field (protokoll.register.texts)
+    texts: dict[str, dict[str, str]] = {}
+
+    @model_validator(mode="after")
+    def _known_values(self) -> RegisterSettings:
+        unknown = [t for t in self.themes if t not in THEMES]
+        if unknown:
+            raise ValueError(
+                f"themes: unbekanntes Thema {', '.join(unknown)}; erlaubt: {', '.join(THEMES)}"
+            )
+        if not self.themes:
+            raise ValueError("themes: mindestens ein Thema angeben")
+        languages = sorted(set(self.texts) - set(TEXT_LANGUAGES))
+        if languages:
+            raise ValueError(
+                f"texts: unbekannte Sprache {', '.join(languages)}; erlaubt: "
+                f"{', '.join(TEXT_LANGUAGES)}"
+            )
+        return self
 
 
 class Settings(_Section):

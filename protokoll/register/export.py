@@ -1,19 +1,24 @@
-"""The AI-register entry as JSON: Algoritmeregister v1.0 fields, ATRS v3 structure, figures.
+"""The German AI-register entry (`ki-register.de.json`): this project's own schema.
 
 `build_register_entry` turns the settings (`[ai_register]`, `[review]`, the configured
 models) and the measured figures into one object::
 
-    {"schema_version": "1.0", "generated_at": ..., "generator": "protokoll 0.1.0",
+    {"schema": "protokoll-ki-register", "schema_version": "2.0", "generated_at": ...,
+     "generator": "protokoll 0.1.0",
      "hinweise": [...], "fehlende_angaben": [...],   # for whoever publishes the entry
      "betrieb": {...},              # human control and retention as configured
-     "algoritmeregister": {...},    # Dutch standard v1.0 field names, German texts
-     "atrs": {"tier_1": {...}, "tier_2": {...}},   # UK ATRS v3 structure
+     "eintrag": {...},              # the register entry in German
+     "details": {...},              # responsibility, rationale, process, tool, data, risks
      "kennzahlen": {...}}           # RegisterFigures.to_dict()
 
-Empty `[ai_register]` settings never stop the export: texts say "nicht angegeben", links
+It claims no conformance with another register's standard: the Dutch Algoritmeregister and
+the UK ATRS have their own exports (`algoritmeregister.py`, `atrs.py`) in their own
+languages. The German KI-Steckbrief (DOCX) is written from this entry.
+
+Empty `[ai_register]` settings never stop this export: texts say "nicht angegeben", links
 and dates are null, and the keys are listed under `fehlende_angaben` (with a German note
 under `hinweise`). `validate_register_entry` checks an entry against
-`register.schema.json` (JSON Schema draft 2020-12) and names the first failing field.
+`schemas/protokoll-ki-register.schema.json` and names the first failing field.
 """
 
 from __future__ import annotations
@@ -22,30 +27,23 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from typing import Any
 
 from protokoll import __version__
 from protokoll.config import Settings
-from protokoll.errors import ModelError, ProtokollError
+from protokoll.errors import ModelError
 from protokoll.formatting import date_de, num_de, percent_de
 from protokoll.modelstore import ModelEntry, load_manifest, models_for_settings
 from protokoll.register.figures import RegisterFigures
-
-if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
-
+from protokoll.register.standards import validate
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.0"
-SCHEMA_PATH = Path(__file__).with_name("register.schema.json")
+SCHEMA_NAME = "protokoll-ki-register"
+SCHEMA_VERSION = "2.0"
 NOT_GIVEN = "nicht angegeben"
 TOOL_NAME = "protokoll – KI-gestützte Entwürfe von Sitzungsniederschriften"
 
@@ -78,16 +76,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$")
 
 
-class RegisterError(ProtokollError):
-    """The register entry cannot be built or does not meet its schema."""
-
-    exit_code = 7
-
-
 # ---- settings: what is given, what is missing -----------------------------------------------
 
 
-class _Given:
+class GivenSettings:
     """The `[ai_register]` values, checked; empty or unusable ones are recorded as missing."""
 
     def __init__(self, settings: Settings) -> None:
@@ -140,7 +132,7 @@ def _ordered_missing(missing: list[str]) -> list[str]:
 # ---- models: from the audit log, enriched from the manifest, plus configured ones --------
 
 
-def _load_manifest(settings: Settings) -> dict[str, ModelEntry]:
+def load_manifest_leniently(settings: Settings) -> dict[str, ModelEntry]:
     try:
         return load_manifest(settings.models.manifest)
     except ModelError as exc:
@@ -394,31 +386,21 @@ def build_register_entry(
 ) -> dict[str, Any]:
     """The register entry (see the module docstring); `manifest` defaults to the configured
     model manifest, read leniently (without it, models carry no origin or licence)."""
-    given = _Given(settings)
+    given = GivenSettings(settings)
     if manifest is None:
-        manifest = _load_manifest(settings)
+        manifest = load_manifest_leniently(settings)
     models = tool_models(settings, figures, manifest)
     missing = _ordered_missing(given.missing)
     return {
+        "schema": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated_at.astimezone(UTC).isoformat(timespec="seconds"),
         "generator": f"protokoll {__version__}",
         "hinweise": _hints(given, missing, figures),
         "fehlende_angaben": missing,
         "betrieb": _operation(settings),
-        "algoritmeregister": _algoritmeregister(settings, given, figures, models),
-        "atrs": {
-            "standard_version": "3.0",
-            "tier_1": {
-                "name": TOOL_NAME,
-                "description": DETAILED_DESCRIPTION,
-                "organisation": given.organization,
-                "website": given.website,
-                "contact_email": given.contact_email,
-                "phase": settings.ai_register.status,
-            },
-            "tier_2": _atrs_tier_2(settings, given, figures, models),
-        },
+        "eintrag": _entry(settings, given, figures, models),
+        "details": _details(settings, given, figures, models),
         "kennzahlen": figures.to_dict(),
     }
 
@@ -431,7 +413,7 @@ def missing_settings_hint(missing: Sequence[str]) -> str:
     )
 
 
-def _hints(given: _Given, missing: list[str], figures: RegisterFigures) -> list[str]:
+def _hints(given: GivenSettings, missing: list[str], figures: RegisterFigures) -> list[str]:
     hints = [missing_settings_hint(missing)] if missing else []
     hints += given.notes
     share = figures.published_human_approved_share
@@ -465,8 +447,8 @@ def _operation(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _algoritmeregister(
-    settings: Settings, given: _Given, figures: RegisterFigures, models: list[dict[str, Any]]
+def _entry(
+    settings: Settings, given: GivenSettings, figures: RegisterFigures, models: list[dict[str, Any]]
 ) -> dict[str, Any]:
     llm = settings.llm
     operator = given.organization if given.organization != NOT_GIVEN else "der Verwaltung"
@@ -478,18 +460,16 @@ def _algoritmeregister(
         provider += f" Das Sprachmodell läuft auf dem Server {llm.base_url or NOT_GIVEN}."
     risks = _risks(settings, figures)
     return {
-        "standard_version": "1.0",
-        "lang": "deu",
         "name": TOOL_NAME,
         "description_short": DESCRIPTION,
         "organization": given.organization,
-        "category": ["Organisation und Verwaltung"],
+        "category": list(settings.ai_register.themes),
         "status": settings.ai_register.status,
         "begin_date": given.begin_date,
         "end_date": None,
         "contact_email": given.contact_email,
         "website": given.website,
-        "publication_category": "Sonstige Algorithmen",
+        "publication_category": settings.ai_register.publication_category,
         "goal": given.purpose,
         "proportionality": (
             "Eine von Hand geschriebene Niederschrift kostet nach Erfahrung anderer Kommunen 18 "
@@ -514,8 +494,8 @@ def _algoritmeregister(
     }
 
 
-def _atrs_tier_2(
-    settings: Settings, given: _Given, figures: RegisterFigures, models: list[dict[str, Any]]
+def _details(
+    settings: Settings, given: GivenSettings, figures: RegisterFigures, models: list[dict[str, Any]]
 ) -> dict[str, Any]:
     department = given.department
     remote_llm = settings.llm.backend == "openai"
@@ -619,78 +599,9 @@ def _atrs_tier_2(
 # ---- validation ----------------------------------------------------------------------------
 
 
-@cache
-def register_schema() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return data
-
-
-_TYPE_NAMES = {
-    "string": "Text",
-    "integer": "ganze Zahl",
-    "number": "Zahl",
-    "boolean": "true oder false",
-    "object": "Objekt",
-    "array": "Liste",
-    "null": "null",
-}
-
-
-def _field(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(Eintrag)"
-
-
-def _problem(error: ValidationError) -> tuple[str, str]:
-    """The failing field and a German phrase for one `jsonschema.ValidationError`."""
-    path = list(error.absolute_path)
-    kind, instance = error.validator, error.instance
-    expected: Any = error.validator_value  # the keyword's value in the schema
-    schema: Any = error.schema
-    if kind == "required":
-        absent = [k for k in expected if isinstance(instance, dict) and k not in instance]
-        return _field([*path, absent[0] if absent else "?"]), "Pflichtfeld fehlt"
-    if kind == "additionalProperties" and isinstance(instance, dict):
-        known = set(schema.get("properties", {}))
-        extra = sorted(k for k in instance if k not in known)
-        return _field(path), f"unbekanntes Feld {', '.join(extra)}"
-    if kind == "type":
-        names = expected if isinstance(expected, list) else [expected]
-        wanted = " oder ".join(_TYPE_NAMES.get(str(n), str(n)) for n in names)
-        return _field(path), f"{wanted} erwartet (angegeben: {instance!r})"
-    if kind == "minimum":
-        return _field(path), f"muss mindestens {expected} sein (angegeben: {instance!r})"
-    if kind == "maximum":
-        return _field(path), f"darf höchstens {expected} sein (angegeben: {instance!r})"
-    if kind in ("enum", "const"):
-        allowed = expected if kind == "enum" else [expected]
-        return _field(path), (
-            f"erlaubt: {', '.join(repr(a) for a in allowed)} (angegeben: {instance!r})"
-        )
-    if kind == "minLength":
-        return _field(path), "darf nicht leer sein"
-    if kind == "maxLength":
-        return _field(path), f"ist länger als {expected} Zeichen"
-    if kind == "minItems":
-        return _field(path), f"braucht mindestens {expected} Einträge"
-    if kind in ("pattern", "format", "anyOf", "oneOf"):
-        return _field(path), f"ungültiger Wert {instance!r}"
-    return _field(path), f"ungültig ({error.message})"
-
-
 def validate_register_entry(data: Any) -> None:
-    """Check `data` against `register.schema.json`; `RegisterError` names the failing field."""
-
-    validator = Draft202012Validator(
-        register_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-    error = best_match(validator.iter_errors(data))
-    if error is None:
-        return
-    where, what = _problem(error)
-    raise RegisterError(f"Registereintrag ungültig: Feld „{where}“: {what}.")
+    """Check `data` against the German entry's own schema; `RegisterError` names the field."""
+    validate(data, "de")
 
 
 # ---- from the service database ------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The register entry as a German "KI-Steckbrief" (DOCX) for MaKI / KI-Transparenzregister.
 
 One to three A4 pages, from the same dict that `export.build_register_entry` returns (and
-`ki-register.json` holds), so both say the same:
+`ki-register.de.json` holds), so both say the same:
 
 - title, tool name, organisation and date; the entry's notes (missing settings, …) in a
   framed box;
@@ -118,8 +118,8 @@ def _count(value: Any) -> str:
 def _build(entry: Mapping[str, Any]) -> DocxDocument:
     doc = Document()
     set_page_and_defaults(doc, font_size_pt=10)
-    reg = _get(entry, "algoritmeregister") or {}
-    tier_2 = _get(entry, "atrs", "tier_2") or {}
+    reg = _get(entry, "eintrag") or {}
+    details = _get(entry, "details") or {}
     organization = _text(reg.get("organization"))
     _properties(doc, entry, organization)
     add_header_footer(doc, f"{TITLE} · {organization}")
@@ -132,11 +132,11 @@ def _build(entry: Mapping[str, Any]) -> DocxDocument:
     if hints:
         add_notice(doc, "Hinweise zu diesem Eintrag: " + " ".join(hints))
 
-    _profile(doc, reg, tier_2)
-    _models(doc, _get(tier_2, "tool_specification", "models") or [])
+    _profile(doc, reg, details)
+    _models(doc, _get(details, "tool_specification", "models") or [])
     _human_control(doc, entry)
     _retention(doc, entry)
-    _risks(doc, tier_2)
+    _risks(doc, details)
     _figures(doc, entry.get("kennzahlen") or {})
     _contact(doc, entry, reg)
     return doc
@@ -144,7 +144,7 @@ def _build(entry: Mapping[str, Any]) -> DocxDocument:
 
 def _properties(doc: DocxDocument, entry: Mapping[str, Any], organization: str) -> None:
     props = doc.core_properties
-    props.title = f"{TITLE} – {_text(_get(entry, 'algoritmeregister', 'name'))}"
+    props.title = f"{TITLE} – {_text(_get(entry, 'eintrag', 'name'))}"
     props.subject = "KI-Transparenzregister (MaKI)"
     props.keywords = "KI-Steckbrief; KI-Register; Algoritmeregister; ATRS; protokoll"
     props.author = organization if organization != NOT_GIVEN else "protokoll"
@@ -236,7 +236,7 @@ def _bullet(doc: DocxDocument, label: str, text: str) -> Paragraph:
     return paragraph
 
 
-def _profile(doc: DocxDocument, reg: Mapping[str, Any], tier_2: Any) -> None:
+def _profile(doc: DocxDocument, reg: Mapping[str, Any], details: Any) -> None:
     _heading(doc, "Steckbrief")
     begin = reg.get("begin_date")
     category = _text(reg.get("publication_category"))
@@ -248,14 +248,17 @@ def _profile(doc: DocxDocument, reg: Mapping[str, Any], tier_2: Any) -> None:
             ("Bezeichnung", _text(reg.get("name"))),
             ("Kurzbeschreibung", _text(reg.get("description_short"))),
             ("Organisation", _text(reg.get("organization"))),
-            ("Fachbereich", _text(_get(tier_2, "owner_and_responsibility", "team"))),
+            ("Fachbereich", _text(_get(details, "owner_and_responsibility", "team"))),
             ("Zweck", _text(reg.get("goal"))),
             ("Rechtsgrundlage", _text(reg.get("lawful_basis"))),
             ("Status", _text(reg.get("status"))),
             ("Im Einsatz seit", _date_de(begin) if begin else NOT_GIVEN),
             ("Einstufung", category),
             ("Anbieter und Betrieb", _text(reg.get("provider"))),
-            ("Verfahren", _text(_get(tier_2, "description_and_rationale", "detailed_description"))),
+            (
+                "Verfahren",
+                _text(_get(details, "description_and_rationale", "detailed_description")),
+            ),
         ],
     )
 
@@ -339,9 +342,9 @@ def _retention(doc: DocxDocument, entry: Mapping[str, Any]) -> None:
     _bullet(doc, "Prüfprotokoll", _text(retention.get("audit_log")))
 
 
-def _risks(doc: DocxDocument, tier_2: Any) -> None:
+def _risks(doc: DocxDocument, details: Any) -> None:
     _heading(doc, "Risiken und Maßnahmen")
-    section = _get(tier_2, "risks_mitigations_and_impact_assessments") or {}
+    section = _get(details, "risks_mitigations_and_impact_assessments") or {}
     risks = [r for r in section.get("risks") or [] if isinstance(r, Mapping)]
     if risks:
         rows = [(_text(r.get("risk")), _text(r.get("mitigation"))) for r in risks]
@@ -417,8 +420,7 @@ def _contact(doc: DocxDocument, entry: Mapping[str, Any], reg: Mapping[str, Any]
     _bullet(doc, "Stand", _date_de(entry.get("generated_at"), with_time=True))
     source = doc.add_paragraph(
         f"Erstellt mit {_text(entry.get('generator'))} aus der Konfiguration und dem "
-        "Prüfprotokoll. Maschinenlesbare Fassung: ki-register.json (Felder des "
-        "niederländischen Algoritmeregister-Standards 1.0 und Gliederung des britischen "
-        "Algorithmic Transparency Recording Standard 3.0)."
+        "Prüfprotokoll. Maschinenlesbare Fassung: ki-register.de.json (eigenes Schema von "
+        "protokoll)."
     )
     style_small(source, 8)

@@ -724,7 +724,20 @@ def check_published_download(w: World, role: str, r: Response) -> None:
 
 def check_register(w: World, role: str, r: Response) -> None:
     if r.status_code == 200:
-        assert set(r.json()) >= {"algoritmeregister", "atrs", "kennzahlen"}
+        assert r.json()["schema"] == "protokoll-ki-register"
+        assert set(r.json()) >= {"eintrag", "details", "kennzahlen"}
+
+
+def check_register_target(w: World, role: str, r: Response) -> None:
+    if r.status_code == 200:
+        assert r.json()["ziel"] == "de" and r.json()["dateiname"] == "ki-register.de.json"
+        assert r.json()["eintrag"]["schema"] == "protokoll-ki-register"
+
+
+def check_register_file(w: World, role: str, r: Response) -> None:
+    if r.status_code == 200:
+        assert "ki-register.de.json" in r.headers["content-disposition"]
+        assert r.json()["schema"] == "protokoll-ki-register"
 
 
 def check_steckbrief(w: World, role: str, r: Response) -> None:
@@ -764,6 +777,10 @@ REVIEW_CASES = [
          needs_meeting=False),
     Case("GET", "/api/register/steckbrief.docx", admin_only(200),
          _static("/api/register/steckbrief.docx"), check_steckbrief, needs_meeting=False),
+    Case("GET", "/api/register/{ziel}", admin_only(200), _static("/api/register/de"),
+         check_register_target, needs_meeting=False),
+    Case("GET", "/api/register/{ziel}/datei", admin_only(200), _static("/api/register/de/datei"),
+         check_register_file, needs_meeting=False),
 ]  # fmt: skip
 
 CASES += REVIEW_CASES

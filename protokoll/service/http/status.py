@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from protokoll.errors import AgendaError, InputError, ProtokollError
+from protokoll.register import RegisterError
 from protokoll.review.workflow import NotAllowed, WorkflowError
 from protokoll.service.infra.storage import StorageFull, UploadConflict
 from protokoll.service.usecases.access import Conflict, Forbidden, Gone, NotFound
@@ -19,6 +20,6 @@ def status_for(exc: ProtokollError) -> int:
         return 410
     if isinstance(exc, Conflict | UploadConflict | WorkflowError):
         return 409
-    if isinstance(exc, InputError | AgendaError):
+    if isinstance(exc, InputError | AgendaError | RegisterError):
         return 422
     return 400

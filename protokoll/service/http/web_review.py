@@ -18,6 +18,7 @@ from starlette.datastructures import FormData, UploadFile
 from protokoll.domain.minutes import RESULTS, Minutes
 from protokoll.errors import InputError, ProtokollError
 from protokoll.formatting import date_de, number_de, percent_de
+from protokoll.register import RegisterError
 from protokoll.review import edits
 from protokoll.review.workflow import ACTION_LABELS
 from protokoll.service.context import ServiceContext
@@ -37,7 +38,7 @@ from protokoll.service.infra.tables import Meeting
 from protokoll.service.usecases import access, accounts, publishing, review_docs
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
-from protokoll.service.usecases.register import register_entry_from_db
+from protokoll.service.usecases.register import register_overview
 
 router: APIRouter = APIRouter(include_in_schema=False)
 
@@ -309,10 +310,14 @@ def review_step(
 def register_page(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -> Response:
     accounts.require_admin(caller.user)
 
-    entry = register_entry_from_db(s, ctx.settings, now=dt.datetime.now(dt.UTC))
+    states = register_overview(s, ctx.settings, now=dt.datetime.now(dt.UTC))
+    german = next(st for st in states if st.target == "de")
+    if german.export is None:
+        raise RegisterError(german.problem or "Der deutsche Registereintrag fehlt.")
+    entry = german.export.data
     return render(
         request, caller, "register.html", entry=entry, rows=figure_rows(entry["kennzahlen"]),
-        nav="register",
+        targets=states, nav="register",
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ module reads those entries (and checks the hash chain) and hands them over.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from protokoll.config import Settings
-from protokoll.register.export import RegisterError, build_register_entry, validate_register_entry
 from protokoll.register.figures import BATCH, RegisterFigures, register_figures
+from protokoll.register.report import RegisterExport
+from protokoll.register.standards import RegisterError
+from protokoll.register.targets import TARGET_NAMES, TARGETS, build_export
 from protokoll.service.infra import audit
 from protokoll.service.infra.db import Database, database_url, make_engine, open_database
 from protokoll.service.infra.tables import AuditEntry
@@ -44,6 +47,46 @@ def figures_from_db(
     return register_figures(_audit_entries(session, batch), chain_ok=chain_ok, since=since)
 
 
+def register_export_from_db(
+    session: Session,
+    settings: Settings,
+    target: str = "de",
+    *,
+    now: datetime | None = None,
+    since: datetime | None = None,
+) -> RegisterExport:
+    """Figures from the audit log, the target's export built from them and validated
+    (`RegisterError`, German, when it cannot be)."""
+    figures = figures_from_db(session, since=since)
+    return build_export(target, settings, figures, generated_at=now or datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """One register target on the admin's page: its export, or why there is none."""
+
+    target: str
+    name: str
+    export: RegisterExport | None
+    problem: str | None
+
+
+def register_overview(
+    session: Session, settings: Settings, *, now: datetime | None = None
+) -> list[TargetState]:
+    """Every target's export from one reading of the audit log."""
+    figures = figures_from_db(session)
+    states = []
+    for target in TARGETS:
+        try:
+            export = build_export(target, settings, figures, generated_at=now or datetime.now(UTC))
+        except RegisterError as exc:
+            states.append(TargetState(target, TARGET_NAMES[target], None, str(exc)))
+        else:
+            states.append(TargetState(target, TARGET_NAMES[target], export, None))
+    return states
+
+
 def register_entry_from_db(
     session: Session,
     settings: Settings,
@@ -51,11 +94,8 @@ def register_entry_from_db(
     now: datetime | None = None,
     since: datetime | None = None,
 ) -> dict[str, Any]:
-    """Figures from the audit log, the entry built from them and validated."""
-    figures = figures_from_db(session, since=since)
-    entry = build_register_entry(settings, figures, generated_at=now or datetime.now(UTC))
-    validate_register_entry(entry)
-    return entry
+    """The German entry (own schema; the KI-Steckbrief is written from it)."""
+    return register_export_from_db(session, settings, "de", now=now, since=since).data
 
 
 def existing_database(settings: Settings, *, base: Path | None = None) -> Database:

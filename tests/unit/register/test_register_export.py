@@ -25,8 +25,8 @@ from protokoll.register import (
     validate_register_entry,
     write_steckbrief_docx,
 )
-from protokoll.register.export import SCHEMA_PATH, register_schema
 from protokoll.register.figures import RegisterFigures
+from protokoll.register.standards import DE_SCHEMA, de_schema
 from protokoll.service.infra.db import Database, make_engine, migrate
 from protokoll.service.usecases.register import register_entry_from_db
 from tests.support.audit_log import LOG, WHISPER, Log, entries, write_log
@@ -65,30 +65,35 @@ def _entry(
 
 
 def test_schema_is_a_valid_draft_2020_12_schema_and_ships_with_the_package() -> None:
-    Draft202012Validator.check_schema(register_schema())
-    assert register_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(de_schema())
+    assert de_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
         "package-data"
     ]["protokoll"]
-    assert "register/*.json" in package_data and SCHEMA_PATH.parent.name == "register"
+    assert "register/schemas/*.json" in package_data and DE_SCHEMA.parent.name == "schemas"
+    assert "register/texts/*.toml" in package_data
 
 
 def test_complete_entry_validates_and_carries_the_settings() -> None:
     entry = _entry()
     validate_register_entry(entry)
-    assert entry["schema_version"] == "1.0" and entry["generated_at"] == "2026-11-21T12:00:00+00:00"
+    assert entry["schema"] == "protokoll-ki-register" and entry["schema_version"] == "2.0"
+    assert entry["generated_at"] == "2026-11-21T12:00:00+00:00"
     assert entry["fehlende_angaben"] == []
-    reg = entry["algoritmeregister"]
+    reg = entry["eintrag"]
     assert reg["organization"] == "Gemeinde Musterstadt"
     assert reg["contact_email"] == "rat@musterstadt.de"
-    assert reg["lang"] == "deu" and reg["standard_version"] == "1.0"
+    # the project's own schema: no other standard's markers, German values
+    assert "lang" not in reg and "standard_version" not in reg
+    assert reg["category"] == ["Organisation und Verwaltung"]
+    assert reg["publication_category"] == "Sonstiger Algorithmus"
     assert reg["status"] == "in Betrieb" and reg["begin_date"] == "2026-03-01"
     assert reg["lawful_basis"].startswith("§ 52 GO NRW")
     assert reg["impacttoetsen_grouping"] == [
         {"title": "Datenschutz-Folgenabschätzung (DSFA)",
          "link": "https://www.musterstadt.de/dsfa-protokoll.pdf"},
     ]  # fmt: skip
-    tier_2 = entry["atrs"]["tier_2"]
+    tier_2 = entry["details"]
     assert tier_2["owner_and_responsibility"]["team"] == "Büro des Rates"
     assert entry["kennzahlen"] == _figures().to_dict()
     assert entry["betrieb"]["human_review"]["four_eyes"] is False
@@ -106,19 +111,19 @@ def test_four_eyes_and_retention_come_from_the_review_settings() -> None:
     entry = _entry(settings)
     validate_register_entry(entry)
     assert entry["betrieb"]["human_review"]["four_eyes"] is True
-    assert "Vier-Augen-Prinzip" in entry["algoritmeregister"]["human_intervention"]
+    assert "Vier-Augen-Prinzip" in entry["eintrag"]["human_intervention"]
     retention = entry["betrieb"]["retention"]
     assert retention == {
         "delete_recording_on_approval": False, "recording_retention_days": 30,
         "audit_log": retention["audit_log"],
     }  # fmt: skip
-    assert "spätestens 30 Tage nach dem Hochladen" in entry["algoritmeregister"]["proportionality"]
+    assert "spätestens 30 Tage nach dem Hochladen" in entry["eintrag"]["proportionality"]
 
 
 def test_missing_settings_are_filled_and_listed() -> None:
     entry = _entry(_settings())  # config.toml leaves [ai_register] empty
     validate_register_entry(entry)
-    reg = entry["algoritmeregister"]
+    reg = entry["eintrag"]
     assert reg["organization"] == "nicht angegeben" and reg["contact_email"] == "nicht angegeben"
     assert reg["website"] is None and reg["begin_date"] is None
     assert entry["fehlende_angaben"] == [
@@ -144,7 +149,7 @@ def test_unusable_settings_are_reported_not_passed_on() -> None:
 
 def test_approval_share_is_stated_and_a_gap_is_flagged() -> None:
     entry = _entry()  # the known log: 2 published, 1 approved before
-    statement = entry["algoritmeregister"]["human_intervention"]
+    statement = entry["eintrag"]["human_intervention"]
     assert "wurde nur eine vor der Veröffentlichung von einer Person freigegeben (Anteil 50 %)" in (
         statement
     )
@@ -153,7 +158,7 @@ def test_approval_share_is_stated_and_a_gap_is_flagged() -> None:
     approved_only = [e for e in LOG if not (e[2] == "m2" and e[1] == "review.published")]
     figures = register_figures(entries(approved_only), chain_ok=True)
     entry = _entry(figures=figures)
-    review = entry["atrs"]["tier_2"]["decision_making_process"]["human_decisions_and_review"]
+    review = entry["details"]["decision_making_process"]["human_decisions_and_review"]
     assert (
         "Die im Berichtszeitraum veröffentlichte Niederschrift wurde vor der Veröffentlichung "
         "von einer Person freigegeben (Anteil 100 %)."
@@ -171,7 +176,7 @@ def test_no_approved_publication_is_stated() -> None:
     validate_register_entry(entry)
     assert (
         "Von 2 im Berichtszeitraum veröffentlichten Niederschriften wurde keine vor der "
-        in (entry["algoritmeregister"]["human_intervention"])
+        in (entry["eintrag"]["human_intervention"])
     )
     assert entry["kennzahlen"]["minutes"]["published_human_approved_share"] == 0.0
 
@@ -194,7 +199,7 @@ def test_models_from_the_log_and_from_the_configuration() -> None:
     ]  # fmt: skip
     entry = _entry(figures=register_figures(entries(pinned)))
     validate_register_entry(entry)
-    models = entry["atrs"]["tier_2"]["tool_specification"]["models"]
+    models = entry["details"]["tool_specification"]["models"]
     by_sha = {m["sha256"]: m for m in models}
     # the manifest's revision only for the weights the manifest pins
     assert by_sha[WHISPER_PINNED]["version"] == MANIFEST["whisper-base"].revision
@@ -207,7 +212,7 @@ def test_models_from_the_log_and_from_the_configuration() -> None:
         "pyannote-segmentation-3.0", "campplus-zh-en-common", "qwen2.5-coder-1.5b-instruct-q4km",
     }  # fmt: skip
     assert unused["qwen2.5-coder-1.5b-instruct-q4km"]["task"].startswith("Entwurf")
-    assert WHISPER_PINNED in entry["algoritmeregister"]["methods_and_models"]
+    assert WHISPER_PINNED in entry["eintrag"]["methods_and_models"]
 
 
 def test_a_central_llm_server_is_named() -> None:
@@ -217,10 +222,10 @@ def test_a_central_llm_server_is_named() -> None:
     )  # fmt: skip
     entry = _entry(settings, register_figures([]))
     validate_register_entry(entry)
-    models = entry["atrs"]["tier_2"]["tool_specification"]["models"]
+    models = entry["details"]["tool_specification"]["models"]
     remote = next(m for m in models if m["name"] == "qwen2.5-72b")
     assert remote["sha256"] is None and "llm.kreis.local" in remote["upstream"]
-    assert "llm.kreis.local" in entry["algoritmeregister"]["provider"]
+    assert "llm.kreis.local" in entry["eintrag"]["provider"]
 
 
 # ---- validation names the field --------------------------------------------------------------
@@ -241,16 +246,16 @@ def _broken(change: Any) -> dict[str, Any]:
          "kennzahlen.sessions_processed", "mindestens 0"),
         (lambda e: e["kennzahlen"]["incidents"].update(jobs_failed="drei"),
          "kennzahlen.incidents.jobs_failed", "ganze Zahl erwartet"),
-        (lambda e: e["algoritmeregister"].pop("organization"),
-         "algoritmeregister.organization", "Pflichtfeld fehlt"),
-        (lambda e: e["algoritmeregister"].update(status="läuft"),
-         "algoritmeregister.status", "erlaubt"),
-        (lambda e: e["algoritmeregister"].update(contact_email="rat at musterstadt"),
-         "algoritmeregister.contact_email", "ungültiger Wert"),
+        (lambda e: e["eintrag"].pop("organization"),
+         "eintrag.organization", "Pflichtfeld fehlt"),
+        (lambda e: e["eintrag"].update(status="läuft"),
+         "eintrag.status", "erlaubt"),
+        (lambda e: e["eintrag"].update(contact_email="rat at musterstadt"),
+         "eintrag.contact_email", "ungültiger Wert"),
         (lambda e: e["kennzahlen"]["models"][0].update(sha256="abc"),
          "kennzahlen.models[0].sha256", "ungültiger Wert"),
-        (lambda e: e["atrs"]["tier_2"]["tool_specification"]["models"][0].update(runs=1.5),
-         "atrs.tier_2.tool_specification.models[0].runs", "ganze Zahl"),
+        (lambda e: e["details"]["tool_specification"]["models"][0].update(runs=1.5),
+         "details.tool_specification.models[0].runs", "ganze Zahl"),
         (lambda e: e.update(extra=1), "(Eintrag)", "unbekanntes Feld extra"),
     ],
 )  # fmt: skip
