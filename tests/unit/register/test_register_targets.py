@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -387,3 +388,25 @@ def test_every_catalogue_piece_is_filled_without_leftover_placeholders() -> None
     for target in ("nl", "uk"):
         text = json.dumps(_export(target).data, ensure_ascii=False)
         assert not re.search(r"\{[a-z_]+\}", text), target
+
+
+# ---- the examples in the documentation are what the code writes --------------------------
+
+EXAMPLES = REPO / "docs" / "examples" / "register"
+
+
+@pytest.mark.parametrize("target", ["de", "nl", "uk"])
+def test_documented_examples_are_current(target: str) -> None:
+    """docs/examples/register/ holds one file per target, built from the test audit log with
+    complete settings; PROTOKOLL_UPDATE_EXAMPLES=1 rewrites them."""
+    settings = _settings(
+        **COMPLETE, PROTOKOLL_AI_REGISTER__TEXTS='{nld = {lawful_basis = "Gemeentewet art. 147"}}'
+    )
+    export = _export(target, settings)
+    text = json.dumps(export.data, ensure_ascii=False, indent=2) + "\n"
+    path = EXAMPLES / export.file_name
+    if os.environ.get("PROTOKOLL_UPDATE_EXAMPLES") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text
+    validate(json.loads(text), target)
