@@ -41,7 +41,7 @@ def ensure_first_admin(ctx: ServiceContext) -> str | None:
             return None
         password = secrets.token_urlsafe(12)
         # administration only: it manages accounts, and reads no transcript or minutes
-        auth.create_user(s, "admin", password, ["admin"], "Administrator")
+        auth.create_user(s, "admin", password, ["admin"], "Administrator", one_time=True)
         return password
 
 
@@ -55,7 +55,7 @@ def serve(
     if password:
         print(
             "Erster Start: Benutzer „admin“ mit dem einmaligen Passwort\n\n"
-            f"    {password}\n\nangelegt. Bitte nach der Anmeldung unter „Konto“ ändern.",
+            f"    {password}\n\nangelegt. Nach der ersten Anmeldung muss es geändert werden.",
             file=sys.stderr,
         )
     elif service.mode == "produktion" and not _has_users(ctx):

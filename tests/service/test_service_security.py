@@ -291,8 +291,56 @@ def test_the_first_start_account_administers_only(tmp_path: Path) -> None:
         with ctx.db.session() as s:
             (admin,) = s.query(User).all()
             assert admin.role_set == {"admin"}  # reads no transcript, no minutes
+            assert admin.must_change_password  # a one-time password
     finally:
         ctx.db.engine.dispose()
+
+
+def test_a_one_time_password_opens_only_the_password_change(service: Service) -> None:
+    """The first-start admin (and anyone whose password an admin gave) must set their own
+    before anything else works: the API answers 403 in German, pages lead to the account."""
+    password = "einmal-pw-erster-start"
+    with service.ctx.db.session() as s:  # as ensure_first_admin creates it
+        auth.create_user(s, "erster", password, ["admin"], "Administrator", one_time=True)
+    client, csrf = service.login("erster", password)
+    me = client.get("/api/me")
+    assert me.status_code == 200 and me.json()["user"]["must_change_password"] is True
+    for method, path in (("GET", "/api/users"), ("GET", "/api/meetings"),
+                         ("POST", "/api/me/tokens"), ("GET", "/api/register")):  # fmt: skip
+        r = client.request(method, path, headers={"X-CSRF-Token": csrf}, json={})
+        assert r.status_code == 403, (path, r.status_code)
+        assert "einmalige Passwort ändern" in r.json()["detail"]
+    page = client.get("/verwaltung/benutzer", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/konto?hinweis=erst_passwort"
+    account = client.get("/konto")
+    assert account.status_code == 200 and "einmaliges Passwort" in account.text
+    changed = client.post(
+        "/api/me/password", headers={"X-CSRF-Token": csrf},
+        json={"old_password": password, "new_password": "mein-eigenes-pw-9"},
+    )  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    assert client.get("/api/users").status_code == 200
+    assert client.get("/api/me").json()["user"]["must_change_password"] is False
+
+
+def test_passwords_an_admin_gives_are_one_time(service: Service) -> None:
+    admin = service.client("admin")
+    body = {"username": "neu", "password": "vom-admin-pw-1", "roles": ["schriftfuehrer"]}
+    created = admin.post("/api/users", json=body)
+    assert created.status_code == 201 and created.json()["must_change_password"] is True
+    assert service.count(AuditEntry, action="user.created") >= 1
+    newcomer, csrf = service.login("neu", "vom-admin-pw-1")
+    assert newcomer.get("/api/meetings").status_code == 403
+    own = {"old_password": "vom-admin-pw-1", "new_password": "eigenes-pw-neu-2"}
+    newcomer.post("/api/me/password", headers={"X-CSRF-Token": csrf}, json=own)
+    assert newcomer.get("/api/meetings").status_code == 200
+    # a reset by an admin makes it one-time again
+    user_id = created.json()["id"]
+    reset = admin.patch(f"/api/users/{user_id}", json={"password": "reset-vom-admin-3"})
+    assert reset.json()["must_change_password"] is True
+    again, _csrf = service.login("neu", "reset-vom-admin-3")
+    assert again.get("/api/meetings").status_code == 403
 
 
 def test_an_admin_cannot_grant_themself_reviewing_rights(service: Service) -> None:
@@ -307,6 +355,9 @@ def test_an_admin_cannot_grant_themself_reviewing_rights(service: Service) -> No
     second = admin.post("/api/users", json=body)
     assert second.status_code in (200, 201), second.text
     other, csrf = service.login("zweite", "ein-langes-pw-1")
+    own_password = {"old_password": "ein-langes-pw-1", "new_password": "zweites-pw-eigen"}
+    assert other.post("/api/me/password", json=own_password,
+                      headers={"X-CSRF-Token": csrf}).status_code == 200  # fmt: skip
     granted = other.patch(f"/api/users/{own}", json={"roles": ["admin", "pruefer"]},
                           headers={"X-CSRF-Token": csrf})  # fmt: skip
     assert granted.status_code == 200, granted.text

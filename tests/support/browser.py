@@ -34,6 +34,7 @@ pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Chromium fehlt unter /usr/bin/chromium (apt install chromium)"
 )
 
+ADMIN_OWN_PASSWORD = "verwaltung-eigenes-pw-1"
 PASSWORDS = {
     "schrift": "schrift-passwort-1",
     "verwaltung": "verwaltung-passwort-1",
@@ -57,7 +58,7 @@ class Service:
     data_dir: Path
     proc: subprocess.Popen[bytes]
     log: IO[str]
-    admin_password: str = ""
+    admin_password: str = ""  # the first-start admin's: one-time, then ADMIN_OWN_PASSWORD
     extra: dict[str, Any] = field(default_factory=dict)
 
     def log_text(self) -> str:
@@ -127,21 +128,34 @@ def start_service(data_dir: Path, *, worker: bool, first_start: bool = True) -> 
 
 
 def add_users(service: Service, names: list[str]) -> None:
-    """Accounts through the JSON API, logged in as the first-start admin."""
+    """Accounts through the JSON API, logged in as the first-start admin. Every password
+    here is one-time (the first-start admin's, those an admin gives): each account sets its
+    own first, as a person would at the first login."""
     with httpx.Client(base_url=service.url, timeout=30) as client:
-        login = client.post(
-            "/api/auth/login", json={"username": "admin", "password": service.admin_password}
-        )
-        login.raise_for_status()
-        headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+        headers = _own_password(client, "admin", service.admin_password, ADMIN_OWN_PASSWORD)
+        service.admin_password = ADMIN_OWN_PASSWORD
         for name in names:
             body = {
                 "username": name,
                 "display_name": name.capitalize(),
-                "password": PASSWORDS[name],
+                "password": f"einmal-{PASSWORDS[name]}",
                 "roles": ROLES[name],
             }
             client.post("/api/users", json=body, headers=headers).raise_for_status()
+    for name in names:
+        with httpx.Client(base_url=service.url, timeout=30) as client:
+            _own_password(client, name, f"einmal-{PASSWORDS[name]}", PASSWORDS[name])
+
+
+def _own_password(client: httpx.Client, name: str, current: str, own: str) -> dict[str, str]:
+    """Log in with `current`; a one-time password is replaced by `own`. The CSRF header."""
+    login = client.post("/api/auth/login", json={"username": name, "password": current})
+    login.raise_for_status()
+    headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+    if login.json()["user"]["must_change_password"]:
+        body = {"old_password": current, "new_password": own}
+        client.post("/api/me/password", json=body, headers=headers).raise_for_status()
+    return headers
 
 
 def audit_actions(service: Service, actor: str) -> list[str]:

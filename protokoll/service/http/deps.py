@@ -22,6 +22,16 @@ RowId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 SESSION_COOKIE = "protokoll_sitzung"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# all that a user with a one-time password can do: change it, and log out
+ONE_TIME_ALLOWED = frozenset({
+    ("GET", "/api/me"), ("HEAD", "/api/me"), ("POST", "/api/me/password"),
+    ("POST", "/api/auth/logout"), ("GET", "/konto"), ("HEAD", "/konto"),
+    ("POST", "/konto/passwort"), ("POST", "/abmelden"),
+})  # fmt: skip
+PASSWORD_FIRST = (
+    "Bitte zuerst das einmalige Passwort ändern (Konto → Passwort ändern); erst danach ist "
+    "alles andere erreichbar."
+)
 
 
 def get_ctx(request: Request) -> ServiceContext:
@@ -71,6 +81,18 @@ def check_csrf(request: Request, caller: Caller, form_token: str | None = None) 
         )
 
 
+def require_own_password(request: Request, caller: Caller) -> None:
+    """A one-time password opens only the password change: the API answers 403, a page
+    sends the browser to the account page."""
+    if not caller.user.must_change_password:
+        return
+    if (request.method, request.url.path) in ONE_TIME_ALLOWED:
+        return
+    if request.url.path.startswith("/api/"):
+        raise HTTPException(403, PASSWORD_FIRST)
+    raise HTTPException(303, PASSWORD_FIRST, headers={"Location": "/konto?hinweis=erst_passwort"})
+
+
 def api_caller(request: Request, s: DbDep) -> Caller:
     caller = identify(request, s)
     if caller is None:
@@ -78,6 +100,7 @@ def api_caller(request: Request, s: DbDep) -> Caller:
             401, "Bitte anmelden.", headers={"WWW-Authenticate": 'Bearer realm="protokoll"'}
         )
     check_csrf(request, caller)
+    require_own_password(request, caller)
     return caller
 
 

@@ -39,6 +39,7 @@ from protokoll.service.http.deps import (
     RowId,
     check_csrf,
     identify,
+    require_own_password,
 )
 from protokoll.service.http.status import status_for
 from protokoll.service.infra import auth
@@ -146,6 +147,7 @@ def page_caller(request: Request, s: DbDep) -> Caller:
     caller = identify(request, s)
     if caller is None:
         raise HTTPException(401, "Bitte anmelden.")
+    require_own_password(request, caller)
     return caller
 
 
@@ -583,7 +585,7 @@ def create_user(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -
     try:
         auth.create_user(
             s, username, password if isinstance(password, str) else "", roles, display_name,
-            actor=caller.user,
+            actor=caller.user, one_time=True,
         )  # fmt: skip
     except ProtokollError as exc:
         s.rollback()

@@ -62,7 +62,9 @@ def create_user(
     display_name: str = "",
     *,
     actor: User | None = None,
+    one_time: bool = False,
 ) -> User:
+    """A new account; with `one_time` its password must be changed at the first login."""
     username = username.strip().lower()
     if (
         not username
@@ -88,12 +90,15 @@ def create_user(
         roles=",".join(r for r in ROLES if r in set(roles)),
         active=True,
         failed_logins=0,
+        must_change_password=one_time,
     )
     db.add(user)
     db.flush()
     audit.record(
         db, "user.created", user=actor,
-        details={"username": user.username, "roles": sorted(user.role_set)},
+        details={
+            "username": user.username, "roles": sorted(user.role_set), "one_time": one_time,
+        },
     )  # fmt: skip
     return user
 

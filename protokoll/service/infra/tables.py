@@ -69,6 +69,9 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # a one-time password (first start, given by an admin): only the password change and
+    # logging out work until the user has set their own
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def role_set(self) -> frozenset[str]:

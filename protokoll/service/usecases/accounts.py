@@ -61,6 +61,7 @@ def change_own_password(
         s.commit()  # a wrong old password counts towards the lockout
         raise Forbidden("Das bisherige Passwort ist falsch.") from None
     auth.set_password(user, new)
+    user.must_change_password = False
     auth.end_all_sessions(s, user.id, keep_token=keep_token)
     revoked = auth.revoke_all_tokens(s, user.id)
     audit.record(s, "password.changed", user=user, details={"tokens_revoked": revoked})
@@ -126,6 +127,8 @@ def update_user(
         changes["display_name"] = display_name
     if password is not None:
         auth.set_password(target, password)
+        # a password someone else knows: the user replaces it at the next login
+        target.must_change_password = target.id != admin.id
         auth.end_all_sessions(s, target.id, keep_token=keep_token)
         changes["password"] = "neu gesetzt"
         changes["tokens_revoked"] = auth.revoke_all_tokens(s, target.id)

@@ -18,6 +18,7 @@ def user_view(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "roles": sorted(user.role_set),
         "active": user.active,
+        "must_change_password": user.must_change_password,
     }
 
 

@@ -42,8 +42,9 @@ def list_users(user: UserDep, s: DbDep) -> list[Any]:
 def create_user(body: UserBody, user: UserDep, s: DbDep) -> dict[str, Any]:
     accounts.require_admin(user)
     created = auth.create_user(
-        s, body.username, body.password, body.roles, body.display_name, actor=user
-    )
+        s, body.username, body.password, body.roles, body.display_name, actor=user,
+        one_time=True,
+    )  # fmt: skip
     return user_view(created)
 
 
