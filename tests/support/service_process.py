@@ -180,8 +180,8 @@ class ServiceEnv:
     def logs(self) -> str:
         return "\n".join(p.tail() for p in self.procs)
 
-    def client(self, username: str = "anna", timeout: float = 120.0) -> httpx.Client:
-        """An HTTP client with an API token of `username` (login, then POST /api/me/tokens)."""
+    def api_token(self, username: str = "anna") -> str:
+        """A new API token of `username` (login, then POST /api/me/tokens)."""
         with httpx.Client(base_url=self.base_url, timeout=30) as browser:
             r = browser.post("/api/auth/login", json={"username": username, "password": PASSWORD})
             assert r.status_code == 200, r.text
@@ -190,11 +190,15 @@ class ServiceEnv:
                 "/api/me/tokens", json={"name": "test"}, headers={"X-CSRF-Token": csrf}
             )
             assert r.status_code == 201, r.text
-            token = r.json()["token"]
+            token: str = r.json()["token"]
+        return token
+
+    def client(self, username: str = "anna", timeout: float = 120.0) -> httpx.Client:
+        """An HTTP client with an API token of `username`."""
         return httpx.Client(
             base_url=self.base_url,
             timeout=timeout,
-            headers={"Authorization": f"Bearer {token}"},
+            headers={"Authorization": f"Bearer {self.api_token(username)}"},
         )
 
 
