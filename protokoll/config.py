@@ -199,6 +199,27 @@ class ServiceSettings(_Section):
     audit_anchor_file: Path | None = None
 
 
+class OParlSettings(_Section):
+    """The read-only OParl 1.1 interface for published minutes (issue #19); its ids lie under
+    [review] public_base_url. Empty texts fall back to the [ai_register] entry."""
+
+    body_name: str = ""  # the municipality (OParl Body), "Gemeinde Musterstadt"
+    body_short_name: str = ""  # "Musterstadt"
+    website: str = ""  # the municipality's web site
+    contact_email: str = ""  # who answers questions about the interface
+    contact_name: str = ""
+    license: str = ""  # URL of the licence of the published minutes (dl-de/by-2-0, CC BY 4.0)
+    page_size: int = Field(default=100, ge=1, le=1000)  # list entries per page at most
+
+    @model_validator(mode="after")
+    def _urls(self) -> OParlSettings:
+        for name in ("website", "license"):
+            value = getattr(self, name).strip()
+            if value and not value.lower().startswith(("http://", "https://")):
+                raise ValueError(f"{name} muss eine http- oder https-Adresse sein: {value}")
+        return self
+
+
 class ReviewSettings(_Section):
     """Review and publication of the minutes (issue #5)."""
 
@@ -260,6 +281,7 @@ class Settings(_Section):
     llm: LLMSettings = LLMSettings()
     minutes: MinutesSettings = MinutesSettings()
     service: ServiceSettings = ServiceSettings()
+    oparl: OParlSettings = OParlSettings()
     review: ReviewSettings = ReviewSettings()
     ai_register: RegisterSettings = RegisterSettings()
 

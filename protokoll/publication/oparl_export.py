@@ -27,11 +27,13 @@ Mapping (types ``https://schema.oparl.org/1.1/<Type>``):
   file, the others (DOCX, JSON …) are ``auxiliaryFile`` in the given order; without a PDF
   the first file is the protocol file. The caller passes the files of the version being exported
   (the public version for ``public_only=True``).
-- **AgendaItem**: ``number``, ``order`` (position on the full agenda, counting from 1),
-  ``name`` (title), ``public``, ``result``, ``resolutionText``, ``meeting`` (the back
-  reference, for importers that store items separately), ``keyword`` ["Vorlage 2026/0142"]
-  where a paper is referenced. No ``consultation``: it needs the URL of the RIS's own
-  Consultation/Paper objects, which we do not know.
+- **AgendaItem**: ``number``, ``order`` (position on the full agenda, counting from 0 as
+  OParl's examples do), ``name`` (title), ``public``, ``result``, ``resolutionText``,
+  ``keyword`` ["Vorlage 2026/0142"] where a paper is referenced (the reference as given;
+  "Vorlage " is put in front of a bare number), and ``consultation`` (the URL of its
+  Consultation, see below) where a paper is referenced and ids are URLs. Embedded in the
+  Meeting an item has no ``meeting`` back reference (OParl leaves it out of embedded
+  objects); the service's interface adds it where an item is fetched at its own id.
 - **result**: the minutes' German result ("mehrheitlich beschlossen"); OParl has no fields
   for vote counts, so the counts that were said follow in parentheses:
   "mehrheitlich beschlossen (Ja 14, Nein 3, Enthaltungen 2, Befangen 1)". A count that was
@@ -42,26 +44,23 @@ With ``public_only=True`` (the default) non-public items are left out entirely: 
 no resolution, no paper reference, not even their id. ``order`` keeps the position on the
 full agenda, so an item has the same id in the public and the full export.
 
-Ids are URLs under ``base_url`` (``[review] public_base_url``)::
-
-    {base_url}/oparl/meeting/{meeting_id}
-    {base_url}/oparl/agendaitem/{meeting_id}-{order}
-    {base_url}/oparl/location/{meeting_id}
-    {base_url}/oparl/file/{meeting_id}/{file_name}            File object
-    {base_url}/oparl/file/{meeting_id}/{file_name}/access     accessUrl
-    {base_url}/oparl/file/{meeting_id}/{file_name}/download   downloadUrl
-
-(path segments percent-encoded). Where ``base_url`` is empty the export is meant to travel
-as a folder together with its files: ids are then URNs of the private scheme
-``urn:protokoll:`` (``urn:protokoll:meeting:{meeting_id}``,
-``urn:protokoll:agendaitem:{meeting_id}-{order}``, ``urn:protokoll:location:{meeting_id}``,
-``urn:protokoll:file:{meeting_id}:{file_name}``), ``accessUrl`` is the file name as a
-relative URL (the file lies beside the JSON) and ``downloadUrl`` is left out.
+Ids are URLs under ``base_url`` (``[review] public_base_url``) in the layout of
+`protokoll.publication.oparl_ids` (``{base_url}/oparl/meeting/{meeting_id}``,
+``.../agendaitem/{meeting_id}-{order}``, ``.../consultation/{meeting_id}-{order}``,
+``.../location/{meeting_id}``, ``.../file/{meeting_id}/{file_name}`` with ``/access`` and
+``/download``): the addresses at which the service's read-only OParl interface answers
+(``/oparl/...``, `protokoll.service.usecases.oparl`), which serves this very Meeting.
+Where ``base_url`` is empty the export is meant to travel as a folder together with its
+files: ids are then URNs of the private scheme ``urn:protokoll:``
+(``urn:protokoll:meeting:{meeting_id}``, ``urn:protokoll:agendaitem:{meeting_id}-{order}``,
+``urn:protokoll:location:{meeting_id}``, ``urn:protokoll:file:{meeting_id}:{file_name}``),
+``accessUrl`` is the file name as a relative URL (the file lies beside the JSON),
+``downloadUrl`` and ``consultation`` are left out.
 
 Extension fields (OParl allows vendor fields with a prefix; an importer that does not know
 them ignores them): Meeting ``protokoll:body`` (the body that met), ``protokoll:aiGenerated``
 (as in ``minutes.json``), ``protokoll:approved`` (when the minutes were approved);
-AgendaItem ``protokoll:paperReference`` ("2026/0142") and ``protokoll:votes``
+AgendaItem ``protokoll:paperReference`` ("Vorlage 2026/0142", as given) and ``protokoll:votes``
 (``{"yes", "no", "abstain", "biased"}``, ``null`` = not said).
 
 Times are written in German local time (Europe/Berlin) with their offset; a naive
@@ -77,7 +76,6 @@ import mimetypes
 import os
 import re
 import tempfile
-import urllib.parse
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,6 +84,7 @@ from pathlib import Path
 from typing import Any
 
 from protokoll.domain.minutes import Minutes, MinutesItem
+from protokoll.publication.oparl_ids import OParlUrls
 from protokoll.publication.pdf import PublicationError
 
 OPARL_SCHEMA = "https://schema.oparl.org/1.1/"
@@ -94,7 +93,6 @@ AGENDA_ITEM_TYPE = OPARL_SCHEMA + "AgendaItem"
 FILE_TYPE = OPARL_SCHEMA + "File"
 LOCATION_TYPE = OPARL_SCHEMA + "Location"
 
-URN_PREFIX = "urn:protokoll:"
 EXTENSION_PREFIX = "protokoll:"
 
 PDF_MIME = "application/pdf"
@@ -187,25 +185,26 @@ def oparl_meeting(
     """
     if not meeting_id.strip():
         raise ValueError("meeting_id must not be empty")
-    ids = _Ids(_base(base_url), meeting_id.strip())
-    created_at = _local(created or datetime.now(UTC))
-    modified_at = max(created_at, _local(approved_at)) if approved_at else created_at
-    stamps = {"created": _timestamp(created_at), "modified": _timestamp(modified_at)}
+    urls = OParlUrls.from_setting(base_url)
+    meeting_id = meeting_id.strip()
+    created_at = local_time(created or datetime.now(UTC))
+    modified_at = max(created_at, local_time(approved_at)) if approved_at else created_at
+    stamps = {"created": timestamp(created_at), "modified": timestamp(modified_at)}
     meeting = minutes.meeting
 
     data: dict[str, Any] = {
-        "id": ids.meeting(),
+        "id": urls.meeting(meeting_id),
         "type": MEETING_TYPE,
         "name": name.strip() or meeting.body,
     }
     start, end = _start_end(meeting.date, meeting.start_time, meeting.end_time)
     if start is not None:
-        data["start"] = _timestamp(start)
+        data["start"] = timestamp(start)
     if end is not None:
-        data["end"] = _timestamp(end)
+        data["end"] = timestamp(end)
     if meeting.place.strip():
         data["location"] = {
-            "id": ids.location(),
+            "id": urls.location(meeting_id),
             "type": LOCATION_TYPE,
             "description": meeting.place.strip(),
             **stamps,
@@ -213,7 +212,9 @@ def oparl_meeting(
     if approved_at is not None:
         data["meetingState"] = MEETING_STATE_DONE
 
-    file_objects = [_file(ids, label, f, minutes, stamps) for label, f in files.items()]
+    file_objects = [
+        _file(urls, meeting_id, label, f, minutes, stamps) for label, f in files.items()
+    ]
     if file_objects:
         main = next((i for i, (_, f) in enumerate(files.items()) if f.mime_type == PDF_MIME), 0)
         wort = minutes.protocol_type == "wort"
@@ -224,8 +225,8 @@ def oparl_meeting(
             data["auxiliaryFile"] = auxiliary
 
     data["agendaItem"] = [
-        _agenda_item(ids, item, order, stamps)
-        for order, item in enumerate(minutes.items, start=1)
+        _agenda_item(urls, meeting_id, item, order, stamps)
+        for order, item in enumerate(minutes.items)
         if item.public or not public_only
     ]
     if minutes.ai_generated:
@@ -238,7 +239,7 @@ def oparl_meeting(
     data[EXTENSION_PREFIX + "body"] = meeting.body
     data[EXTENSION_PREFIX + "aiGenerated"] = minutes.ai_generated
     if approved_at is not None:
-        data[EXTENSION_PREFIX + "approved"] = _timestamp(approved_at)
+        data[EXTENSION_PREFIX + "approved"] = timestamp(approved_at)
     return data
 
 
@@ -280,69 +281,16 @@ def _write_error(target: Path, exc: OSError) -> PublicationError:
     )
 
 
-# ---- ids ------------------------------------------------------------------------------------
-
-
-def _base(base_url: str) -> str:
-    """``base_url`` without a trailing slash ("" for the urn scheme); PublicationError if it is
-    not an absolute http(s) address."""
-    base = base_url.strip().rstrip("/")
-    if not base:
-        return ""
-    try:
-        parts = urllib.parse.urlsplit(base)
-        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        valid = False
-    if not valid or parts.query or parts.fragment:
-        raise PublicationError(
-            f"Die öffentliche Adresse für veröffentlichte Dokumente „{base_url.strip()}“ "
-            "([review] public_base_url) ist ungültig: erwartet wird eine http- oder "
-            "https-Adresse ohne „?“ und „#“, z. B. https://rat.musterstadt.de/protokoll."
-        )
-    return base
-
-
-def _segment(value: str) -> str:
-    return urllib.parse.quote(value, safe="")
-
-
-@dataclass(frozen=True)
-class _Ids:
-    base: str
-    meeting_id: str
-
-    def _url(self, kind: str, *parts: str) -> str:
-        if self.base:
-            return "/".join((self.base, "oparl", kind, *map(_segment, parts)))
-        return URN_PREFIX + ":".join((kind, *map(_segment, parts)))
-
-    def meeting(self) -> str:
-        return self._url("meeting", self.meeting_id)
-
-    def location(self) -> str:
-        return self._url("location", self.meeting_id)
-
-    def agenda_item(self, order: int) -> str:
-        return self._url("agendaitem", f"{self.meeting_id}-{order}")
-
-    def file(self, file_name: str) -> str:
-        return self._url("file", self.meeting_id, file_name)
-
-    def access(self, file_name: str) -> str:
-        if self.base:
-            return self.file(file_name) + "/access"
-        return _segment(file_name)  # relative: the file lies beside the JSON
-
-    def download(self, file_name: str) -> str | None:
-        return self.file(file_name) + "/download" if self.base else None
-
-
 # ---- objects --------------------------------------------------------------------------------
 
 
 def _file(
-    ids: _Ids, label: str, published: PublishedFile, minutes: Minutes, stamps: Mapping[str, str]
+    urls: OParlUrls,
+    meeting_id: str,
+    label: str,
+    published: PublishedFile,
+    minutes: Minutes,
+    stamps: Mapping[str, str],
 ) -> dict[str, Any]:
     file_name = published.file_name.strip()
     if not file_name or "/" in file_name or "\\" in file_name:
@@ -354,7 +302,7 @@ def _file(
     if published.size < 0:
         raise ValueError(f"PublishedFile.size must not be negative: {file_name}")
     obj: dict[str, Any] = {
-        "id": ids.file(file_name),
+        "id": urls.file(meeting_id, file_name),
         "type": FILE_TYPE,
         "name": _display_name(label, file_name, published.mime_type, minutes),
         "fileName": file_name,
@@ -362,9 +310,9 @@ def _file(
         "size": published.size,
         "sha512Checksum": published.sha512,
         "date": _local_date(published.date).isoformat(),
-        "accessUrl": ids.access(file_name),
+        "accessUrl": urls.access(meeting_id, file_name),
     }
-    download = ids.download(file_name)
+    download = urls.download(meeting_id, file_name)
     if download is not None:
         obj["downloadUrl"] = download
     obj.update(stamps)
@@ -383,12 +331,11 @@ def _display_name(label: str, file_name: str, mime_type: str, minutes: Minutes) 
 
 
 def _agenda_item(
-    ids: _Ids, item: MinutesItem, order: int, stamps: Mapping[str, str]
+    urls: OParlUrls, meeting_id: str, item: MinutesItem, order: int, stamps: Mapping[str, str]
 ) -> dict[str, Any]:
     obj: dict[str, Any] = {
-        "id": ids.agenda_item(order),
+        "id": urls.agenda_item(meeting_id, order),
         "type": AGENDA_ITEM_TYPE,
-        "meeting": ids.meeting(),
         "number": item.number,
         "order": order,
         "name": item.title,
@@ -401,7 +348,9 @@ def _agenda_item(
         obj["resolutionText"] = item.resolution_text.strip()
     paper = item.paper.strip()
     if paper:
-        obj["keyword"] = [f"Vorlage {paper}"]
+        obj["keyword"] = [paper_keyword(paper)]
+        if urls.base:  # a Consultation the service serves; a urn would lead nowhere
+            obj["consultation"] = urls.consultation(meeting_id, order)
     obj.update(stamps)
     if paper:
         obj[EXTENSION_PREFIX + "paperReference"] = paper
@@ -413,6 +362,13 @@ def _agenda_item(
         "biased": votes.biased,
     }
     return obj
+
+
+def paper_keyword(paper: str) -> str:
+    """``"Vorlage 2026/0142"``: the reference as given ("Antrag 2026/051"), or "Vorlage "
+    before a bare number ("2026/0142")."""
+    paper = paper.strip()
+    return f"Vorlage {paper}" if paper[:1].isdigit() else paper
 
 
 def result_text(item: MinutesItem) -> str:
@@ -448,15 +404,15 @@ def _berlin() -> zoneinfo.ZoneInfo:
         ) from None
 
 
-def _local(moment: datetime) -> datetime:
+def local_time(moment: datetime) -> datetime:
     """``moment`` in German local time (a naive value counts as German local time)."""
     zone = _berlin()
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
-def _timestamp(moment: datetime) -> str:
+def timestamp(moment: datetime) -> str:
     """ISO 8601 with the German offset, to the second: ``2026-11-20T10:30:00+01:00``."""
-    return _local(moment).replace(microsecond=0).isoformat()
+    return local_time(moment).replace(microsecond=0).isoformat()
 
 
 def _local_date(value: date) -> date:

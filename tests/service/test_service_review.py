@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,17 +18,13 @@ from sqlalchemy.exc import DatabaseError
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import AuditEntry, MinutesVersion, Recording
 from protokoll.service.usecases import retention
+from tests.support.pdf import needs_office
 from tests.support.service import (
     NON_PUBLIC_TITLE,
     PASSWORD,
     Service,
     make_service,
     sample_agenda_data,
-)
-
-needs_office = pytest.mark.skipif(
-    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-    reason="LibreOffice (libreoffice-writer) is needed for the PDF of the published minutes",
 )
 
 

@@ -476,6 +476,27 @@ class Service:
         assert job["state"] == "done", job
         return meeting, recording, job
 
+    def publish(self, meeting_id: str, *, edits: dict[str, Any] | None = None) -> None:
+        """Take the meeting's current version through review to publication: an optional
+        edit (`items` of a new version, as the review API takes it), submitted by the
+        Schriftführer, approved by the Prüfer, published by the Schriftführer."""
+        if edits is not None:
+            review = self.client("schriftfuehrer").get(f"/api/meetings/{meeting_id}/review")
+            body = {"base": review.json()["current"], "items": edits}
+            response = self.client("schriftfuehrer").post(
+                f"/api/meetings/{meeting_id}/versions", json=body
+            )
+            assert response.status_code == 201, response.text
+        for action, role in (
+            ("einreichen", "schriftfuehrer"),
+            ("freigeben", "pruefer"),
+            ("veroeffentlichen", "schriftfuehrer"),
+        ):
+            response = self.client(role).post(
+                f"/api/meetings/{meeting_id}/review/{action}", json={"reason": ""}
+            )
+            assert response.status_code == 200, response.text
+
     def meeting_dir(self, meeting_id: str) -> Path:
         return self.ctx.layout.meeting(meeting_id)
 

@@ -20,8 +20,9 @@ from protokoll.pipeline.runner import Steps
 from protokoll.service.bootstrap import build_context
 from protokoll.service.context import ServiceContext
 from protokoll.service.http import web, web_review
+from protokoll.service.http.api import oparl as oparl_api
 from protokoll.service.http.api import router as api_router
-from protokoll.service.http.status import status_for
+from protokoll.service.http.status import OPARL_NO_ADDRESS, answers_json, status_for
 from protokoll.service.http.web import error_page
 from protokoll.service.infra.storage import UploadConflict
 
@@ -94,6 +95,8 @@ def create_app(
     app.state.ctx = ctx
 
     app.include_router(api_router)
+    # the anonymous OParl interface: not part of the JSON API (nor of its OpenAPI document)
+    app.include_router(oparl_api.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(web.router)
     app.include_router(web_review.router)  # the review pages use web's page helpers
@@ -102,7 +105,7 @@ def create_app(
     @app.exception_handler(ProtokollError)
     async def _user_error(request: Request, exc: ProtokollError) -> Response:
         status = status_for(exc)
-        if not request.url.path.startswith("/api/"):
+        if not answers_json(request.url.path):
             return error_page(request, status, str(exc))
         body: dict[str, object] = {"detail": str(exc)}
         if isinstance(exc, UploadConflict):
@@ -131,7 +134,7 @@ def create_app(
                     "versuchen. Bleibt es so, bitte den Betrieb informieren."
                 ),
             )
-        if not request.url.path.startswith("/api/"):
+        if not answers_json(request.url.path):
             return error_page(request, status, message)
         return JSONResponse({"detail": message}, status_code=status)
 
@@ -145,11 +148,12 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
-        if not request.url.path.startswith("/api/") and exc.status_code in (401, 403, 404):
+        if not answers_json(request.url.path) and exc.status_code in (401, 403, 404):
             return error_page(request, exc.status_code, str(exc.detail))
-        return JSONResponse(
-            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-        )
+        detail = exc.detail
+        if request.url.path.startswith("/oparl/") and exc.status_code == 404:
+            detail = OPARL_NO_ADDRESS  # no such route: in German, like the interface's own 404s
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next: Any) -> Response:
@@ -164,6 +168,8 @@ def create_app(
         )
         if request.url.path.startswith("/api/") and "cache-control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
+        if request.url.path.startswith("/oparl/"):  # public data for any web app (OParl: CORS)
+            response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
     @app.get("/healthz", include_in_schema=False)

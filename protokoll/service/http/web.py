@@ -41,7 +41,7 @@ from protokoll.service.http.deps import (
     identify,
     require_own_password,
 )
-from protokoll.service.http.status import status_for
+from protokoll.service.http.status import answers_json, status_for
 from protokoll.service.infra import auth
 from protokoll.service.infra.jobs import STATE_LABELS
 from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Meeting, User, utcnow
@@ -654,7 +654,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
 async def routing_error(request: Request, exc: Exception) -> Response:
     """Starlette's own 404/405 (no such route), which the app's FastAPI handler misses."""
     assert isinstance(exc, StarletteHTTPException)
-    if request.url.path.startswith("/api/"):
+    if answers_json(request.url.path):
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )

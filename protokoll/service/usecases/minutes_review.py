@@ -10,6 +10,7 @@ audit log, in the same transaction as the change.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -216,12 +217,13 @@ def _event(
     number: int | None,
     user: User | None,
     reason: str,
+    at: dt.datetime | None = None,
 ) -> ReviewEvent:
     event = ReviewEvent(
         meeting_id=meeting_id, action=action, from_state=from_state, to_state=to_state,
         version_number=number, user_id=user.id if user else None,
         actor=user.display_name or user.username if user else "system", reason=reason,
-        at=utcnow(),
+        at=at or utcnow(),
     )  # fmt: skip
     s.add(event)
     return event
@@ -279,6 +281,9 @@ def transition(
     version = get_version(s, meeting.id, number)
     details: dict[str, Any] = {"version": number, "from": state, "to": step.to_state}
     deleted = 0
+    # the step's moment; publication writes it into the documents, and the OParl interface
+    # reads it back from the event, so both say the same
+    at = utcnow()
     if action == "einreichen":
         review.submitted_at = utcnow()
     elif action == "zurueckgeben":
@@ -295,10 +300,10 @@ def transition(
             review.approved_number = number
     elif action == "veroeffentlichen":
         approved_by = _approver_names(s, review)
-        files = publishing.publish(ctx, s, meeting, version, approved_by)
+        files = publishing.publish(ctx, s, meeting, version, approved_by, at)
         review.published_number = number
         details.update(approved_by=approved_by, files=files)
-    _event(s, meeting.id, action, state, step.to_state, number, user, reason)
+    _event(s, meeting.id, action, state, step.to_state, number, user, reason, at)
     review.state, review.updated_at = step.to_state, utcnow()
     audit.record(
         s, f"review.{_AUDIT_ACTIONS[action]}", user=user, meeting_id=meeting.id, details=details

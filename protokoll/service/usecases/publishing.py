@@ -6,6 +6,9 @@ non-public items, the public version (DOCX, PDF, JSON), plus `oparl.json`, the p
 minutes as an OParl 1.1 Meeting for the council information system. All files are
 built in a temporary folder next to the target and moved into place by one rename, so
 a failure (e.g. LibreOffice missing) leaves nothing half-published.
+
+`oparl_object` builds that Meeting; the service's OParl interface (`usecases/oparl.py`)
+calls it too, with the moment of publication, so the file and the interface agree.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -35,17 +39,25 @@ def approval_note(approved_by: list[str], when: dt.datetime) -> str:
     return f"Geprüft und freigegeben von {names} am {date_de(when.astimezone())}"
 
 
+def published_minutes(version: MinutesVersion) -> Minutes:
+    """The minutes of a published (or to be published) version: all items, public or not."""
+    minutes = Minutes.from_dict(json.loads(version.content))
+    minutes.ai_generated = False  # reviewed and approved by a person (schema: ai_generated)
+    return minutes
+
+
 def publish(
     ctx: ServiceContext,
     s: Session,
     meeting: Meeting,
     version: MinutesVersion,
     approved_by: list[str],
+    now: dt.datetime | None = None,
 ) -> dict[str, str]:
-    """Write the published documents of ``version``; returns file name → SHA-256."""
-    minutes = Minutes.from_dict(json.loads(version.content))
-    minutes.ai_generated = False  # reviewed and approved by a person (schema: ai_generated)
-    now = dt.datetime.now(dt.UTC)
+    """Write the published documents of ``version``; returns file name → SHA-256.
+    ``now`` is the moment of publication (default: now), written into the documents."""
+    minutes = published_minutes(version)
+    now = now or dt.datetime.now(dt.UTC)
     note = approval_note(approved_by, now)
     target = ctx.layout.published(meeting.id)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -81,17 +93,47 @@ def _write_all(
         artifacts.render(docx.name, products, docx)
         docx_to_pdf(docx, docx.with_suffix(".pdf"))
         artifacts.render(f"minutes{suffix}.json", products, folder / f"minutes{suffix}.json")
-    public_stem = "niederschrift.oeffentlich" if non_public else "niederschrift"
-    files = {
-        PUBLISHED_LABELS[name]: PublishedFile.from_path(folder / name, file_date=now.date())
-        for name in (f"{public_stem}.pdf", f"{public_stem}.docx")
-    }
-    data = oparl_meeting(
-        minutes, meeting_id=meeting.id, base_url=ctx.settings.review.public_base_url,
-        name=meeting.title or minutes.meeting.body, files=files, public_only=True,
-        approved_at=now, created=meeting.created_at,
-    )  # fmt: skip
+    data = oparl_object(
+        ctx, meeting, minutes, now, folder, base_url=ctx.settings.review.public_base_url
+    )
     write_oparl_json(data, folder / artifacts.OPARL_JSON)
+
+
+def oparl_file_names(minutes: Minutes) -> tuple[str, ...]:
+    """The published documents an OParl Meeting lists: PDF and DOCX of the public version
+    (of the minutes themselves when no item is non-public)."""
+    public_stem = (
+        "niederschrift.oeffentlich" if artifacts.has_public_version(minutes) else "niederschrift"
+    )
+    return (f"{public_stem}.pdf", f"{public_stem}.docx")
+
+
+def oparl_object(
+    ctx: ServiceContext,
+    meeting: Meeting,
+    minutes: Minutes,
+    published_at: dt.datetime,
+    folder: Path,
+    *,
+    base_url: str,
+    with_files: bool = True,
+) -> dict[str, Any]:
+    """The published minutes as an OParl Meeting (public items only), with the documents in
+    ``folder`` as its files (``with_files=False``: none, nothing is read); ids under
+    ``base_url``. Published at ``published_at``."""
+    names = oparl_file_names(minutes) if with_files else ()
+    files = {
+        PUBLISHED_LABELS[name]: PublishedFile.from_path(
+            folder / name, file_date=published_at.date()
+        )
+        for name in names
+    }
+    return oparl_meeting(
+        minutes, meeting_id=meeting.id, base_url=base_url,
+        name=meeting.title or minutes.meeting.body, files=files, public_only=True,
+        approved_at=published_at, created=meeting.created_at,
+        license=ctx.settings.oparl.license or None,
+    )  # fmt: skip
 
 
 def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool) -> list[str]:

@@ -23,9 +23,10 @@ from protokoll.publication import (
 )
 from protokoll.publication.oparl_export import DOCX_MIME, PDF_MIME
 from tests.support import builders
+from tests.support.oparl_schema import schema_errors
 
 ROOT = Path(__file__).resolve().parents[3]
-SCHEMA = ROOT / "tests" / "data" / "oparl_subset.schema.json"
+SUBSET_SCHEMA = ROOT / "tests" / "data" / "oparl_subset.schema.json"
 BASE = "https://rat.musterstadt.de/protokoll"
 CREATED = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -59,8 +60,12 @@ def _export(minutes: Minutes | None = None, **kwargs: Any) -> dict[str, Any]:
 
 
 def _validate(data: dict[str, Any]) -> None:
+    """Against the official OParl 1.1 schemas (where ids are URLs: a urn is no `url`), and
+    against the stricter subset this export promises (names, times, no back references)."""
+    if not data["id"].startswith("urn:"):
+        assert schema_errors(data) == []
     jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(SUBSET_SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
@@ -79,7 +84,7 @@ def _ids(data: Any) -> list[str]:
 # --- shape -----------------------------------------------------------------------------------
 
 
-def test_public_export_matches_the_oparl_subset_schema() -> None:
+def test_public_export_matches_the_oparl_schemas() -> None:
     data = _export()
     _validate(data)
     assert data["id"] == f"{BASE}/oparl/meeting/42"
@@ -114,10 +119,11 @@ def test_full_export_matches_the_schema_and_keeps_non_public_items() -> None:
 
 def test_agenda_items() -> None:
     items = _export()["agendaItem"]
-    assert [i["id"] for i in items] == [f"{BASE}/oparl/agendaitem/42-{n}" for n in (1, 2, 3)]
-    assert [i["order"] for i in items] == [1, 2, 3]
+    assert [i["id"] for i in items] == [f"{BASE}/oparl/agendaitem/42-{n}" for n in (0, 1, 2)]
+    assert [i["order"] for i in items] == [0, 1, 2]  # counted from 0
     assert all(i["type"] == "https://schema.oparl.org/1.1/AgendaItem" for i in items)
-    assert all(i["meeting"] == f"{BASE}/oparl/meeting/42" for i in items)
+    # embedded in the Meeting: no back reference (the service adds it at the item's own id)
+    assert not any("meeting" in i for i in items)
     assert all(i["public"] is True for i in items)
     approval, school, deferred = items
     assert approval["result"] == "einstimmig beschlossen"
@@ -128,10 +134,12 @@ def test_agenda_items() -> None:
     assert school["resolutionText"].endswith("die Bauleistungen auszuschreiben.")
     assert school["keyword"] == ["Vorlage 2026/0142"]
     assert school["protokoll:paperReference"] == "2026/0142"
+    assert school["consultation"] == f"{BASE}/oparl/consultation/42-1"
+    assert "consultation" not in approval
     assert school["protokoll:votes"] == {"yes": 14, "no": 3, "abstain": 2, "biased": None}
     assert deferred["result"] == "vertagt"
     assert "resolutionText" not in deferred
-    assert "consultation" not in deferred
+    assert deferred["consultation"] == f"{BASE}/oparl/consultation/42-2"
 
 
 def test_public_export_contains_nothing_of_non_public_items() -> None:
@@ -141,7 +149,7 @@ def test_public_export_contains_nothing_of_non_public_items() -> None:
         assert secret not in text, secret
     land_sale = minutes.items[3]
     assert land_sale.resolution_text is not None
-    for secret in (land_sale.title, land_sale.resolution_text, "Befangen", "42-4"):
+    for secret in (land_sale.title, land_sale.resolution_text, "Befangen", "42-3"):
         assert secret not in text, secret
     # the same holds for the escaped form an importer may see
     assert "Weidner" not in json.dumps(_export(minutes))
@@ -247,8 +255,11 @@ def test_urn_ids_without_base_url() -> None:
     _validate(data)
     assert data["id"] == "urn:protokoll:meeting:42"
     assert data["location"]["id"] == "urn:protokoll:location:42"
-    assert data["agendaItem"][1]["id"] == "urn:protokoll:agendaitem:42-2"
-    assert data["agendaItem"][1]["meeting"] == "urn:protokoll:meeting:42"
+    assert data["agendaItem"][1]["id"] == "urn:protokoll:agendaitem:42-1"
+    assert "meeting" not in data["agendaItem"][1]
+    # a Consultation would have to be served somewhere: none without a base URL
+    assert data["agendaItem"][1]["keyword"] == ["Vorlage 2026/0142"]
+    assert "consultation" not in data["agendaItem"][1]
     protocol = data["resultsProtocol"]
     quoted = "Niederschrift%20Sitzung%2012%20%E2%80%93%20%C3%B6ffentlich.pdf"
     assert protocol["id"] == f"urn:protokoll:file:42:{quoted}"
@@ -260,7 +271,7 @@ def test_urn_ids_without_base_url() -> None:
 def test_meeting_id_and_base_url_are_encoded() -> None:
     data = _export(base_url=BASE + "/", meeting_id="2026/12 a")
     assert data["id"] == f"{BASE}/oparl/meeting/2026%2F12%20a"
-    assert data["agendaItem"][0]["id"] == f"{BASE}/oparl/agendaitem/2026%2F12%20a-1"
+    assert data["agendaItem"][0]["id"] == f"{BASE}/oparl/agendaitem/2026%2F12%20a-0"
     _validate(data)
 
 
