@@ -119,7 +119,8 @@ def user_loop(
         data = wav_bytes(seed)
         sha = hashlib.sha256(data).hexdigest()
         body = {"filename": f"sitzung-{seed}.wav", "size": len(data), "sha256": sha}
-        upload = timed(tally, "write", client.post, f"/api/meetings/{meeting_id}/uploads", json=body)
+        path = f"/api/meetings/{meeting_id}/uploads"
+        upload = timed(tally, "write", client.post, path, json=body)
         if upload is None or upload.status_code != 201:
             continue
         upload_id = upload.json()["id"]
