@@ -7,14 +7,24 @@ on once space is free again.
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
+import zipfile
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from protokoll.service.usecases import meetings
-from tests.support.service import Service, make_service, sample_bytes, sha256_hex
+from tests.support.service import (
+    Service,
+    make_service,
+    sample_agenda_data,
+    sample_bytes,
+    sha256_hex,
+)
 
 SIZE_MB = 48
 
@@ -135,3 +145,40 @@ def test_a_job_stopped_by_a_full_disk_says_so_and_resumes(
         assert svc.job(job["id"]).state == "done"
     finally:
         svc.close()
+
+
+def test_a_full_disk_while_the_outputs_are_written(service: Service, small_fs: Path) -> None:
+    """The disk fills up the moment the draft is done, so that writing its documents (and
+    the database) meets a real full file system: the job ends with a German reason,
+    nothing half-written is offered, and once space is back a retry finishes it."""
+    meeting = service.create_meeting(agenda=sample_agenda_data())
+    service.upload(meeting["id"])
+    fillers: list[Path] = []
+
+    def disk_fills_up_for_a_while() -> None:
+        fillers.append(fill(small_fs))
+        # the operator frees space a little later; until then the worker holds the job
+        threading.Timer(1.5, fillers[0].unlink).start()
+
+    service.stages.after_minutes = disk_fills_up_for_a_while
+    job = service.start_job(meeting["id"])
+    assert fillers, "the minutes stage ran"
+    job = service.client("schriftfuehrer").get(f"/api/jobs/{job['id']}").json()
+    assert job["state"] == "failed", job  # recorded once there was space again
+    assert job["error"].startswith("Auf dem Server ist der Speicherplatz voll"), job["error"]
+    # nothing half-written is offered: whatever the failed job lists is whole
+    client = service.client("schriftfuehrer")
+    outputs = client.get(f"/api/jobs/{job['id']}/outputs").json()
+    for output in outputs:
+        body = client.get(output["url"]).content
+        assert body, output
+        if output["name"].endswith(".json"):
+            json.loads(body)
+        elif output["name"].endswith(".docx"):
+            assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None, output
+    service.stages.after_minutes = None
+    retried = service.client("schriftfuehrer").post(f"/api/jobs/{job['id']}/retry")
+    assert retried.status_code == 202, retried.text
+    assert service.job(job["id"]).state == "done"
+    names = {o["name"] for o in client.get(f"/api/jobs/{job['id']}/outputs").json()}
+    assert {o["name"] for o in outputs} <= names and any(n.endswith(".docx") for n in names)

@@ -205,6 +205,7 @@ class FakeStages:
         self.failures: dict[str, list[BaseException]] = collections.defaultdict(list)
         self.pauses: dict[str, Pause] = {}
         self.minutes_error: ProtokollError | None = None
+        self.after_minutes: Callable[[], object] | None = None  # runs as the stage returns
 
     def fail_next(self, stage: str, exc: BaseException) -> None:
         assert stage in self.STAGES
@@ -284,7 +285,10 @@ class FakeStages:
         self._enter("minutes", hook)
         if self.minutes_error is not None:
             raise self.minutes_error
-        return fake_minutes(agenda)
+        minutes = fake_minutes(agenda)
+        if self.after_minutes is not None:
+            self.after_minutes()
+        return minutes
 
 
 # ---- settings, context, app ----------------------------------------------------------------

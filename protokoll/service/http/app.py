@@ -24,6 +24,7 @@ from protokoll.service.http.api import oparl as oparl_api
 from protokoll.service.http.api import router as api_router
 from protokoll.service.http.status import OPARL_NO_ADDRESS, answers_json, status_for
 from protokoll.service.http.web import error_page
+from protokoll.service.infra.db import disk_full
 from protokoll.service.infra.storage import UploadConflict
 
 log = logging.getLogger(__name__)
@@ -115,8 +116,7 @@ def create_app(
     @app.exception_handler(OperationalError)
     async def _database_unusable(request: Request, exc: OperationalError) -> Response:
         """A full disk stops the database too: say so in German instead of a bare 500."""
-        cause = str(getattr(exc, "orig", exc)).lower()
-        if "disk is full" in cause or "no space left" in cause:
+        if disk_full(exc):
             status, message = (
                 507,
                 (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +54,16 @@ def migrate(engine: Engine) -> None:
             command.upgrade(cfg, "head")
     except (DatabaseError, OperationalError) as exc:
         raise ConfigError(unusable_database(engine, exc)) from None
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether a database error (or an OSError) says the disk is full."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    cause = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError) and (
+        "disk is full" in cause or "no space left" in cause
+    )
 
 
 def unusable_database(engine: Engine, exc: Exception) -> str:

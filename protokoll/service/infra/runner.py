@@ -11,7 +11,6 @@ progress report. A stage can be re-run alone by forgetting it (`rerun_from`).
 
 from __future__ import annotations
 
-import errno
 import logging
 import threading
 import time
@@ -31,7 +30,7 @@ from protokoll.pipeline.runner import ModelSteps, Observer, Runner, Steps
 from protokoll.pipeline.stages import Stage, overall_progress, stages_for, stages_from
 from protokoll.service.infra import audit
 from protokoll.service.infra import jobs as joblib
-from protokoll.service.infra.db import Database
+from protokoll.service.infra.db import Database, disk_full
 from protokoll.service.infra.storage import Layout
 from protokoll.service.infra.tables import Job as JobRow
 from protokoll.service.infra.tables import Meeting, Recording, utcnow
@@ -71,6 +70,10 @@ class _Live:
         if gained < 0.02:
             return None
         return (time.monotonic() - self.started) * (1.0 - now) / gained
+
+
+# how long a worker keeps trying to record a job's end while the disk is full
+FINISH_RETRY_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class JobRunner:
             state, error = "failed", str(exc)
         except Exception as exc:
             state = "failed"
-            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            if disk_full(exc):
                 log.error("Auftrag %s: Speicherplatz voll: %s", job_id, exc)
                 error = (
                     "Auf dem Server ist der Speicherplatz voll; die Verarbeitung wurde "
@@ -215,6 +218,25 @@ class JobRunner:
                 log.warning("Heartbeat für Auftrag %s fehlgeschlagen", job_id, exc_info=True)
 
     def _finish(self, job_id: str, worker: str, state: str, error: str | None) -> None:
+        """Record the job's end. A full disk stops the database too: the worker keeps the
+        job and tries again (1 s, doubling to 30 s) until there is space or FINISH_RETRY_S
+        have passed, so the job never stays "running" without a worker."""
+        delay, deadline = 1.0, time.monotonic() + FINISH_RETRY_S
+        while True:
+            try:
+                self._record_end(job_id, worker, state, error)
+                return
+            except Exception as exc:
+                if not disk_full(exc) or time.monotonic() > deadline:
+                    raise
+                log.error(
+                    "Auftrag %s: das Ende lässt sich nicht speichern, der Speicherplatz ist "
+                    "voll; neuer Versuch in %.0f s", job_id, delay,
+                )  # fmt: skip
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    def _record_end(self, job_id: str, worker: str, state: str, error: str | None) -> None:
         with self.db.session() as s:
             job = s.get(JobRow, job_id)
             if job is None or job.worker != worker:
