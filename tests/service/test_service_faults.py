@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import zipfile
 import threading
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
