@@ -1,8 +1,10 @@
-"""A full disk (issue #18): a small file system made by the test fills up during an upload.
+"""A full disk (issue #18): a small file system made by the test fills up during an upload
+and while a job writes its documents.
 
 The data folder lies on a tmpfs of its own; a filler file takes the rest of the space while
-a chunk arrives. The user gets a German message, the upload keeps what it had, and it goes
-on once space is free again.
+a chunk arrives, or the moment the draft is done. The user gets a German message, the
+upload keeps what it had and goes on, the job ends failed with its reason once space is
+back, only whole files are offered, and a retry finishes it.
 """
 
 from __future__ import annotations
