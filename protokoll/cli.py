@@ -36,7 +36,7 @@ from protokoll.register import TARGETS, RegisterError, RegisterExport, build_exp
 from protokoll.register.export import write_register_json
 from protokoll.register.steckbrief_docx import write_steckbrief_docx
 from protokoll.service.bootstrap import build_context
-from protokoll.service.infra import audit, auth
+from protokoll.service.infra import audit, auth, logs
 from protokoll.service.infra.storage import private_files
 from protokoll.service.infra.tables import User
 from protokoll.service.serve import serve
@@ -321,14 +321,17 @@ def _service_settings(args: argparse.Namespace) -> Settings:
 def _cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _service_settings(args)
+    logs.configure(settings.service.log_format, logging.INFO if args.verbose else logging.WARNING)
     serve(settings, config=args.config, profile=args.profile, with_worker=not args.no_worker)
     return 0
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
 
+    settings = _service_settings(args)
+    logs.configure(settings.service.log_format, logging.WARNING)
     logging.getLogger("protokoll").setLevel(logging.INFO)
-    run_worker(_service_settings(args))
+    run_worker(settings)
     return 0
 
 

@@ -188,6 +188,11 @@ class ServiceSettings(_Section):
     worker_lease_s: float = Field(default=60.0, ge=5)  # a job whose worker is silent longer
     # is taken over by another worker; a running job stores progress and renews its lease
     heartbeat_s: float = Field(default=1.0, gt=0)  # this often
+    # /metrics (Prometheus): with a token, for `Authorization: Bearer <token>` from anywhere;
+    # without, only from the server itself (not through a proxy)
+    metrics_token: str = ""
+    # serve and worker log as text, or as one JSON object per line for a log collector
+    log_format: Literal["text", "json"] = "text"
     login_max_failures: int = Field(default=5, ge=1)  # then the account waits
     login_lockout_s: float = Field(default=300.0, ge=0)
     # agendas are fetched from public https servers only; hosts of the own network that may

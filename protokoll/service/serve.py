@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from sqlalchemy import func, select
@@ -79,11 +80,14 @@ def serve(
             f"protokoll läuft: http://{service.host}:{service.port}/  (Beenden mit Strg+C)",
             file=sys.stderr,
         )
+        # JSON logs: uvicorn's records go through the root handler as well (no own config)
+        log_config: Any = None if service.log_format == "json" else uvicorn.config.LOGGING_CONFIG
         uvicorn.run(
             create_app(settings, context=ctx),
             host=service.host,
             port=service.port,
             log_level="warning",
+            log_config=log_config,
         )
     finally:
         if worker is not None:

@@ -114,7 +114,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "
 
 # ---- fake stages -----------------------------------------------------------------------------
 
-_SENTENCES = (
+SENTENCES = (
     (0.0, 4.0, "Ich eröffne die Sitzung des Rates der Gemeinde Lindenau."),
     (5.0, 9.0, "Wir beantragen Tempo 30 in der Hauptstraße."),
     (10.0, 13.0, "Der Antrag ist einstimmig angenommen."),
@@ -132,7 +132,7 @@ def _words(start: float, end: float, text: str) -> tuple[Word, ...]:
 
 
 def fake_transcription() -> TranscriptionResult:
-    segments = [Segment(s, e, " " + t, words=_words(s, e, t)) for s, e, t in _SENTENCES]
+    segments = [Segment(s, e, " " + t, words=_words(s, e, t)) for s, e, t in SENTENCES]
     return TranscriptionResult(
         language="de",
         segments=segments,

@@ -19,7 +19,7 @@ from protokoll.errors import ProtokollError
 from protokoll.pipeline.runner import Steps
 from protokoll.service.bootstrap import build_context
 from protokoll.service.context import ServiceContext
-from protokoll.service.http import web, web_review
+from protokoll.service.http import operations, web, web_review
 from protokoll.service.http.api import oparl as oparl_api
 from protokoll.service.http.api import router as api_router
 from protokoll.service.http.status import OPARL_NO_ADDRESS, answers_json, status_for
@@ -98,6 +98,7 @@ def create_app(
     app.include_router(api_router)
     # the anonymous OParl interface: not part of the JSON API (nor of its OpenAPI document)
     app.include_router(oparl_api.router, include_in_schema=False)
+    app.include_router(operations.router)  # /healthz, /readyz, /metrics
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(web.router)
     app.include_router(web_review.router)  # the review pages use web's page helpers
@@ -171,9 +172,5 @@ def create_app(
         if request.url.path.startswith("/oparl/"):  # public data for any web app (OParl: CORS)
             response.headers["Access-Control-Allow-Origin"] = "*"
         return response
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app

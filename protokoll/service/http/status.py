@@ -11,7 +11,7 @@ from protokoll.service.usecases.access import Conflict, Forbidden, Gone, NotFoun
 from protokoll.service.usecases.oparl import OParlUnavailable
 
 # paths answered in JSON, errors included (the rest are web pages)
-JSON_PREFIXES = ("/api/", "/oparl/")
+JSON_PREFIXES = ("/api/", "/oparl/", "/metrics", "/readyz", "/healthz")
 
 
 OPARL_NO_ADDRESS = "Diese Adresse gibt es in der OParl-Schnittstelle nicht."

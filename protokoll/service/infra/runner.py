@@ -11,6 +11,7 @@ progress report. A stage can be re-run alone by forgetting it (`rerun_from`).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -28,7 +29,7 @@ from protokoll.pipeline import checkpoints
 from protokoll.pipeline.runner import Job as PipelineJob
 from protokoll.pipeline.runner import ModelSteps, Observer, Runner, Steps
 from protokoll.pipeline.stages import Stage, overall_progress, stages_for, stages_from
-from protokoll.service.infra import audit
+from protokoll.service.infra import audit, logs
 from protokoll.service.infra import jobs as joblib
 from protokoll.service.infra.db import Database, disk_full
 from protokoll.service.infra.storage import Layout
@@ -114,11 +115,16 @@ class JobRunner:
                 job = s.get(JobRow, job_id)
                 return job.state if job else "missing"
             job_input = self._load(s, job_id)
+        with logs.job_context(job_id, job_input.meeting_id):
+            return self._run_claimed(job_id, worker, job_input)
+
+    def _run_claimed(self, job_id: str, worker: str, job_input: _JobInput) -> str:
         live = _Live(stages=self._stage_list(job_input))
         stop = threading.Event()
-        beat = threading.Thread(
-            target=self._heartbeat, args=(job_id, worker, live, stop), daemon=True
-        )
+        beat = threading.Thread(  # in the job's logging context (its ids on every record)
+            target=contextvars.copy_context().run,
+            args=(self._heartbeat, job_id, worker, live, stop), daemon=True,
+        )  # fmt: skip
         beat.start()
         state, error = "done", None
         try:
