@@ -10,7 +10,9 @@ Each simulated user, until the time is up:
 4. polls like a browser tab: the job (`GET /api/jobs/{id}`), the meetings page (`GET /`)
    and the meeting's page (`GET /sitzungen/{id}`), once a second, a few times.
 
-At the end every recording that was accepted is downloaded again and compared byte for
+At the end the state of every job is read (the worker runs the real models one job at a
+time, so most are still queued), and every recording that was accepted is downloaded again
+and compared byte for
 byte (SHA-256) with what its user sent: an upload is "lost" when it was accepted but is
 missing, "corrupted" when its bytes differ. Every request's latency is kept by kind
 (page, api, upload, write); the report gives count, p50, p95 and maximum per kind, the
@@ -75,6 +77,7 @@ class Tally:
     accepted: list[tuple[str, str, str, str]] = field(default_factory=list)  # user, mtg, rec, sha
     refused: list[str] = field(default_factory=list)  # 4xx on an upload, with the message
     jobs_started: int = 0
+    job_ids: list[tuple[str, str]] = field(default_factory=list)  # user, job
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, kind: str, seconds: float, response: httpx.Response) -> None:
@@ -147,6 +150,7 @@ def user_loop(
                 job_id = job.json()["id"]
                 with tally.lock:
                     tally.jobs_started += 1
+                    tally.job_ids.append((user, job_id))
         for _ in range(POLLS_PER_ROUND):
             if time.monotonic() >= deadline:
                 break
@@ -211,6 +215,10 @@ def run_load(
         thread.join(timeout=seconds + 300)
     elapsed = time.monotonic() - started
     uploads = verify_uploads(clients, tally)
+    job_states = Counter(
+        clients[user].get(f"/api/jobs/{job_id}").json().get("state", "?")
+        for user, job_id in tally.job_ids
+    )
     for client in clients.values():
         client.close()
     every = [x for kind in KINDS for x in tally.latencies[kind]]
@@ -223,6 +231,7 @@ def run_load(
         "transport_errors": tally.transport_errors,
         "uploads": {**uploads, "refused": tally.refused},
         "jobs_started": tally.jobs_started,
+        "job_states_at_end": dict(sorted(job_states.items())),
         "latency": {kind: percentiles(tally.latencies[kind]) for kind in KINDS}
         | {"all": percentiles(every)},
     }

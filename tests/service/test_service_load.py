@@ -43,6 +43,7 @@ def test_twenty_users_uploading_and_polling(installation: ServiceEnv) -> None:
     assert uploads["checked"] >= USERS  # every user got at least one upload through
     assert (uploads["lost"], uploads["corrupted"]) == (0, 0)
     assert report["jobs_started"] == uploads["checked"]
+    assert sum(report["job_states_at_end"].values()) == report["jobs_started"]
     assert all(int(code) < 500 for code in report["statuses"])
     # generous bounds for a busy 2-core CI machine; the measured figures are in the note
     assert report["latency"]["page"]["p95_ms"] < 3000, report["latency"]
