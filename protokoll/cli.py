@@ -316,13 +316,7 @@ def _report_batch(summary: Summary, folder: Path) -> None:
         )
         return
     print(summary.table())
-    counts = [
-        ("fertig", summary.count("finished")),
-        ("eingereicht", summary.count("submitted")),
-        ("übersprungen", summary.count("skipped")),
-        ("fehlgeschlagen", summary.count("failed")),
-    ]
-    print(", ".join(f"{label}: {n}" for label, n in counts if n).capitalize() + ".")
+    print(summary.totals())
     print(f"Zusammenfassung: {summary.out_root / SUMMARY}")
 
 

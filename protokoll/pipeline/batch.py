@@ -25,6 +25,7 @@ have not changed for `settle_s` seconds, and again whenever it changes afterward
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -289,6 +290,15 @@ class Summary:
     def table(self) -> str:
         return summary_table(list(self.outcomes.values()), self.mode)
 
+    def totals(self) -> str:
+        """`Fertig: 2, fehlgeschlagen: 1.`: the counts that are not zero, in German."""
+        labels = (
+            (FINISHED, "fertig"), (SUBMITTED, "eingereicht"), (SKIPPED, "übersprungen"),
+            (FAILED, "fehlgeschlagen"), (INTERRUPTED, "abgebrochen"),
+        )  # fmt: skip
+        parts = [f"{label}: {self.count(s)}" for s, label in labels if self.count(s)]
+        return (", ".join(parts) + ".").capitalize() if parts else ""
+
     def as_json(self) -> dict[str, Any]:
         return {
             "folder": str(self.folder),
@@ -323,6 +333,8 @@ def summary_table(outcomes: list[Outcome], mode: str) -> str:
     rows = []
     for o in outcomes:
         outputs = f"{o.out_dir} ({len(o.outputs)} Dateien)" if o.outputs else DASH
+        if "job_id" in o.details:  # submitted: the documents come from the service's job
+            outputs = f"Auftrag {o.details['job_id']}"
         rows.append(
             (
                 o.name,
@@ -434,19 +446,11 @@ class Batch:
             return outcome
         with_agenda = f" (Tagesordnung: {rec.agenda.name})" if rec.agenda else ""
         self._say(f"Aufnahme {position}: {rec.name}{with_agenda}")
-        fingerprint = {
-            "recording": rec.name,
-            "recording_sha256": file_sha256(rec.path),
-            "size": rec.path.stat().st_size,
-            "mtime_ns": rec.path.stat().st_mtime_ns,
-            "agenda": rec.agenda.name if rec.agenda else None,
-            "agenda_sha256": _sha256_or_none(rec.agenda),
-            "members": rec.members.name if rec.members else None,
-            "members_sha256": _sha256_or_none(rec.members),
-        }
         hook = self.progress() if self.progress is not None else null_hook
         began = time.monotonic()
+        fingerprint: dict[str, Any] = {"recording": rec.name}
         try:
+            fingerprint.update(_fingerprint(rec))
             done = self.processor.process(rec, hook)
             outcome = Outcome(
                 rec.name, DONE_STATUS[mode], rec.out_dir,
@@ -459,6 +463,8 @@ class Batch:
             raise
         except ProtokollError as exc:
             outcome = Outcome(rec.name, FAILED, rec.out_dir, reason=str(exc))
+        except OSError as exc:  # e.g. the file was moved away meanwhile, or a full disk
+            outcome = Outcome(rec.name, FAILED, rec.out_dir, reason=_file_problem(exc))
         except Exception as exc:
             if self.reraise_internal:
                 raise
@@ -493,6 +499,35 @@ class Batch:
         path = self.out_root / SUMMARY
         _write_json(path, self.summary.as_json())
         return path
+
+
+_ERRNO_DE = {
+    errno.ENOENT: "Die Datei ist nicht mehr vorhanden",
+    errno.EACCES: "Keine Berechtigung für die Datei",
+    errno.EPERM: "Keine Berechtigung für die Datei",
+    errno.ENOSPC: "Kein Speicherplatz mehr frei",
+    errno.EDQUOT: "Das Speicherkontingent ist erschöpft",
+}
+
+
+def _file_problem(exc: OSError) -> str:
+    what = _ERRNO_DE.get(exc.errno or 0)
+    what = what or f"Eine Datei ließ sich nicht lesen oder schreiben ({exc.strerror or exc})"
+    return f"{what}: {exc.filename}." if exc.filename else f"{what}."
+
+
+def _fingerprint(rec: Recording) -> dict[str, Any]:
+    """What decides whether a later batch may skip the recording."""
+    stat = rec.path.stat()
+    return {
+        "recording_sha256": file_sha256(rec.path),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "agenda": rec.agenda.name if rec.agenda else None,
+        "agenda_sha256": _sha256_or_none(rec.agenda),
+        "members": rec.members.name if rec.members else None,
+        "members_sha256": _sha256_or_none(rec.members),
+    }
 
 
 def _sleep_unless(stop: Callable[[], bool], seconds: float) -> None:

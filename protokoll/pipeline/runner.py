@@ -384,7 +384,8 @@ def run(
     touched, the stages in a temporary work folder, the documents into `out_dir`. `steps`
     replaces the model steps (tests of the logic around them)."""
     minutes = settings.minutes.enabled
-    steps = steps or ModelSteps.prepare(settings, agenda, minutes=minutes)
+    if steps is None:
+        steps = ModelSteps.prepare(settings, agenda, minutes=minutes)
     observer = _Progress(hook) if hook is not None else Observer()
     with tempfile.TemporaryDirectory(prefix="protokoll-work-") as work:
         job = Job(recording, Path(work), out_dir, agenda=agenda, minutes=minutes, checkpoints=False)

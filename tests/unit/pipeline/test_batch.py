@@ -233,17 +233,21 @@ def test_a_bad_agenda_or_an_internal_error_fails_only_its_recording(
     _write(folder / "a.agenda.toml", b"[meeting]\nbody = \n")
     _write(folder / "b.ogg")
     _write(folder / "c.ogg")
+    _write(folder / "d.ogg")
     stages = Stages()
     stages.raise_for["b.ogg"] = RuntimeError("boom")
+    stages.raise_for["c.ogg"] = FileNotFoundError(2, "No such file or directory", "c.ogg")
 
     summary = _batch(folder, out, settings, stages).run_all()
 
-    a, b, c = (summary.outcomes[n] for n in ("a.ogg", "b.ogg", "c.ogg"))
+    a, b, c, d = (summary.outcomes[n] for n in ("a.ogg", "b.ogg", "c.ogg", "d.ogg"))
     assert a.status == "failed" and "Tagesordnung" in a.reason
     assert b.status == "failed"
     assert b.reason == "Interner Fehler (RuntimeError); Einzelheiten mit --debug."
-    assert c.status == "finished"
+    assert c.reason == "Die Datei ist nicht mehr vorhanden: c.ogg."
+    assert d.status == "finished"
     assert summary.exit_code == 1
+    assert summary.totals() == "Fertig: 1, fehlgeschlagen: 3."
 
     stages.raise_for["b.ogg"] = RuntimeError("boom")
     with pytest.raises(RuntimeError):  # --debug: the traceback, as `protokoll run` shows it
