@@ -36,13 +36,22 @@ CHUNK_RETRIES = 3
 UPLOAD_STAGE = "Hochladen"  # not a pipeline stage: the progress display shows the key as is
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as it is: the token must not follow it to another address."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def urllib_transport(timeout_s: float = 300.0) -> Transport:
+    opener = urllib.request.build_opener(_NoRedirects())
+
     def send(
         method: str, url: str, headers: dict[str, str], body: bytes | None
     ) -> tuple[int, bytes]:
         request = urllib.request.Request(url, data=body, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            with opener.open(request, timeout=timeout_s) as response:
                 return int(response.status), response.read()
         except urllib.error.HTTPError as exc:
             return int(exc.code), exc.read()
@@ -88,6 +97,12 @@ class ServiceClient:
             raise SubmitError(
                 "Der Dienst hat das API-Token nicht angenommen (HTTP 401). Bitte ein gültiges "
                 "Token angeben (PROTOKOLL_API_TOKEN oder --token-file)."
+            )
+        if 300 <= status < 400:
+            raise SubmitError(
+                f"Der Dienst unter {self.base_url} leitet die Anfrage weiter (HTTP {status}). "
+                "Bitte mit --server die Adresse angeben, unter der er selbst erreichbar ist "
+                "(z. B. mit https://)."
             )
         if status >= 400:
             detail = answer.get("detail") if isinstance(answer, dict) else None

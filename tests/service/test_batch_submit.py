@@ -135,8 +135,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         status, body = (404, {"detail": "Diese Sitzung gibt es nicht."})
         if self.path == "/api/meetings":
             status, body = 200, {"auth": self.headers.get("Authorization", "")}
+        if self.path == "/umgezogen":
+            status = 301
         data = json.dumps(body).encode()
         self.send_response(status)
+        if status == 301:
+            self.send_header("Location", "http://anderswo.invalid/api/meetings")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -154,6 +158,8 @@ def test_the_standard_library_transport_against_a_real_socket() -> None:
         assert client.call("GET", "/api/meetings") == {"auth": "Bearer geheim"}
         with pytest.raises(SubmitError, match=r"HTTP 404.*Diese Sitzung gibt es nicht"):
             client.call("GET", "/api/meetings/x")
+        with pytest.raises(SubmitError, match=r"leitet die Anfrage weiter \(HTTP 301\)"):
+            client.call("GET", "/umgezogen")  # the token does not follow a redirect
     finally:
         server.shutdown()
         server.server_close()
