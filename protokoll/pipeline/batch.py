@@ -306,7 +306,9 @@ class Summary:
             "mode": self.mode,
             "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "interrupted": self.interrupted,
-            "counts": {s: self.count(s) for s in (FINISHED, SUBMITTED, SKIPPED, FAILED)},
+            "counts": {
+                s: self.count(s) for s in (FINISHED, SUBMITTED, SKIPPED, FAILED, INTERRUPTED)
+            },
             "exit_code": self.exit_code,
             "recordings": [
                 {
@@ -404,12 +406,14 @@ class Batch:
         count = 0
         try:
             while not stop():
-                now = time.monotonic()
                 for rec in discover(self.folder, self.out_root):
                     try:
                         stat = rec.path.stat()
                     except OSError:
                         continue  # moved or deleted meanwhile
+                    now = (
+                        time.monotonic()
+                    )  # not the pass's start: a recording before may take hours
                     key = (stat.st_size, stat.st_mtime_ns)
                     if handled.get(rec.path) == key:
                         continue

@@ -90,6 +90,12 @@ def test_two_good_recordings_and_a_corrupt_one(tmp_path: Path) -> None:
     assert second.returncode == 1, report
     assert second.stdout.count("übersprungen (schon fertig)") == 2, report
     summary = json.loads((out / "batch-zusammenfassung.json").read_text(encoding="utf-8"))
-    assert summary["counts"] == {"finished": 0, "submitted": 0, "skipped": 2, "failed": 1}
+    assert summary["counts"] == {
+        "finished": 0,
+        "submitted": 0,
+        "skipped": 2,
+        "failed": 1,
+        "interrupted": 0,
+    }
     assert {p: p.stat().st_mtime_ns for p in outputs} == outputs  # nothing rewritten
     print(f"first run {first_s:.0f} s, second run {second_s:.0f} s")

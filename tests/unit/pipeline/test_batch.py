@@ -39,11 +39,15 @@ class Stages(FakeStages):
         super().__init__()
         self.intakes: list[str] = []
         self.raise_for: dict[str, BaseException] = {}
+        self.started: dict[str, threading.Event] = {}  # set as the file's intake begins
+        self.sleep_s: dict[str, float] = {}
 
     def intake(
         self, recording: Path, settings: Settings, work_dir: Path, hook: ProgressHook
     ) -> DecodedAudio:
         self.intakes.append(recording.name)
+        self.started.setdefault(recording.name, threading.Event()).set()
+        time.sleep(self.sleep_s.get(recording.name, 0.0))
         if recording.name in self.raise_for:
             raise self.raise_for[recording.name]
         if recording.name.startswith("kaputt"):
@@ -166,7 +170,13 @@ def test_two_good_one_corrupt_then_a_second_run_redoes_nothing(
     assert manifest["local"]["status"] == "failed"
     assert "beschädigt" in manifest["local"]["reason"]
     written = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
-    assert written["counts"] == {"finished": 2, "submitted": 0, "skipped": 0, "failed": 1}
+    assert written["counts"] == {
+        "finished": 2,
+        "submitted": 0,
+        "skipped": 0,
+        "failed": 1,
+        "interrupted": 0,
+    }
     assert written["exit_code"] == 1
     failed = next(r for r in written["recordings"] if r["status"] == "failed")
     assert failed["status_text"].startswith("fehlgeschlagen: Die Datei „kaputt.wav“")
@@ -371,6 +381,44 @@ def test_watch_takes_a_recording_only_once_it_is_written_completely(
     assert manifest["local"]["size"] == len(first + second)
     assert {o.status for o in summary.outcomes.values()} == {"finished"}
     assert json.loads((out / SUMMARY).read_text(encoding="utf-8"))["counts"]["finished"] == 2
+
+
+def test_watch_times_a_file_from_its_last_change_not_from_the_poll_start(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A file still being written while another recording is processed (here for 1.5 s) must
+    stay unchanged for the settle time after it was last seen changed, not merely since the
+    poll that found it began."""
+    folder, out = tmp_path / "aufnahmen", tmp_path / "out"
+    _write(folder / "a-lang.ogg", b"a" * 100)
+    stages = Stages()
+    stages.sleep_s["a-lang.ogg"] = 1.5
+    stages.started["a-lang.ogg"] = threading.Event()
+    stop = threading.Event()
+
+    def copy_in() -> None:
+        with (folder / "b-neu.ogg").open("wb") as fh:
+            fh.write(b"x" * 1000)
+            fh.flush()
+            stages.started["a-lang.ogg"].wait(10)
+            time.sleep(0.5)
+            fh.write(b"y" * 1000)  # while a-lang is processed
+            fh.flush()
+            time.sleep(1.3)  # a-lang ended 0.3 s ago: b-neu is seen half-written
+            fh.write(b"z" * 1000)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (out / "b-neu" / MANIFEST).exists():
+            time.sleep(0.05)
+        stop.set()
+
+    writer = threading.Thread(target=copy_in)
+    writer.start()
+    _batch(folder, out, settings, stages).watch(settle_s=0.8, poll_s=0.05, stop=stop.is_set)
+    writer.join()
+
+    assert stages.intakes == ["a-lang.ogg", "b-neu.ogg"]
+    manifest = json.loads((out / "b-neu" / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["local"]["size"] == 3000
 
 
 def test_watch_skips_what_is_done_and_redoes_a_changed_file(
