@@ -8,7 +8,9 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,6 +86,10 @@ def _batch(
         folder, out, processor, stream=io.StringIO(), progress=None,
         reraise_internal=reraise_internal,
     )  # fmt: skip
+
+
+def _manifest(out_dir: Path) -> dict[str, Any]:
+    return dict(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")))
 
 
 def _three(folder: Path) -> None:
@@ -166,7 +172,7 @@ def test_two_good_one_corrupt_then_a_second_run_redoes_nothing(
     assert not (out / "sitzung-a" / "minutes.json").exists()
     assert (out / "sitzung-b" / "niederschrift.docx").is_file()
     assert summary.outcomes["sitzung-b.ogg"].duration_s == 220.0
-    manifest = json.loads((out / "kaputt" / MANIFEST).read_text(encoding="utf-8"))
+    manifest = _manifest(out / "kaputt")
     assert manifest["local"]["status"] == "failed"
     assert "beschädigt" in manifest["local"]["reason"]
     written = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
@@ -231,7 +237,7 @@ def test_a_touched_but_unchanged_recording_is_skipped(tmp_path: Path, settings: 
 
     assert stages.intakes == []
     assert summary.outcomes["a.ogg"].status == "skipped"
-    manifest = json.loads((out / "a" / MANIFEST).read_text(encoding="utf-8"))
+    manifest = _manifest(out / "a")
     assert manifest["local"]["mtime_ns"] == 1_000_000_000
 
 
@@ -345,6 +351,14 @@ def test_summary_table_in_german() -> None:
 # ---- watch mode ------------------------------------------------------------------------------
 
 
+def _stop_once(stop: threading.Event, done: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    """Set `stop` once `done()` (or after `timeout_s`: the test's asserts then say why)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not done():
+        time.sleep(0.05)
+    stop.set()
+
+
 def test_watch_takes_a_recording_only_once_it_is_written_completely(
     tmp_path: Path, settings: Settings
 ) -> None:
@@ -365,10 +379,7 @@ def test_watch_takes_a_recording_only_once_it_is_written_completely(
         _write(folder / "zwei.ogg.part", b"z" * 500)
         time.sleep(0.8)
         (folder / "zwei.ogg.part").rename(folder / "zwei.ogg")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not (out / "zwei" / MANIFEST).exists():
-            time.sleep(0.05)
-        stop.set()
+        _stop_once(stop, lambda: (out / "zwei" / MANIFEST).exists())
 
     writer = threading.Thread(target=copy_in)
     writer.start()
@@ -377,7 +388,7 @@ def test_watch_takes_a_recording_only_once_it_is_written_completely(
     writer.join()
 
     assert stages.intakes == ["neu.ogg", "zwei.ogg"]
-    manifest = json.loads((out / "neu" / MANIFEST).read_text(encoding="utf-8"))
+    manifest = _manifest(out / "neu")
     assert manifest["local"]["size"] == len(first + second)
     assert {o.status for o in summary.outcomes.values()} == {"finished"}
     assert json.loads((out / SUMMARY).read_text(encoding="utf-8"))["counts"]["finished"] == 2
@@ -406,10 +417,7 @@ def test_watch_times_a_file_from_its_last_change_not_from_the_poll_start(
             fh.flush()
             time.sleep(1.3)  # a-lang ended 0.3 s ago: b-neu is seen half-written
             fh.write(b"z" * 1000)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not (out / "b-neu" / MANIFEST).exists():
-            time.sleep(0.05)
-        stop.set()
+        _stop_once(stop, lambda: (out / "b-neu" / MANIFEST).exists())
 
     writer = threading.Thread(target=copy_in)
     writer.start()
@@ -417,7 +425,7 @@ def test_watch_times_a_file_from_its_last_change_not_from_the_poll_start(
     writer.join()
 
     assert stages.intakes == ["a-lang.ogg", "b-neu.ogg"]
-    manifest = json.loads((out / "b-neu" / MANIFEST).read_text(encoding="utf-8"))
+    manifest = _manifest(out / "b-neu")
     assert manifest["local"]["size"] == 3000
 
 
@@ -433,10 +441,7 @@ def test_watch_skips_what_is_done_and_redoes_a_changed_file(
     def change() -> None:
         time.sleep(0.5)
         _write(folder / "alt.ogg", b"alt, aber neu")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and stages.intakes != ["alt.ogg"]:
-            time.sleep(0.05)
-        stop.set()
+        _stop_once(stop, lambda: stages.intakes == ["alt.ogg"])
 
     writer = threading.Thread(target=change)
     writer.start()
