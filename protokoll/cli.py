@@ -1,4 +1,5 @@
-"""Command line: `protokoll run`, `protokoll models ...`, `protokoll register export`, ….
+"""Command line: `protokoll run`, `protokoll batch`, `protokoll models ...`,
+`protokoll register export`, ….
 
 The CLI holds no logic: it parses arguments, calls the pipeline and turns
 `ProtokollError`s into one German line on stderr and a non-zero exit code.
@@ -23,15 +24,25 @@ from sqlalchemy import select
 from protokoll import __version__
 from protokoll.agenda.load import load_agenda_source
 from protokoll.config import Settings, load_settings
+from protokoll.domain.agenda import Agenda
 from protokoll.domain.progress import null_hook
 from protokoll.domain.transcript import Transcript
-from protokoll.errors import InputError, ProtokollError
+from protokoll.errors import ConfigError, InputError, ProtokollError
 from protokoll.formatting import format_duration
 from protokoll.modelstore import models_for_settings
+from protokoll.pipeline.batch import (
+    RECORDING_SUFFIXES,
+    SUMMARY,
+    Batch,
+    LocalProcessor,
+    Processor,
+    Summary,
+)
 from protokoll.pipeline.build import model_store
 from protokoll.pipeline.progress import TerminalProgress
 from protokoll.pipeline.runner import run, write_minutes_documents
 from protokoll.pipeline.steps import draft_minutes
+from protokoll.pipeline.submit import ServiceClient, SubmitProcessor
 from protokoll.register import TARGETS, RegisterError, RegisterExport, build_export
 from protokoll.register.export import write_register_json
 from protokoll.register.steckbrief_docx import write_steckbrief_docx
@@ -46,6 +57,22 @@ from protokoll.service.worker import run_worker
 log = logging.getLogger("protokoll")
 
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+TOKEN_ENV = "PROTOKOLL_API_TOKEN"
+
+BATCH_EPILOG = """\
+Zu jeder Aufnahme gehören, falls vorhanden:
+  Tagesordnung     NAME.agenda.toml|.json|.docx (oder NAME.tagesordnung.*) neben der
+                   Aufnahme NAME.ogg, sonst agenda.* oder tagesordnung.* im selben Ordner
+                   (gilt dann für alle Aufnahmen dieses Ordners)
+  Mitgliederliste  NAME.members.toml|.json (oder NAME.mitglieder.*), sonst members.* oder
+                   mitglieder.* im selben Ordner
+Ohne Tagesordnung entsteht nur das Transkript. Die Ausgaben stehen in AUSGABE/UNTERORDNER/NAME/.
+Eine fertige Aufnahme wird beim nächsten Lauf übersprungen (batch-status.json in ihrem
+Ausgabeordner), eine geänderte oder fehlgeschlagene erneut verarbeitet. Die Zusammenfassung
+steht zusätzlich in AUSGABE/batch-zusammenfassung.json. Rückgabewert 1, wenn eine Aufnahme
+fehlgeschlagen ist (erst nachdem alle anderen verarbeitet sind).
+Dateien, die noch geschrieben werden (.part, .tmp, ~, versteckte Dateien), werden übergangen."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,10 +101,48 @@ def _parser() -> argparse.ArgumentParser:
         "--members", type=Path, metavar="DATEI",
         help="Mitgliederliste (.toml/.json), ersetzt die der Tagesordnung (z. B. bei DOCX/OParl)",
     )  # fmt: skip
-    run.add_argument("--min-speakers", type=int, metavar="N", help="mindestens N Sprecher")
-    run.add_argument("--max-speakers", type=int, metavar="N", help="höchstens N Sprecher")
-    run.add_argument("--device", choices=["auto", "cpu", "cuda"], help="Rechengerät")
-    run.add_argument("--quiet", action="store_true", help="keine Fortschrittsanzeige")
+    _add_processing_options(run)
+
+    batch = sub.add_parser(
+        "batch",
+        help="alle Aufnahmen eines Ordners verarbeiten (fortsetzbar, auch laufend überwacht)",
+        description="Alle Aufnahmen eines Ordners (mit Unterordnern) nacheinander verarbeiten, "
+        "hier oder in der Warteschlange des Dienstes (--submit).",
+        epilog=BATCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("folder", type=Path, metavar="ORDNER", help="Ordner mit den Aufnahmen")
+    batch.add_argument(
+        "--out", type=Path, default=None, metavar="AUSGABE",
+        help="Ausgabeordner (Standard: out/); je Aufnahme ein Unterordner",
+    )  # fmt: skip
+    batch.add_argument(
+        "--watch", action="store_true",
+        help="Ordner überwachen und neue Aufnahmen verarbeiten, sobald sie vollständig "
+        "geschrieben sind (Ende mit Strg+C)",
+    )  # fmt: skip
+    batch.add_argument(
+        "--settle", type=float, default=10.0, metavar="SEKUNDEN",
+        help="mit --watch: so lange muss eine Datei unverändert sein, bevor sie als "
+        "vollständig gilt (Standard: 10)",
+    )  # fmt: skip
+    batch.add_argument(
+        "--submit", action="store_true",
+        help="Aufnahmen an die Warteschlange des Dienstes senden statt hier zu verarbeiten",
+    )  # fmt: skip
+    batch.add_argument(
+        "--server", metavar="URL",
+        help="mit --submit: Adresse des Dienstes (Standard: Host und Port aus config.toml)",
+    )  # fmt: skip
+    batch.add_argument(
+        "--token-file", type=Path, metavar="DATEI",
+        help=f"mit --submit: Datei mit dem API-Token (sonst die Umgebungsvariable {TOKEN_ENV})",
+    )  # fmt: skip
+    batch.add_argument(
+        "--gremium", default="Sitzung", metavar="NAME",
+        help="mit --submit: Gremium für Sitzungen ohne Tagesordnung (Standard: Sitzung)",
+    )  # fmt: skip
+    _add_processing_options(batch)
 
     minutes = sub.add_parser(
         "minutes",
@@ -170,6 +235,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_processing_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that runs the pipeline on recordings."""
+    parser.add_argument("--min-speakers", type=int, metavar="N", help="mindestens N Sprecher")
+    parser.add_argument("--max-speakers", type=int, metavar="N", help="höchstens N Sprecher")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="Rechengerät")
+    parser.add_argument("--quiet", action="store_true", help="keine Fortschrittsanzeige")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
 
     environ = dict(os.environ)
@@ -202,6 +275,76 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for path in result.outputs.values():
         print(f"  {path}")
     return 0
+
+
+def _load_agenda_file(agenda: Path, members: Path | None) -> Agenda:
+    return load_agenda_source(agenda, members_from=members)
+
+
+def _api_token(args: argparse.Namespace) -> str:
+    if args.token_file:
+        try:
+            token = args.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"Die Token-Datei „{args.token_file}“ ist nicht lesbar: {exc.strerror}."
+            ) from None
+    else:
+        token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise ConfigError(
+            f"Für --submit wird ein API-Token des Dienstes gebraucht: in der Umgebungsvariable "
+            f"{TOKEN_ENV} oder in einer Datei (--token-file). Ein Token legt man im Dienst "
+            "unter „Mein Konto“ an."
+        )
+    return token
+
+
+def _batch_processor(args: argparse.Namespace, settings: Settings) -> Processor:
+    if not args.submit:
+        return LocalProcessor(settings, _load_agenda_file)
+    server = args.server or f"http://{settings.service.host}:{settings.service.port}"
+    client = ServiceClient(server, _api_token(args))
+    return SubmitProcessor(client, _load_agenda_file, body=args.gremium)
+
+
+def _report_batch(summary: Summary, folder: Path) -> None:
+    if not summary.outcomes:
+        print(
+            f"Keine Aufnahmen in „{folder}“ gefunden (erkannte Endungen: "
+            f"{', '.join(RECORDING_SUFFIXES)})."
+        )
+        return
+    print(summary.table())
+    print(summary.totals())
+    print(f"Zusammenfassung: {summary.out_root / SUMMARY}")
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+
+    settings = _settings(args)
+    if not args.folder.is_dir():
+        raise InputError(f"Den Ordner „{args.folder}“ gibt es nicht.")
+    if args.settle < 0:
+        raise ConfigError("--settle muss 0 oder mehr Sekunden sein.")
+    batch = Batch(
+        args.folder,
+        args.out or settings.output.dir,
+        _batch_processor(args, settings),
+        progress=None if args.quiet else TerminalProgress,
+        reraise_internal=args.debug,
+    )
+    if args.watch:
+        if not args.quiet:
+            print(f"Überwache „{args.folder}“ … (Ende mit Strg+C)", file=sys.stderr)
+        summary = batch.watch(settle_s=args.settle, poll_s=min(2.0, max(0.2, args.settle / 2)))
+    else:
+        summary = batch.run_all()
+    _report_batch(summary, args.folder)
+    if summary.interrupted and not args.watch:
+        print("Abgebrochen.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return summary.exit_code
 
 
 def _read_mapping(path: Path, what: str) -> dict[str, object]:
@@ -447,6 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "batch":
+            return _cmd_batch(args)
         if args.command == "minutes":
             return _cmd_minutes(args)
         if args.command == "serve":
@@ -465,7 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception:
         if args.debug:
             raise

@@ -16,7 +16,8 @@ Hierarchy::
     │   └── SilentAudioError the recording contains no audible signal
     ├── AgendaError          the agenda file is malformed
     ├── ModelError           a model is missing, corrupted or cannot be loaded
-    └── StageError           a processing stage failed for another reason
+    ├── StageError           a processing stage failed for another reason
+    └── SubmitError          the service refused a recording sent by `protokoll batch --submit`
 """
 
 from __future__ import annotations
@@ -62,3 +63,7 @@ class ModelError(ProtokollError):
 
 class StageError(ProtokollError):
     exit_code = 6
+
+
+class SubmitError(ProtokollError):
+    pass

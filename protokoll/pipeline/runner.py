@@ -378,11 +378,14 @@ def run(
     *,
     agenda: Agenda | None = None,
     hook: ProgressHook | None = None,
+    steps: Steps | None = None,
 ) -> RunResult:
     """The whole job, as `protokoll run` does it: every model resolved before the audio is
-    touched, the stages in a temporary work folder, the documents into `out_dir`."""
+    touched, the stages in a temporary work folder, the documents into `out_dir`. `steps`
+    replaces the model steps (tests of the logic around them)."""
     minutes = settings.minutes.enabled
-    steps = ModelSteps.prepare(settings, agenda, minutes=minutes)
+    if steps is None:
+        steps = ModelSteps.prepare(settings, agenda, minutes=minutes)
     observer = _Progress(hook) if hook is not None else Observer()
     with tempfile.TemporaryDirectory(prefix="protokoll-work-") as work:
         job = Job(recording, Path(work), out_dir, agenda=agenda, minutes=minutes, checkpoints=False)

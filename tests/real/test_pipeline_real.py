@@ -20,6 +20,7 @@ from protokoll.domain.agenda import load_agenda
 from protokoll.domain.transcript import SpeakerTurn
 from protokoll.pipeline.runner import RunResult, run
 from protokoll.scoring import diarization_error_rate, word_error_rate
+from tests.support.models import require_models
 from tests.support.shared_data import shared_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,20 +30,9 @@ FLEURS = shared_data("fleurs-de", "PROTOKOLL_FLEURS_DIR")
 pytestmark = pytest.mark.slow
 
 
-def _require_models() -> None:
-    for model_id in (
-        "whisper-base",
-        "pyannote-segmentation-3.0",
-        "campplus-zh-en-common",
-        "qwen2.5-coder-1.5b-instruct-q4km",
-    ):
-        if not (ROOT / "models" / model_id / "installed.json").exists():
-            pytest.fail(f"model {model_id} missing: run `protokoll models install` first")
-
-
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
-    _require_models()
+    require_models()
     out = tmp_path_factory.mktemp("sample-out")
     settings = load_settings(ROOT / "config.toml", {})
     agenda = load_agenda(SAMPLES / "agenda.toml")
@@ -139,7 +129,7 @@ def test_fleurs_real_speech_wer(tmp_path: Path) -> None:
     clips = sorted(FLEURS.glob("*.ogg"))[:3]
     if not clips:
         pytest.skip(f"FLEURS clips not found in {FLEURS} (set PROTOKOLL_FLEURS_DIR)")
-    _require_models()
+    require_models()
     from protokoll.audio.intake import decode, read_wav
     from protokoll.pipeline.build import build_transcriber, model_store
 
@@ -162,7 +152,7 @@ def test_transcript_survives_diarization_failure(
 ) -> None:
     clips = sorted(FLEURS.glob("*.ogg"))[:1]
     recording = clips[0] if clips else SAMPLES / "sitzung.ogg"
-    _require_models()
+    require_models()
     from protokoll.speakers.diarize import PyannoteDiarizer
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -183,7 +173,7 @@ def test_cuda_transcription_float16(tmp_path: Path) -> None:
 
     if not cuda_available():
         pytest.skip("no CUDA GPU on this machine")
-    _require_models()
+    require_models()
     from protokoll.audio.intake import decode, read_wav
     from protokoll.pipeline.build import build_transcriber, model_store
 
@@ -202,7 +192,7 @@ def test_no_text_over_silence_noise_and_applause(tmp_path: Path) -> None:
     clips = sorted(FLEURS.glob("*.ogg"))[:2]
     if len(clips) < 2:
         pytest.skip(f"FLEURS clips not found in {FLEURS} (set PROTOKOLL_FLEURS_DIR)")
-    _require_models()
+    require_models()
     import wave
 
     import numpy as np
