@@ -191,6 +191,10 @@ class ServiceSettings(_Section):
     # /metrics (Prometheus): with a token, for `Authorization: Bearer <token>` from anywhere;
     # without, only from the server itself (not through a proxy)
     metrics_token: str = ""
+    # a transient fault in a job (a database or server connection lost, a timeout) queues
+    # it again after retry_backoff_s, doubling each time, up to job_retries times
+    job_retries: int = Field(default=3, ge=0, le=20)
+    retry_backoff_s: float = Field(default=30.0, gt=0)
     # serve and worker log as text, or as one JSON object per line for a log collector
     log_format: Literal["text", "json"] = "text"
     login_max_failures: int = Field(default=5, ge=1)  # then the account waits

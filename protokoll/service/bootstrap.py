@@ -68,6 +68,7 @@ def build_context(
         data_dir,
         run_job=runner.run,
         reclaim=lambda: housekeeping(holder["ctx"]),
+        retry_delay=runner.retry_delay_s,
     )
     ctx = ServiceContext(settings=settings, layout=layout, db=db, runner=runner, queue=queue)
     holder["ctx"] = ctx

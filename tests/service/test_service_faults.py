@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from protokoll.service.infra.tables import AuditEntry
 from protokoll.service.usecases import meetings
 from tests.support.service import (
     Service,
@@ -184,3 +185,53 @@ def test_a_full_disk_while_the_outputs_are_written(service: Service, small_fs: P
     assert service.job(job["id"]).state == "done"
     names = {o["name"] for o in client.get(f"/api/jobs/{job['id']}/outputs").json()}
     assert {o["name"] for o in outputs} <= names and any(n.endswith(".docx") for n in names)
+
+
+# ---- transient faults: retried with backoff ------------------------------------------------
+
+
+def test_a_transient_fault_queues_the_job_again_with_backoff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lost connection in a stage (here: diarization) queues the job again after
+    `retry_backoff_s`, doubling; after `job_retries` retries it fails with a German
+    reason, and every step is in the audit log."""
+    svc = make_service(tmp_path, monkeypatch, job_retries="1", retry_backoff_s="30")
+    try:
+        huey = svc.ctx.queue.huey
+        svc.stages.fail_next("diarization", ConnectionResetError("Verbindung verloren"))
+        meeting = svc.create_meeting()
+        svc.upload(meeting["id"])
+        job = svc.start_job(meeting["id"])
+        assert job["state"] == "queued", job
+        assert job["error"].startswith("Vorübergehender Fehler in der Verarbeitung")
+        assert "Neuer Versuch in 30 s (Versuch 2 von 2)" in job["error"]
+        (scheduled,) = huey.scheduled()  # delivered again later, not at once
+        assert scheduled.args == (job["id"],) and scheduled.eta is not None
+        # the queue delivers it after the delay; this time the stage fails again
+        svc.stages.fail_next("diarization", TimeoutError("Zeitüberschreitung"))
+        assert svc.ctx.runner.run(job["id"]) == "failed"
+        failed = svc.job(job["id"])
+        assert failed.state == "failed" and "auch nach 2 Versuchen" in (failed.error or "")
+        assert svc.stages.calls["transcription"] == 1  # the finished stage is not redone
+        assert svc.count(AuditEntry, action="job.retry_scheduled") == 1
+        # with a working connection a retry by the user finishes it
+        retried = svc.client("schriftfuehrer").post(f"/api/jobs/{job['id']}/retry")
+        assert retried.status_code == 202 and svc.job(job["id"]).state == "done"
+    finally:
+        svc.close()
+
+
+def test_a_fault_that_will_not_pass_by_itself_is_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    svc = make_service(tmp_path, monkeypatch)
+    try:
+        svc.stages.fail_next("diarization", ValueError("kaputt"))
+        meeting = svc.create_meeting()
+        svc.upload(meeting["id"])
+        job = svc.start_job(meeting["id"])
+        assert job["state"] == "failed" and job["error"].startswith("Interner Fehler")
+        assert svc.ctx.queue.huey.scheduled() == []
+    finally:
+        svc.close()

@@ -34,14 +34,17 @@ class JobQueue:
         data_dir: Path,
         run_job: Callable[[str], object],
         reclaim: Callable[[], list[str]],
+        retry_delay: Callable[[str], float] | None = None,
     ) -> None:
         self.huey = _build_huey(service, data_dir)
         self._run_job = run_job
         self._reclaim = reclaim
+        self._retry_delay = retry_delay
 
         @self.huey.task(name=TASK_NAME)
         def process_job(job_id: str) -> None:
-            self._run_job(job_id)
+            if self._run_job(job_id) == "retry" and self._retry_delay is not None:
+                self.enqueue_later(job_id, self._retry_delay(job_id))
 
         @self.huey.periodic_task(crontab(minute="*"), name="protokoll.reclaim")
         def reclaim_stale() -> None:
@@ -51,6 +54,11 @@ class JobQueue:
 
     def enqueue(self, job_id: str) -> None:
         self._task(job_id)
+
+    def enqueue_later(self, job_id: str, delay_s: float) -> None:
+        """Deliver the job again after `delay_s` (kept in the queue's storage)."""
+        log.info("Auftrag %s: neuer Versuch in %.0f s", job_id, delay_s)
+        self._task.schedule(args=(job_id,), delay=delay_s)
 
     def reclaim(self) -> list[str]:
         """Queue again the jobs whose worker died; returns their ids."""

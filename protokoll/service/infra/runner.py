@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from protokoll.config import Settings
@@ -71,6 +72,21 @@ class _Live:
         if gained < 0.02:
             return None
         return (time.monotonic() - self.started) * (1.0 - now) / gained
+
+
+def transient(exc: BaseException) -> bool:
+    """A fault that may pass by itself: a lost connection (database, queue, LLM server), a
+    timeout, a database that is busy. A full disk is not (it needs someone to act)."""
+    if disk_full(exc):
+        return False
+    return isinstance(exc, ConnectionError | TimeoutError | OperationalError)
+
+
+def _retry_note(exc: BaseException) -> str:
+    return (
+        f"Vorübergehender Fehler in der Verarbeitung ({type(exc).__name__}); der Auftrag "
+        "wird automatisch erneut versucht und setzt beim letzten Zwischenstand fort."
+    )
 
 
 # how long a worker keeps trying to record a job's end while the disk is full
@@ -135,7 +151,20 @@ class JobRunner:
             state, error = "failed", str(exc)
         except Exception as exc:
             state = "failed"
-            if disk_full(exc):
+            if transient(exc) and self._may_retry(job_id):
+                log.warning("Auftrag %s: vorübergehender Fehler, neuer Versuch: %r", job_id, exc)
+                state, error = "retry", _retry_note(exc)
+            elif transient(exc):
+                log.error(
+                    "Auftrag %s: vorübergehender Fehler, keine Versuche mehr: %r", job_id, exc
+                )
+                error = (
+                    f"Vorübergehender Fehler in der Verarbeitung ({type(exc).__name__}), auch "
+                    f"nach {self.settings.service.job_retries + 1} Versuchen. Die bisher "
+                    "erreichten Zwischenstände bleiben erhalten; „Erneut versuchen“ setzt dort "
+                    "fort. Geschieht es wieder, bitte den Betrieb informieren."
+                )
+            elif disk_full(exc):
                 log.error("Auftrag %s: Speicherplatz voll: %s", job_id, exc)
                 error = (
                     "Auf dem Server ist der Speicherplatz voll; die Verarbeitung wurde "
@@ -242,10 +271,39 @@ class JobRunner:
                 time.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
+    def _may_retry(self, job_id: str) -> bool:
+        with self.db.session() as s:
+            job = s.get(JobRow, job_id)
+            return job is not None and job.attempts <= self.settings.service.job_retries
+
+    def retry_delay_s(self, job_id: str) -> float:
+        """How long a job queued again after a transient fault waits: `retry_backoff_s`,
+        doubling with each attempt."""
+        with self.db.session() as s:
+            job = s.get(JobRow, job_id)
+            return self._delay_for(job.attempts if job is not None else 1)
+
+    def _delay_for(self, attempts: int) -> float:
+        return float(self.settings.service.retry_backoff_s * 2 ** max(0, attempts - 1))
+
     def _record_end(self, job_id: str, worker: str, state: str, error: str | None) -> None:
         with self.db.session() as s:
             job = s.get(JobRow, job_id)
             if job is None or job.worker != worker:
+                return
+            if state == "retry":  # queued again; the queue delivers it after the delay
+                delay = self._delay_for(job.attempts)
+                job.state, job.worker, job.lease_until = "queued", None, None
+                of = self.settings.service.job_retries + 1
+                job.error = (
+                    f"{error} Neuer Versuch in {delay:.0f} s (Versuch {job.attempts + 1} von {of})."
+                )
+                audit.record(
+                    s, "job.retry_scheduled", kind="system", actor="worker",
+                    meeting_id=job.meeting_id, job_id=job.id,
+                    details={"error": error or "", "stage": job.stage, "delay_s": delay,
+                             "attempt": job.attempts},
+                )  # fmt: skip
                 return
             job.state = state
             job.error = error
