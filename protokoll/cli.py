@@ -47,9 +47,9 @@ from protokoll.register import TARGETS, RegisterError, RegisterExport, build_exp
 from protokoll.register.export import write_register_json
 from protokoll.register.steckbrief_docx import write_steckbrief_docx
 from protokoll.service.bootstrap import build_context
-from protokoll.service.infra import audit, auth, logs
-from protokoll.service.infra.storage import private_files
-from protokoll.service.infra.tables import User
+from protokoll.service.infra import audit, auth, logs, tenancy
+from protokoll.service.infra.storage import MUNICIPALITY_KEY, Layout, private_files
+from protokoll.service.infra.tables import DEFAULT_MUNICIPALITY, Municipality, User
 from protokoll.service.serve import serve
 from protokoll.service.usecases.register import existing_database, figures_from_db
 from protokoll.service.worker import run_worker
@@ -196,10 +196,15 @@ def _parser() -> argparse.ArgumentParser:
     add = usub.add_parser("add", help="Benutzer anlegen (fragt nach dem Passwort)")
     add.add_argument("username", metavar="NAME")
     add.add_argument(
-        "--role", action="append", required=True, choices=["schriftfuehrer", "pruefer", "admin"],
-        help="Rolle (mehrfach möglich)",
+        "--role", action="append", required=True,
+        choices=["schriftfuehrer", "pruefer", "admin", "kreisadmin"],
+        help="Rolle (mehrfach möglich); kreisadmin: verwaltet die Kommunen, allein",
     )  # fmt: skip
     add.add_argument("--display-name", default="", help="angezeigter Name")
+    add.add_argument(
+        "--kommune", default=DEFAULT_MUNICIPALITY, metavar="KÜRZEL",
+        help=f"Kommune des Kontos (Standard: {DEFAULT_MUNICIPALITY})",
+    )  # fmt: skip
     add.add_argument(
         "--password-stdin", action="store_true", help="Passwort von der Standardeingabe lesen"
     )
@@ -207,6 +212,13 @@ def _parser() -> argparse.ArgumentParser:
     passwd = usub.add_parser("password", help="Passwort neu setzen")
     passwd.add_argument("username", metavar="NAME")
     passwd.add_argument("--password-stdin", action="store_true")
+
+    kommunen = sub.add_parser("kommunen", help="Kommunen einer Installation für mehrere")
+    ksub = kommunen.add_subparsers(dest="kommunen_command", required=True, metavar="AKTION")
+    ksub.add_parser("list", help="Kommunen anzeigen")
+    kadd = ksub.add_parser("add", help="Kommune anlegen")
+    kadd.add_argument("kuerzel", metavar="KÜRZEL", help="z. B. olfen (benennt den Datenordner)")
+    kadd.add_argument("name", metavar="NAME", help="z. B. „Stadt Olfen“")
 
     audit_cmd = sub.add_parser("audit", help="Prüfprotokoll (Hash-Kette) prüfen")
     asub = audit_cmd.add_subparsers(dest="audit_command", required=True, metavar="AKTION")
@@ -228,6 +240,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--out", type=Path, default=None, metavar="ORDNER", help="Ausgabeordner (Standard: out/)"
     )
+    export.add_argument(
+        "--kommune", default=DEFAULT_MUNICIPALITY, metavar="KÜRZEL",
+        help="der Eintrag dieser Kommune: ihre Einstellungen, nur ihre Zahlen",
+    )  # fmt: skip
     export.add_argument(
         "--config", type=Path, default=argparse.SUPPRESS, metavar="DATEI",
         help="Konfigurationsdatei (Standard: ./config.toml)",
@@ -495,11 +511,15 @@ def _cmd_users(args: argparse.Namespace) -> int:
         if args.users_command == "list":
             for user in s.scalars(select(User).order_by(User.username)):
                 state = "" if user.active else "  (gesperrt)"
-                print(f"{user.username:<24} {','.join(sorted(user.role_set)):<32}{state}")
+                roles, where = ",".join(sorted(user.role_set)), user.municipality_id or "–"
+                print(f"{user.username:<24} {roles:<32} {where:<20}{state}")
             return 0
         password = _read_password(args.password_stdin)
         if args.users_command == "add":
-            auth.create_user(s, args.username, password, args.role, args.display_name)
+            auth.create_user(
+                s, args.username, password, args.role, args.display_name,
+                municipality_id=args.kommune,
+            )  # fmt: skip
             print(f"Benutzer „{args.username}“ angelegt.")
             return 0
         found = s.scalar(select(User).where(User.username == args.username.lower()))
@@ -508,6 +528,33 @@ def _cmd_users(args: argparse.Namespace) -> int:
         auth.set_password(found, password)
         auth.end_all_sessions(s, found.id)
         print(f"Passwort für „{found.username}“ gesetzt.")
+    return 0
+
+
+def _cmd_kommunen(args: argparse.Namespace) -> int:
+
+    ctx = build_context(_service_settings(args))
+    with ctx.db.session() as s:
+        if args.kommunen_command == "add":
+            key = args.kuerzel.strip().lower()
+            if not MUNICIPALITY_KEY.fullmatch(key):
+                raise ProtokollError(
+                    "Das Kürzel: 3 bis 40 Kleinbuchstaben, Ziffern oder Bindestriche."
+                )
+            if s.get(Municipality, key) is not None:
+                raise ProtokollError(f"Die Kommune „{key}“ gibt es bereits.")
+            s.add(Municipality(id=key, name=args.name.strip()[:200] or key, settings={}))
+            s.flush()
+            ctx.layout.tenant(key).ensure()
+            audit.record(
+                s, "municipality.created", actor="kommandozeile",
+                details={"municipality": key, "name": args.name},
+            )  # fmt: skip
+            print(f"Kommune „{key}“ angelegt; Konten: protokoll users add … --kommune {key}")
+            return 0
+        for found in s.scalars(select(Municipality).order_by(Municipality.id)):
+            state = "" if found.active else "  (abgeschaltet)"
+            print(f"{found.id:<24} {found.name}{state}")
     return 0
 
 
@@ -528,7 +575,11 @@ def _cmd_register(args: argparse.Namespace) -> int:
     exports, problems = [], []
     try:
         with db.session() as s:
-            figures = figures_from_db(s)
+            if s.get(Municipality, args.kommune) is None:
+                raise RegisterError(f"Die Kommune „{args.kommune}“ gibt es nicht.")
+            root = Layout(settings.service.data_dir).tenant(args.kommune).root
+            settings = tenancy.settings_of(s, settings, args.kommune, root)
+            figures = figures_from_db(s, municipality_id=args.kommune)
             for target in targets:
                 try:
                     exports.append(
@@ -600,6 +651,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_worker(args)
         if args.command == "users":
             return _cmd_users(args)
+        if args.command == "kommunen":
+            return _cmd_kommunen(args)
         if args.command == "audit":
             return _cmd_audit(args)
         if args.command == "register":

@@ -456,6 +456,8 @@ def _static(url: str, **kwargs: Any) -> Prepare:
     return prepare
 
 
+NOT_DISTRICT = {"schriftfuehrer": 403, "schriftfuehrer2": 403, "pruefer": 403, "admin": 403}
+
 CASES: list[Case] = [
     # ---- login, own account (no meeting needed)
     Case(
@@ -511,6 +513,25 @@ CASES: list[Case] = [
         lambda w, role, ok: (f"/api/users/{w.svc.user_ids['schriftfuehrer2']}",
                              json_body({"display_name": f"Geändert von {role}"})),
         check_user_patched, needs_meeting=False,
+    ),
+    # ---- municipalities: the district administrator's alone (tests/service/test_service_tenants.py)
+    Case(
+        "GET", "/api/kommunen", NOT_DISTRICT, _static("/api/kommunen"), needs_meeting=False,
+    ),
+    Case(
+        "POST", "/api/kommunen", NOT_DISTRICT,
+        _static("/api/kommunen", json={"id": "olfen", "name": "Stadt Olfen"}),
+        needs_meeting=False,
+    ),
+    Case(
+        "PATCH", "/api/kommunen/{key}", NOT_DISTRICT,
+        _static("/api/kommunen/standard", json={"name": "Anders"}), needs_meeting=False,
+    ),
+    Case(
+        "POST", "/api/kommunen/{key}/verwaltung", NOT_DISTRICT,
+        _static("/api/kommunen/standard/verwaltung",
+                json={"username": "fremd", "password": PASSWORD}),
+        needs_meeting=False,
     ),
     # ---- audit log
     Case(

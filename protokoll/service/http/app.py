@@ -19,7 +19,7 @@ from protokoll.errors import ProtokollError
 from protokoll.pipeline.runner import Steps
 from protokoll.service.bootstrap import build_context
 from protokoll.service.context import ServiceContext
-from protokoll.service.http import operations, web, web_review
+from protokoll.service.http import operations, web, web_district, web_review
 from protokoll.service.http.api import oparl as oparl_api
 from protokoll.service.http.api import router as api_router
 from protokoll.service.http.status import OPARL_NO_ADDRESS, answers_json, status_for
@@ -98,10 +98,13 @@ def create_app(
     app.include_router(api_router)
     # the anonymous OParl interface: not part of the JSON API (nor of its OpenAPI document)
     app.include_router(oparl_api.router, include_in_schema=False)
+    # each further municipality of the installation has its own OParl system
+    app.include_router(oparl_api.router, prefix="/kommunen/{kommune}", include_in_schema=False)
     app.include_router(operations.router)  # /healthz, /readyz, /metrics
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(web.router)
     app.include_router(web_review.router)  # the review pages use web's page helpers
+    app.include_router(web_district.router)  # /verwaltung/kommunen
     app.add_exception_handler(HTTPException, web.routing_error)
 
     @app.exception_handler(ProtokollError)

@@ -128,6 +128,7 @@ def render(
         "csrf_token": caller.csrf_token if caller else None,
         "can_create": bool(user and access.can_create_meeting(user)),
         "can_admin": bool(user and access.can_manage_users(user)),
+        "can_district": bool(user and access.can_manage_municipalities(user)),
         "version": __version__,
         "notice": NOTICES.get(request.query_params.get("hinweis", "")),
         "error": None,
@@ -239,6 +240,8 @@ def logout(request: Request, form: FormDep, s: DbDep) -> Response:
 
 @router.get("/")
 def meeting_list(request: Request, caller: PageCaller, s: DbDep) -> Response:
+    if access.can_manage_municipalities(caller.user):
+        return redirect("/verwaltung/kommunen")  # a district administrator has no meetings
     rows = []
     for meeting in svc.visible_meetings(s, caller.user):
         jobs = svc.jobs_of(s, meeting)
@@ -306,7 +309,7 @@ def create_meeting(
     except ProtokollError as exc:
         s.rollback()  # no half-created meeting
         if meeting is not None:
-            ctx.layout.remove_meeting(meeting.id)
+            ctx.layout.tenant(meeting.municipality_id).remove_meeting(meeting.id)
         return render(
             request, caller, "meeting_new.html", status=status_for(exc), error=str(exc),
             values=values, nav="neu",
@@ -550,7 +553,7 @@ _require_admin = accounts.require_admin
 def users_page(
     request: Request, caller: Caller, s: Session, *, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    users = list(s.scalars(select(User).order_by(User.username)))
+    users = accounts.users_of(s, caller.user)
     now = utcnow()
     rows = [
         {
@@ -563,7 +566,8 @@ def users_page(
     ]
     context.setdefault("values", {"roles": ["schriftfuehrer"]})
     return render(
-        request, caller, "users.html", status=status, rows=rows, role_labels=ROLE_LABELS,
+        request, caller, "users.html", status=status, rows=rows,
+        role_labels={r: ROLE_LABELS[r] for r in accounts.MUNICIPALITY_ROLES},
         nav="verwaltung", **context,
     )  # fmt: skip
 
@@ -583,9 +587,9 @@ def create_user(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -
     values: dict[str, Any] = {"username": username, "display_name": display_name, "roles": roles}
     password = form.get("password")
     try:
-        auth.create_user(
-            s, username, password if isinstance(password, str) else "", roles, display_name,
-            actor=caller.user, one_time=True,
+        accounts.create_user(
+            s, caller.user, username, password if isinstance(password, str) else "", roles,
+            display_name,
         )  # fmt: skip
     except ProtokollError as exc:
         s.rollback()

@@ -309,8 +309,10 @@ def review_step(
 @router.get("/verwaltung/ki-register")
 def register_page(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -> Response:
     accounts.require_admin(caller.user)
-
-    states = register_overview(s, ctx.settings, now=dt.datetime.now(dt.UTC))
+    key = caller.user.municipality_id
+    assert key is not None  # require_admin
+    own = ctx.for_municipality(key, s)
+    states = register_overview(s, own.settings, municipality_id=key, now=dt.datetime.now(dt.UTC))
     german = next(st for st in states if st.target == "de")
     if german.export is None:
         raise RegisterError(german.problem or "Der deutsche Registereintrag fehlt.")

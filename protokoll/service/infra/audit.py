@@ -27,11 +27,18 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from protokoll.service.infra.audit_seal import Anchor, AnchorFile, AuditKey
-from protokoll.service.infra.tables import AuditEntry, AuditHead, User, utcnow
+from protokoll.service.infra.tables import (
+    DEFAULT_MUNICIPALITY,
+    AuditEntry,
+    AuditHead,
+    Meeting,
+    User,
+    utcnow,
+)
 
 GENESIS = "0" * 64
 KINDS = ("ai", "human", "system")
@@ -54,22 +61,26 @@ def entry_hash(
     details: str,
     prev_hash: str,
     key: AuditKey | None = None,
+    municipality_id: str | None = None,
 ) -> str:
-    """SHA-256 of the entry's content; HMAC-SHA256 under `key` from its `from_seq` on."""
-    content = canonical(
-        {
-            "seq": seq,
-            "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "kind": kind,
-            "action": action,
-            "actor_id": actor_id,
-            "actor": actor,
-            "meeting_id": meeting_id,
-            "job_id": job_id,
-            "details": details,
-            "prev_hash": prev_hash,
-        }
-    )
+    """SHA-256 of the entry's content; HMAC-SHA256 under `key` from its `from_seq` on.
+    The municipality is part of the content where the entry has one (entries written
+    before municipalities existed have none and keep their hash)."""
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "kind": kind,
+        "action": action,
+        "actor_id": actor_id,
+        "actor": actor,
+        "meeting_id": meeting_id,
+        "job_id": job_id,
+        "details": details,
+        "prev_hash": prev_hash,
+    }
+    if municipality_id is not None:
+        fields["municipality_id"] = municipality_id
+    content = canonical(fields)
     if key is not None and seq >= key.from_seq:
         return hmac.new(key.secret, content.encode(), hashlib.sha256).hexdigest()
     return hashlib.sha256(content.encode()).hexdigest()
@@ -95,11 +106,16 @@ def record(
     meeting_id: str | None = None,
     job_id: str | None = None,
     details: dict[str, Any] | None = None,
+    municipality_id: str | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction."""
+    """Append one entry in the caller's transaction. Its municipality: `municipality_id`,
+    else the meeting's, else the user's (None: an installation-wide entry, such as a
+    district administrator's)."""
     if kind not in KINDS:
         raise ValueError(f"unknown audit kind {kind!r}")
     s.flush()
+    if municipality_id is None:
+        municipality_id = _municipality_of(s, meeting_id, user)
     # the UPDATE takes the lock that serialises appends until this transaction ends
     s.execute(
         update(AuditHead)
@@ -115,12 +131,12 @@ def record(
     digest = entry_hash(
         seq=seq, at=at, kind=kind, action=action, actor_id=user.id if user else None,
         actor=name, meeting_id=meeting_id, job_id=job_id, details=body, prev_hash=prev,
-        key=session_key(s),
+        key=session_key(s), municipality_id=municipality_id,
     )  # fmt: skip
     entry = AuditEntry(
         seq=seq, at=at, kind=kind, action=action, actor_id=user.id if user else None,
         actor=name, meeting_id=meeting_id, job_id=job_id, details=body, prev_hash=prev,
-        hash=digest,
+        hash=digest, municipality_id=municipality_id,
     )  # fmt: skip
     s.add(entry)
     s.execute(
@@ -131,6 +147,25 @@ def record(
     )
     s.flush()
     return entry
+
+
+def _municipality_of(s: Session, meeting_id: str | None, user: User | None) -> str | None:
+    if meeting_id is not None:
+        found = s.scalar(select(Meeting.municipality_id).where(Meeting.id == meeting_id))
+        if found is not None:
+            return str(found)
+    return user.municipality_id if user is not None else None
+
+
+def of_municipality(municipality_id: str | None) -> ColumnElement[bool]:
+    """The entries of a municipality; those from before municipalities existed (none
+    recorded) are the default municipality's. None: the installation-wide entries."""
+    column = AuditEntry.municipality_id
+    if municipality_id is None:
+        return column.is_(None) & AuditEntry.action.startswith("municipality.")
+    if municipality_id == DEFAULT_MUNICIPALITY:
+        return (column == municipality_id) | column.is_(None)
+    return column == municipality_id
 
 
 @dataclass(frozen=True)
@@ -199,7 +234,7 @@ def verify(s: Session, batch: int = 5000) -> Verification:
             digest = entry_hash(
                 seq=e.seq, at=e.at, kind=e.kind, action=e.action, actor_id=e.actor_id,
                 actor=e.actor, meeting_id=e.meeting_id, job_id=e.job_id, details=e.details,
-                prev_hash=e.prev_hash, key=key,
+                prev_hash=e.prev_hash, key=key, municipality_id=e.municipality_id,
             )  # fmt: skip
             if digest != e.hash:
                 why = "Inhalt wurde nachträglich verändert."
@@ -265,6 +300,7 @@ def entry_view(e: AuditEntry) -> dict[str, Any]:
         "actor_id": e.actor_id,
         "meeting_id": e.meeting_id,
         "job_id": e.job_id,
+        "municipality_id": e.municipality_id,
         "details": json.loads(e.details),
         "hash": e.hash,
         "prev_hash": e.prev_hash,

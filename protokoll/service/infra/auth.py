@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 
 from protokoll.errors import ProtokollError
 from protokoll.service.infra import audit
-from protokoll.service.infra.tables import ROLES, ApiToken, AuthSession, User, utcnow
+from protokoll.service.infra.tables import (
+    DEFAULT_MUNICIPALITY,
+    ROLES,
+    ApiToken,
+    AuthSession,
+    Municipality,
+    User,
+    utcnow,
+)
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -63,8 +71,11 @@ def create_user(
     *,
     actor: User | None = None,
     one_time: bool = False,
+    municipality_id: str | None = None,
 ) -> User:
-    """A new account; with `one_time` its password must be changed at the first login."""
+    """A new account; with `one_time` its password must be changed at the first login.
+    Its municipality: `municipality_id`, else the creating admin's, else the default one;
+    a district administrator (kreisadmin) belongs to none and holds no other role."""
     username = username.strip().lower()
     if (
         not username
@@ -83,6 +94,21 @@ def create_user(
         )
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise ProtokollError(f"Den Benutzer „{username}“ gibt es bereits.")
+    if "kreisadmin" in roles:
+        if set(roles) != {"kreisadmin"}:
+            raise ProtokollError(
+                "Die Kreisverwaltung (kreisadmin) hält keine weitere Rolle: sie sieht keine "
+                "Sitzung einer Kommune."
+            )
+        if actor is not None and not actor.has("kreisadmin"):
+            raise ProtokollError("Eine Kreisverwaltung legt nur eine Kreisverwaltung an.")
+        municipality_id = None
+    else:
+        municipality_id = municipality_id or (actor.municipality_id if actor else None)
+        municipality_id = municipality_id or DEFAULT_MUNICIPALITY
+        found = db.get(Municipality, municipality_id)
+        if found is None or not found.active:
+            raise ProtokollError(f"Die Kommune „{municipality_id}“ gibt es nicht.")
     user = User(
         username=username,
         display_name=display_name.strip() or username,
@@ -91,11 +117,12 @@ def create_user(
         active=True,
         failed_logins=0,
         must_change_password=one_time,
+        municipality_id=municipality_id,
     )
     db.add(user)
     db.flush()
     audit.record(
-        db, "user.created", user=actor,
+        db, "user.created", user=actor, municipality_id=municipality_id,
         details={
             "username": user.username, "roles": sorted(user.role_set), "one_time": one_time,
         },
@@ -132,8 +159,8 @@ def authenticate(
         locked = _count_failure(db, user, max_failures, now + dt.timedelta(seconds=lockout_s))
         _failed(db, username, user, "falsches Passwort" + (", Konto gesperrt" if locked else ""))
         raise refused from None
-    if not user.active:
-        _failed(db, username, user, "Konto deaktiviert")
+    if not usable(db, user):
+        _failed(db, username, user, "Konto oder Kommune deaktiviert")
         raise refused
     user.failed_logins = 0
     user.locked_until = None
@@ -141,6 +168,16 @@ def authenticate(
         user.password_hash = _hasher.hash(password)
     audit.record(db, "login", user=user)
     return user
+
+
+def usable(db: Session, user: User) -> bool:
+    """An active account of an active municipality (or a district administrator)."""
+    if not user.active:
+        return False
+    if user.municipality_id is None:
+        return user.has("kreisadmin")
+    found = db.get(Municipality, user.municipality_id)
+    return found is not None and found.active
 
 
 def _count_failure(db: Session, user: User, max_failures: int, lock_until: dt.datetime) -> bool:
@@ -187,7 +224,7 @@ def session_for(db: Session, token: str) -> tuple[User, AuthSession] | None:
     if record is None or record.expires_at < utcnow():
         return None
     user = db.get(User, record.user_id)
-    if user is None or not user.active:
+    if user is None or not usable(db, user):
         return None
     return user, record
 
@@ -227,7 +264,7 @@ def user_for_api_token(db: Session, token: str) -> User | None:
     if record is None or record.revoked:
         return None
     user = db.get(User, record.user_id)
-    if user is None or not user.active:
+    if user is None or not usable(db, user):
         return None
     record.last_used_at = utcnow()
     return user

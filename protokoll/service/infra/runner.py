@@ -30,7 +30,7 @@ from protokoll.pipeline import checkpoints
 from protokoll.pipeline.runner import Job as PipelineJob
 from protokoll.pipeline.runner import ModelSteps, Observer, Runner, Steps
 from protokoll.pipeline.stages import Stage, overall_progress, stages_for, stages_from
-from protokoll.service.infra import audit, logs
+from protokoll.service.infra import audit, logs, tenancy
 from protokoll.service.infra import jobs as joblib
 from protokoll.service.infra.db import Database, disk_full
 from protokoll.service.infra.storage import Layout
@@ -102,6 +102,8 @@ class _JobInput:
     agenda: Agenda | None
     params: dict[str, Any]
     stages_done: dict[str, dict[str, Any]]
+    layout: Layout  # the meeting's municipality's folder
+    settings: Settings  # with the municipality's own sections
 
 
 class JobRunner:
@@ -189,7 +191,7 @@ class JobRunner:
 
     def _stage_list(self, job_input: _JobInput) -> list[str]:
         return stages_for(
-            with_minutes=job_input.agenda is not None and self.settings.minutes.enabled
+            with_minutes=job_input.agenda is not None and job_input.settings.minutes.enabled
         )
 
     def _load(self, s: Any, job_id: str) -> _JobInput:
@@ -197,14 +199,17 @@ class JobRunner:
         meeting = s.get(Meeting, job.meeting_id)
         recording = s.get(Recording, job.recording_id)
         agenda = Agenda.model_validate_json(meeting.agenda_json) if meeting.agenda_json else None
+        layout = self.layout.tenant(meeting.municipality_id)
         return _JobInput(
             job_id=job.id,
             meeting_id=meeting.id,
-            recording=self.layout.recording(meeting.id, recording.stored_name),
+            recording=layout.recording(meeting.id, recording.stored_name),
             recording_name=recording.original_name,
             agenda=agenda,
             params=dict(job.params or {}),
             stages_done=dict(job.stages or {}),
+            layout=layout,
+            settings=tenancy.settings_of(s, self.settings, meeting.municipality_id, layout.root),
         )
 
     # ---- the stages -------------------------------------------------------------------------
@@ -213,13 +218,13 @@ class JobRunner:
         observer = _JobObserver(self, job, live)
         run = PipelineJob(
             recording=job.recording,
-            work_dir=self.layout.work(job.meeting_id, job.job_id),
-            out_dir=self.layout.out(job.meeting_id, job.job_id),
+            work_dir=job.layout.work(job.meeting_id, job.job_id),
+            out_dir=job.layout.out(job.meeting_id, job.job_id),
             agenda=job.agenda,
             recording_name=job.recording_name,
             bounds=(job.params.get("min_speakers"), job.params.get("max_speakers")),
         )
-        result = Runner(self.settings, self.stages, observer).run(run)
+        result = Runner(job.settings, self.stages, observer).run(run)
         with self.db.session() as s:
             row = s.get(JobRow, job.job_id)
             if row is not None:

@@ -7,6 +7,8 @@
       meetings/<meeting id>/jobs/<job id>/work  checkpoints (decoded audio, stage results)
       meetings/<meeting id>/jobs/<job id>/out   the finished documents
       meetings/<meeting id>/veroeffentlicht     the published minutes (after approval)
+      mandanten/<key>/meetings/...              the same for every other municipality
+      mandanten/<key>/vorlagen/                 its DOCX template (letterhead)
 
 Stored names are generated (ids and a fixed extension); the name the user gave
 is kept only in the database, for display. Uploads are written in chunks of a
@@ -23,7 +25,7 @@ import re
 import shutil
 import unicodedata
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from protokoll.audio.intake import Precheck, linked_as, precheck
@@ -31,6 +33,10 @@ from protokoll.audio.mediaprobe import ACCEPTED_FORMATS_HINT, describe_non_media
 from protokoll.documents.artifacts import file_sha256
 from protokoll.errors import InputError, NotAudioError
 from protokoll.formatting import size_de
+from protokoll.service.infra.tables import DEFAULT_MUNICIPALITY
+
+# a municipality's key: lower-case letters, digits, hyphens (it names its folder)
+MUNICIPALITY_KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,38}[a-z0-9]")
 
 # container signatures of the audio and video formats intake reads
 _MEDIA_MAGIC: tuple[tuple[int, bytes, str], ...] = (
@@ -87,17 +93,36 @@ def sniff_media(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Layout:
+    """The paths of one municipality's meetings (`tenant`); uploads in progress share one
+    folder (random names), and become a recording in the municipality's folder."""
+
     data_dir: Path
+    municipality: str = DEFAULT_MUNICIPALITY
 
     @property
     def uploads(self) -> Path:
         return self.data_dir / "uploads"
 
+    @property
+    def root(self) -> Path:
+        """The municipality's folder: data_dir itself for the default municipality (a
+        single-municipality installation keeps the layout above), else
+        data_dir/mandanten/<key>/."""
+        if self.municipality == DEFAULT_MUNICIPALITY:
+            return self.data_dir
+        if not MUNICIPALITY_KEY.fullmatch(self.municipality):
+            raise ValueError(f"invalid municipality key {self.municipality!r}")
+        return self.data_dir / "mandanten" / self.municipality
+
+    def tenant(self, municipality_id: str) -> Layout:
+        """The same data folder, for the meetings of `municipality_id`."""
+        return replace(self, municipality=municipality_id)
+
     def upload_part(self, upload_id: str) -> Path:
         return self.uploads / f"{upload_id}.part"
 
     def meeting(self, meeting_id: str) -> Path:
-        return self.data_dir / "meetings" / meeting_id
+        return self.root / "meetings" / meeting_id
 
     def agenda_dir(self, meeting_id: str) -> Path:
         return self.meeting(meeting_id) / "agenda"
@@ -123,7 +148,7 @@ class Layout:
         transcripts and the database inside are readable by no other account."""
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.data_dir.chmod(0o700)
-        for folder in (self.uploads, self.data_dir / "meetings"):
+        for folder in (self.uploads, self.root, self.root / "meetings"):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             folder.chmod(0o700)
 

@@ -53,8 +53,31 @@ class Base(DeclarativeBase):
     pass
 
 
-ROLES = ("schriftfuehrer", "pruefer", "admin")
-ROLE_LABELS = {"schriftfuehrer": "Schriftführung", "pruefer": "Prüfung", "admin": "Verwaltung"}
+ROLES = ("schriftfuehrer", "pruefer", "admin", "kreisadmin")
+ROLE_LABELS = {
+    "schriftfuehrer": "Schriftführung",
+    "pruefer": "Prüfung",
+    "admin": "Verwaltung",
+    "kreisadmin": "Kreisverwaltung",
+}
+# the municipality every installation has; a single-municipality installation has only it,
+# and its files stay directly in data_dir (see storage.Layout.tenant)
+DEFAULT_MUNICIPALITY = "standard"
+
+
+class Municipality(Base):
+    """A municipality (Mandant) served by the installation: its users, meetings, files,
+    audit entries and register entry are its own. `settings` overrides sections of
+    config.toml for it (see protokoll.service.tenancy.TENANT_SECTIONS)."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the short key, "olfen"
+    name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class User(Base):
@@ -72,6 +95,9 @@ class User(Base):
     # a one-time password (first start, given by an admin): only the password change and
     # logging out work until the user has set their own
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the user's municipality; None only for a district administrator (role kreisadmin),
+    # who manages municipalities and sees no meeting of any of them
+    municipality_id: Mapped[str | None] = mapped_column(String(40), index=True)
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -113,6 +139,9 @@ class Meeting(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    municipality_id: Mapped[str] = mapped_column(
+        String(40), index=True, server_default=DEFAULT_MUNICIPALITY
+    )
     body: Mapped[str] = mapped_column(String(300))
     date: Mapped[dt.date] = mapped_column()
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -219,6 +248,9 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(200))
     meeting_id: Mapped[str | None] = mapped_column(String(32), index=True)
     job_id: Mapped[str | None] = mapped_column(String(32))
+    # the municipality the entry belongs to (part of the hash); None on entries written
+    # before municipalities existed (migration 0005): they belong to the default one
+    municipality_id: Mapped[str | None] = mapped_column(String(40), index=True)
     details: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

@@ -6,6 +6,11 @@ Roles (a user may hold several):
 - pruefer (reviewer): sees every meeting in full, reviews and edits (issue #5)
 - admin: manages users and settings; sees the list of meetings and only public
   documents, never recordings, transcripts or non-public items
+- kreisadmin (district administrator): manages the municipalities of an installation
+  serving several (see municipalities.py); sees no meeting of any of them
+
+Every right holds only within the user's own municipality: a meeting of another one is
+"not found", like one that never existed.
 
 "Confidential" is everything that may contain non-public items: the recording,
 the transcripts (they cover the whole session) and the full minutes.
@@ -35,22 +40,38 @@ class Gone(ProtokollError):
 
 
 def can_create_meeting(user: User) -> bool:
-    return user.has("schriftfuehrer")
+    return user.has("schriftfuehrer") and user.municipality_id is not None
 
 
 def can_manage_users(user: User) -> bool:
-    return user.has("admin")
+    return user.has("admin") and user.municipality_id is not None
+
+
+def can_manage_municipalities(user: User) -> bool:
+    return user.has("kreisadmin")
+
+
+def same_municipality(user: User, meeting: Meeting) -> bool:
+    return user.municipality_id is not None and user.municipality_id == meeting.municipality_id
 
 
 def owns(user: User, meeting: Meeting) -> bool:
-    return user.has("schriftfuehrer") and meeting.owner_id == user.id
+    return (
+        user.has("schriftfuehrer")
+        and meeting.owner_id == user.id
+        and same_municipality(user, meeting)
+    )
 
 
 def can_view(user: User, meeting: Meeting) -> bool:
+    if not same_municipality(user, meeting):
+        return False
     return owns(user, meeting) or user.has("pruefer") or user.has("admin")
 
 
 def can_see_confidential(user: User, meeting: Meeting) -> bool:
+    if not same_municipality(user, meeting):
+        return False
     return owns(user, meeting) or user.has("pruefer")
 
 
@@ -60,7 +81,7 @@ def can_modify(user: User, meeting: Meeting) -> bool:
 
 
 def can_delete(user: User, meeting: Meeting) -> bool:
-    return owns(user, meeting) or user.has("admin")
+    return owns(user, meeting) or (user.has("admin") and same_municipality(user, meeting))
 
 
 def visible_outputs(

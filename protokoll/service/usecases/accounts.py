@@ -4,6 +4,7 @@ these, so the rules and their audit entries exist once."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from protokoll.config import ServiceSettings
@@ -12,6 +13,32 @@ from protokoll.service.infra import audit, auth
 from protokoll.service.infra.tables import ROLES, ApiToken, AuthSession, User
 from protokoll.service.usecases import access
 from protokoll.service.usecases.access import Conflict, Forbidden, NotFound
+
+# the roles within a municipality (kreisadmin is the district's, see municipalities.py)
+MUNICIPALITY_ROLES = tuple(r for r in ROLES if r != "kreisadmin")
+
+
+def users_of(s: Session, admin: User) -> list[User]:
+    """The accounts an admin manages: those of their own municipality."""
+    require_admin(admin)
+    query = select(User).where(User.municipality_id == admin.municipality_id)
+    return list(s.scalars(query.order_by(User.username)))
+
+
+def create_user(
+    s: Session,
+    admin: User,
+    username: str,
+    password: str,
+    roles: list[str],
+    display_name: str = "",
+) -> User:
+    """An admin creates an account in their own municipality (a one-time password)."""
+    require_admin(admin)
+    return auth.create_user(
+        s, username, password, roles, display_name, actor=admin, one_time=True,
+        municipality_id=admin.municipality_id,
+    )  # fmt: skip
 
 
 def require_admin(user: User) -> None:
@@ -95,12 +122,12 @@ def update_user(
     """An admin changes a user; unlocking also lifts a lockout after wrong passwords."""
     require_admin(admin)
     target = s.get(User, user_id)
-    if target is None:
+    if target is None or target.municipality_id != admin.municipality_id:
         raise NotFound("Diesen Benutzer gibt es nicht.")
     changes: dict[str, object] = {}
     if roles is not None:
-        if set(roles) - set(ROLES) or not roles:
-            raise InputError(f"Erlaubte Rollen: {', '.join(ROLES)}.")
+        if set(roles) - set(MUNICIPALITY_ROLES) or not roles:
+            raise InputError(f"Erlaubte Rollen: {', '.join(MUNICIPALITY_ROLES)}.")
         if target.id == admin.id and "admin" not in roles:
             raise Conflict("Die eigene Verwaltungsrolle kann man nicht entfernen.")
         gained = set(roles) - target.role_set

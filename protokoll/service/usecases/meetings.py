@@ -35,6 +35,7 @@ from protokoll.service.infra import audit
 from protokoll.service.infra.jobs import STATE_LABELS
 from protokoll.service.infra.runner import rerun_from
 from protokoll.service.infra.storage import (
+    Layout,
     UploadError,
     append_chunk,
     check_media,
@@ -57,8 +58,19 @@ OUTPUT_ORDER = artifacts.JOB_FILES_ORDER
 # ---- meetings ------------------------------------------------------------------------------
 
 
+def files(ctx: ServiceContext, meeting: Meeting) -> Layout:
+    """Where the meeting's files lie: in its municipality's folder."""
+    return ctx.of(meeting).layout
+
+
 def visible_meetings(s: Session, user: User) -> list[Meeting]:
-    query = select(Meeting).order_by(Meeting.date.desc(), Meeting.created_at.desc())
+    if user.municipality_id is None:
+        return []
+    query = (
+        select(Meeting)
+        .where(Meeting.municipality_id == user.municipality_id)
+        .order_by(Meeting.date.desc(), Meeting.created_at.desc())
+    )
     return [m for m in s.scalars(query) if access.can_view(user, m)]
 
 
@@ -103,9 +115,11 @@ def create_meeting(
     body = body.strip()
     if not body:
         raise InputError("Bitte das Gremium angeben (z. B. „Gemeinderat“).")
+    assert user.municipality_id is not None  # can_create_meeting
     meeting = Meeting(
-        owner_id=user.id, body=body[:300], date=_parse_date(date), title=title.strip()[:300]
-    )
+        owner_id=user.id, municipality_id=user.municipality_id, body=body[:300],
+        date=_parse_date(date), title=title.strip()[:300],
+    )  # fmt: skip
     s.add(meeting)
     s.flush()
     audit.record(
@@ -135,7 +149,7 @@ def set_agenda_file(
     limit = int(ctx.settings.service.agenda_max_mb * 1024**2)
     if len(data) > limit:
         raise AgendaError(f"„{name}“ ist größer als {size_de(limit)}.")
-    folder = ctx.layout.agenda_dir(meeting.id)
+    folder = files(ctx, meeting).agenda_dir(meeting.id)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         path = Path(tmp) / f"tagesordnung{suffix}"
@@ -240,7 +254,7 @@ def delete_meeting(ctx: ServiceContext, s: Session, user: User, meeting: Meeting
     )  # fmt: skip
     s.delete(meeting)
     s.flush()
-    ctx.layout.remove_meeting(meeting.id)
+    files(ctx, meeting).remove_meeting(meeting.id)
 
 
 # ---- uploads -------------------------------------------------------------------------------
@@ -373,7 +387,9 @@ def complete_upload(ctx: ServiceContext, s: Session, upload: Upload) -> Recordin
         duration_s=checked.check.declared_s or _float(checked.check.meta.get("duration_estimate")),
         uploaded_by=upload.user_id,
     )
-    target = ctx.layout.recording(upload.meeting_id, recording.stored_name)
+    meeting = s.get(Meeting, upload.meeting_id)
+    assert meeting is not None  # the upload goes with its meeting (cascade)
+    target = files(ctx, meeting).recording(meeting.id, recording.stored_name)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(part, target)
     s.add(recording)
@@ -426,10 +442,10 @@ def delete_recording(
     busy = _active_job(s, Job.recording_id == recording.id)
     if busy is not None:
         raise Conflict("Diese Aufnahme wird gerade verarbeitet; bitte zuerst abbrechen.")
-    ctx.layout.recording(meeting.id, recording.stored_name).unlink(missing_ok=True)
+    files(ctx, meeting).recording(meeting.id, recording.stored_name).unlink(missing_ok=True)
     for job in s.scalars(select(Job).where(Job.recording_id == recording.id)):
         # the database removes the jobs with the recording; their documents go too
-        shutil.rmtree(ctx.layout.job(meeting.id, job.id), ignore_errors=True)
+        shutil.rmtree(files(ctx, meeting).job(meeting.id, job.id), ignore_errors=True)
     audit.record(
         s, "recording.deleted", user=user, meeting_id=meeting.id,
         details={"recording_id": recording.id, "sha256": recording.sha256},
@@ -467,7 +483,7 @@ def recording_path(
     recording = _recording(s, meeting, recording_id)
     if recording.deleted_at is not None:
         raise Gone(retention.deleted_message(recording) + ".")
-    return ctx.layout.recording(meeting.id, recording.stored_name), recording
+    return files(ctx, meeting).recording(meeting.id, recording.stored_name), recording
 
 
 def recordings_of(s: Session, meeting: Meeting) -> list[Recording]:
@@ -585,7 +601,7 @@ def rerun_job(
     review.refuse_new_draft_when_approved(s, meeting)
     if params:
         job.params = dict(_bounds({**(job.params or {}), **_bounds(params)}))
-    rerun_from(ctx.layout, job, stage)
+    rerun_from(files(ctx, meeting), job, stage)
     job.state, job.error, job.cancel_requested, job.finished_at = "queued", None, False, None
     audit.record(
         s, "job.rerun", user=user, meeting_id=meeting.id, job_id=job.id,
@@ -617,7 +633,7 @@ class OutputFile:
 
 
 def outputs(ctx: ServiceContext, user: User, meeting: Meeting, job: Job) -> list[OutputFile]:
-    out = ctx.layout.out(meeting.id, job.id)
+    out = files(ctx, meeting).out(meeting.id, job.id)
     if not out.is_dir():
         return []
     present = [n for n in OUTPUT_ORDER if (out / n).is_file()]
@@ -642,7 +658,7 @@ def _job_non_public(out: Path) -> bool:
 def output_path(ctx: ServiceContext, user: User, meeting: Meeting, job: Job, name: str) -> Path:
     for item in outputs(ctx, user, meeting, job):
         if item.name == name:
-            return ctx.layout.out(meeting.id, job.id) / name
+            return files(ctx, meeting).out(meeting.id, job.id) / name
     raise NotFound("Dieses Dokument gibt es nicht oder Sie haben keinen Zugriff darauf.")
 
 

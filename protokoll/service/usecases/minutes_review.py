@@ -269,6 +269,7 @@ def transition(
     require_review(user, meeting)
     review = review_of(s, meeting.id)
     state = review.state if review else "entwurf"
+    ctx = ctx.of(meeting)
     four_eyes = ctx.settings.review.four_eyes
     given = approvers(s, review) if review else []
     step = workflow.decide(
@@ -350,6 +351,7 @@ def version_view(v: MinutesVersion, users: dict[int, str]) -> dict[str, Any]:
 
 def review_view(ctx: ServiceContext, s: Session, user: User, meeting: Meeting) -> dict[str, Any]:
     require_review(user, meeting)
+    ctx = ctx.of(meeting)
     review = review_of(s, meeting.id)
     versions = versions_of(s, meeting.id)
     events = _events(s, meeting.id)

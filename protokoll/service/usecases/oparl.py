@@ -29,7 +29,7 @@ from protokoll.publication import oparl_objects as objects
 from protokoll.publication.oparl_ids import BODY_KEY, OParlUrls, split_item_key
 from protokoll.publication.oparl_objects import ListQuery, Municipality
 from protokoll.service.context import ServiceContext
-from protokoll.service.infra.tables import Meeting, Review, ReviewEvent
+from protokoll.service.infra.tables import DEFAULT_MUNICIPALITY, Meeting, Review, ReviewEvent
 from protokoll.service.usecases import minutes_review, publishing
 from protokoll.service.usecases.access import NotFound
 
@@ -112,17 +112,23 @@ def _published_query() -> tuple[Select[Any], ColumnElement[Any]]:
     return query, publication.c.at
 
 
-def published_meetings(s: Session) -> list[PublishedMeeting]:
-    """Every published meeting, in the order of publication (a stable order for paging:
-    a new publication comes last)."""
+def _municipality(ctx: ServiceContext) -> str:
+    return ctx.municipality or DEFAULT_MUNICIPALITY
+
+
+def published_meetings(ctx: ServiceContext, s: Session) -> list[PublishedMeeting]:
+    """The municipality's published meetings, in the order of publication (a stable order
+    for paging: a new publication comes last)."""
     query, published_at = _published_query()
+    query = query.where(Meeting.municipality_id == _municipality(ctx))
     rows = s.execute(query.order_by(published_at, Meeting.id))
     return [PublishedMeeting(meeting, number, at) for meeting, number, at in rows]
 
 
-def published_meeting(s: Session, meeting_id: str) -> PublishedMeeting:
+def published_meeting(ctx: ServiceContext, s: Session, meeting_id: str) -> PublishedMeeting:
     query, _published_at = _published_query()
-    row = s.execute(query.where(Meeting.id == meeting_id)).first()
+    query = query.where(Meeting.id == meeting_id, Meeting.municipality_id == _municipality(ctx))
+    row = s.execute(query).first()
     if row is None:
         raise NotFound(_NO_MEETING)
     meeting, number, at = row
@@ -176,7 +182,7 @@ def meeting_list(ctx: ServiceContext, s: Session, query: ListQuery) -> dict[str,
     """The published meetings: filtered by their times before any minutes are read, and
     only the asked page is built."""
     urls = oparl_urls(ctx)
-    entries = [p for p in published_meetings(s) if query.admits(p.created, p.modified)]
+    entries = [p for p in published_meetings(ctx, s) if query.admits(p.created, p.modified)]
     page = _paginate(ctx, entries, query)
     data = [meeting_object(ctx, s, p) for p in page.entries]
     return objects.list_object(page, data, url=urls.body_list("meeting"), query=query)
@@ -188,7 +194,7 @@ def paper_list(ctx: ServiceContext, s: Session, query: ListQuery) -> dict[str, A
 
 
 def meeting(ctx: ServiceContext, s: Session, meeting_id: str) -> dict[str, Any]:
-    return meeting_object(ctx, s, published_meeting(s, meeting_id))
+    return meeting_object(ctx, s, published_meeting(ctx, s, meeting_id))
 
 
 def agenda_item(ctx: ServiceContext, s: Session, key: str) -> dict[str, Any]:
@@ -243,7 +249,7 @@ def file_content(ctx: ServiceContext, s: Session, meeting_id: str, file_name: st
 
 
 def _papers(ctx: ServiceContext, s: Session) -> list[dict[str, Any]]:
-    meetings = (meeting_object(ctx, s, p, with_files=False) for p in published_meetings(s))
+    meetings = (meeting_object(ctx, s, p, with_files=False) for p in published_meetings(ctx, s))
     return objects.papers(oparl_urls(ctx), meetings)
 
 
@@ -255,7 +261,7 @@ def _embedded_in(
     ctx: ServiceContext, s: Session, meeting_id: str, object_id: str
 ) -> tuple[PublishedMeeting, dict[str, Any]]:
     """The published meeting, and the object ``object_id`` embedded in its OParl Meeting."""
-    published = published_meeting(s, meeting_id)
+    published = published_meeting(ctx, s, meeting_id)
     found = objects.embedded_object(meeting_object(ctx, s, published), object_id)
     if found is None:
         raise NotFound(_NO_OBJECT)

@@ -56,6 +56,7 @@ def publish(
 ) -> dict[str, str]:
     """Write the published documents of ``version``; returns file name → SHA-256.
     ``now`` is the moment of publication (default: now), written into the documents."""
+    ctx = ctx.of(meeting)
     minutes = published_minutes(version)
     now = now or dt.datetime.now(dt.UTC)
     note = approval_note(approved_by, now)
@@ -132,12 +133,12 @@ def oparl_object(
         minutes, meeting_id=meeting.id, base_url=base_url,
         name=meeting.title or minutes.meeting.body, files=files, public_only=True,
         approved_at=published_at, created=meeting.created_at,
-        license=ctx.settings.oparl.license or None,
+        license=ctx.of(meeting).settings.oparl.license or None,
     )  # fmt: skip
 
 
 def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool) -> list[str]:
-    folder = ctx.layout.published(meeting.id)
+    folder = ctx.of(meeting).layout.published(meeting.id)
     if not folder.is_dir():
         return []
     present = [n for n in artifacts.PUBLISHED_FILES if (folder / n).is_file()]

@@ -23,14 +23,21 @@ from protokoll.register.standards import RegisterError
 from protokoll.register.targets import TARGET_NAMES, TARGETS, build_export
 from protokoll.service.infra import audit
 from protokoll.service.infra.db import Database, database_url, make_engine, open_database
-from protokoll.service.infra.tables import AuditEntry
+from protokoll.service.infra.tables import DEFAULT_MUNICIPALITY, AuditEntry
 
 
-def _audit_entries(session: Session, batch: int = BATCH) -> Iterator[dict[str, Any]]:
-    """Every audit entry as `audit.entry_view` gives it, in `seq` order, `batch` at a time."""
+def _audit_entries(
+    session: Session, municipality_id: str, batch: int = BATCH
+) -> Iterator[dict[str, Any]]:
+    """The municipality's audit entries as `audit.entry_view` gives them, in `seq` order,
+    `batch` at a time."""
     last = 0
     while True:
-        query = select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq)
+        query = (
+            select(AuditEntry)
+            .where(AuditEntry.seq > last, audit.of_municipality(municipality_id))
+            .order_by(AuditEntry.seq)
+        )
         rows = session.scalars(query.limit(batch)).all()
         if not rows:
             return
@@ -40,11 +47,17 @@ def _audit_entries(session: Session, batch: int = BATCH) -> Iterator[dict[str, A
 
 
 def figures_from_db(
-    session: Session, *, since: datetime | None = None, batch: int = BATCH
+    session: Session,
+    *,
+    municipality_id: str = DEFAULT_MUNICIPALITY,
+    since: datetime | None = None,
+    batch: int = BATCH,
 ) -> RegisterFigures:
-    """The figures from the service database, with the result of the audit-chain check."""
+    """The municipality's figures from the service database (its own entries only), with
+    the result of the audit-chain check."""
     chain_ok = audit.verify(session, batch=batch).ok
-    return register_figures(_audit_entries(session, batch), chain_ok=chain_ok, since=since)
+    entries = _audit_entries(session, municipality_id, batch)
+    return register_figures(entries, chain_ok=chain_ok, since=since)
 
 
 def register_export_from_db(
@@ -52,12 +65,14 @@ def register_export_from_db(
     settings: Settings,
     target: str = "de",
     *,
+    municipality_id: str = DEFAULT_MUNICIPALITY,
     now: datetime | None = None,
     since: datetime | None = None,
 ) -> RegisterExport:
-    """Figures from the audit log, the target's export built from them and validated
-    (`RegisterError`, German, when it cannot be)."""
-    figures = figures_from_db(session, since=since)
+    """Figures from the municipality's audit entries, the target's export built from them
+    and validated (`RegisterError`, German, when it cannot be). `settings` are the
+    municipality's."""
+    figures = figures_from_db(session, municipality_id=municipality_id, since=since)
     return build_export(target, settings, figures, generated_at=now or datetime.now(UTC))
 
 
@@ -72,10 +87,14 @@ class TargetState:
 
 
 def register_overview(
-    session: Session, settings: Settings, *, now: datetime | None = None
+    session: Session,
+    settings: Settings,
+    *,
+    municipality_id: str = DEFAULT_MUNICIPALITY,
+    now: datetime | None = None,
 ) -> list[TargetState]:
-    """Every target's export from one reading of the audit log."""
-    figures = figures_from_db(session)
+    """Every target's export from one reading of the municipality's audit entries."""
+    figures = figures_from_db(session, municipality_id=municipality_id)
     states = []
     for target in TARGETS:
         try:
@@ -91,11 +110,15 @@ def register_entry_from_db(
     session: Session,
     settings: Settings,
     *,
+    municipality_id: str = DEFAULT_MUNICIPALITY,
     now: datetime | None = None,
     since: datetime | None = None,
 ) -> dict[str, Any]:
     """The German entry (own schema; the KI-Steckbrief is written from it)."""
-    return register_export_from_db(session, settings, "de", now=now, since=since).data
+    export = register_export_from_db(
+        session, settings, "de", municipality_id=municipality_id, now=now, since=since
+    )
+    return export.data
 
 
 def existing_database(settings: Settings, *, base: Path | None = None) -> Database:

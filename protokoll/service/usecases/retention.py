@@ -1,5 +1,5 @@
 """Retention of recordings: deleted once the minutes are approved, or after a number of days,
-as `[review]` says; each deletion is in the audit log.
+as `[review]` says (each municipality's own setting); each deletion is in the audit log.
 
 The recording's record stays (marked deleted, with the reason) so the jobs' transcripts
 and documents remain; what goes is the audio: the uploaded file and the decoded copy
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from protokoll.service.context import ServiceContext
 from protokoll.service.infra import audit
-from protokoll.service.infra.tables import Job, Recording, User, utcnow
+from protokoll.service.infra.tables import Job, Meeting, Municipality, Recording, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,12 @@ def remove_audio(
     """Delete the recording's audio (upload and decoded copies); False if already gone."""
     if recording.deleted_at is not None:
         return False
-    ctx.layout.recording(recording.meeting_id, recording.stored_name).unlink(missing_ok=True)
+    meeting = s.get(Meeting, recording.meeting_id)
+    layout = ctx.of(meeting).layout if meeting is not None else ctx.layout
+    layout.recording(recording.meeting_id, recording.stored_name).unlink(missing_ok=True)
     jobs = s.scalars(select(Job).where(Job.recording_id == recording.id))
     for job in jobs:
-        work = ctx.layout.work(recording.meeting_id, job.id)
+        work = layout.work(recording.meeting_id, job.id)
         for wav in work.glob("*.wav"):
             wav.unlink(missing_ok=True)
     recording.deleted_at = utcnow()
@@ -55,7 +57,11 @@ def remove_audio(
 
 
 def delete_for_approval(ctx: ServiceContext, s: Session, meeting_id: str, user: User) -> int:
-    """On final approval: delete the meeting's recordings if the configuration says so."""
+    """On final approval: delete the meeting's recordings if the configuration (the
+    municipality's) says so."""
+    meeting = s.get(Meeting, meeting_id)
+    if meeting is not None:
+        ctx = ctx.of(meeting)
     if not ctx.settings.review.delete_recording_on_approval:
         return 0
     query = select(Recording).where(
@@ -65,27 +71,46 @@ def delete_for_approval(ctx: ServiceContext, s: Session, meeting_id: str, user: 
 
 
 def sweep_expired(ctx: ServiceContext, now: dt.datetime | None = None) -> int:
-    """Delete recordings older than `recording_retention_days` (0: never). Returns the count.
+    """Delete recordings older than `recording_retention_days` (0: never), each
+    municipality by its own setting. Returns the count.
 
     Recordings with a job still running are left for the next sweep.
     """
-    days = ctx.settings.review.recording_retention_days
-    if days <= 0:
-        return 0
-    cutoff = (now or utcnow()) - dt.timedelta(days=days)
     removed = 0
     with ctx.db.session() as s:
-        query = select(Recording).where(
-            Recording.deleted_at.is_(None), Recording.created_at < cutoff
+        for municipality_id in s.scalars(select(Municipality.id).order_by(Municipality.id)):
+            own = ctx.for_municipality(municipality_id, s)
+            days = own.settings.review.recording_retention_days
+            if days > 0:
+                removed += _sweep(own, s, municipality_id, (now or utcnow()), days)
+    return removed
+
+
+def _sweep(
+    ctx: ServiceContext, s: Session, municipality_id: str, now: dt.datetime, days: int
+) -> int:
+    cutoff = now - dt.timedelta(days=days)
+    removed = 0
+    query = (
+        select(Recording)
+        .join(Meeting, Meeting.id == Recording.meeting_id)
+        .where(
+            Meeting.municipality_id == municipality_id,
+            Recording.deleted_at.is_(None),
+            Recording.created_at < cutoff,
         )
-        for recording in list(s.scalars(query)):
-            busy = s.scalar(
-                select(Job.id).where(
-                    Job.recording_id == recording.id, Job.state.in_(("queued", "running"))
-                )
+    )
+    for recording in list(s.scalars(query)):
+        busy = s.scalar(
+            select(Job.id).where(
+                Job.recording_id == recording.id, Job.state.in_(("queued", "running"))
             )
-            if busy is None and remove_audio(ctx, s, recording, "frist"):
-                removed += 1
+        )
+        if busy is None and remove_audio(ctx, s, recording, "frist"):
+            removed += 1
     if removed:
-        log.info("retention: %d recording(s) deleted after %d days", removed, days)
+        log.info(
+            "retention: %d recording(s) of %s deleted after %d days",
+            removed, municipality_id, days,
+        )  # fmt: skip
     return removed

@@ -29,7 +29,7 @@ MAX_DOCX_BYTES = 20 * 1024**2
 def load_transcript(ctx: ServiceContext, meeting: Meeting, version: MinutesVersion) -> Transcript:
     if not version.job_id:
         raise NotFound("Zu dieser Fassung gibt es kein Transkript.")
-    path = ctx.layout.out(meeting.id, version.job_id) / artifacts.TRANSCRIPT_JSON
+    path = ctx.of(meeting).layout.out(meeting.id, version.job_id) / artifacts.TRANSCRIPT_JSON
     try:
         return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError as exc:
@@ -40,6 +40,7 @@ def render(ctx: ServiceContext, meeting: Meeting, version: MinutesVersion, name:
     """The document ``name`` of ``version``, rendered now."""
     if name not in VERSION_DOCUMENTS:
         raise NotFound("Dieses Dokument gibt es nicht.")
+    ctx = ctx.of(meeting)
     minutes = review.minutes_of(version)
     needs_transcript = artifacts.BY_NAME[name].source == "transcript"
     products = artifacts.Products(

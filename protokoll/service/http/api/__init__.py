@@ -11,6 +11,7 @@ from protokoll.service.http.api import (
     documents,
     jobs,
     meetings,
+    municipalities,
     publication,
     recordings,
     register,
@@ -35,5 +36,6 @@ for _module in (
     review,
     publication,
     register,
+    municipalities,
 ):
     router.include_router(_module.router)

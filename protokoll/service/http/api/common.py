@@ -19,6 +19,7 @@ def user_view(user: User) -> dict[str, Any]:
         "roles": sorted(user.role_set),
         "active": user.active,
         "must_change_password": user.must_change_password,
+        "municipality_id": user.municipality_id,
     }
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
@@ -17,10 +17,25 @@ from protokoll.publication.oparl_objects import ListQuery
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api.common import attachment, download_prefix
 from protokoll.service.http.deps import CtxDep, DbDep
+from protokoll.service.infra.tables import DEFAULT_MUNICIPALITY, Municipality
 from protokoll.service.usecases import oparl
+from protokoll.service.usecases.access import NotFound
 
 
-def configured(ctx: CtxDep) -> None:
+def oparl_ctx(request: Request, ctx: CtxDep, s: DbDep) -> ServiceContext:
+    """The municipality's context: the default one under /oparl/, another one under
+    /kommunen/{key}/oparl/ (an unknown or switched-off one is not found)."""
+    key = request.path_params.get("kommune", DEFAULT_MUNICIPALITY)
+    found = s.get(Municipality, key)
+    if found is None or not found.active:
+        raise NotFound("Diese Kommune gibt es nicht.")
+    return ctx.for_municipality(key, s)
+
+
+OParlCtx = Annotated[ServiceContext, Depends(oparl_ctx)]
+
+
+def configured(ctx: OParlCtx) -> None:
     """Before anything else: without a public base URL, every answer is the German 503."""
     oparl.oparl_urls(ctx)
 
@@ -47,35 +62,35 @@ ListDep = Annotated[ListQuery, Depends(list_query)]
 
 
 @router.get("/system")
-def system(ctx: CtxDep) -> dict[str, Any]:
+def system(ctx: OParlCtx) -> dict[str, Any]:
     return oparl.system(ctx)
 
 
 @router.get("/body")
-def bodies(ctx: CtxDep, query: ListDep) -> dict[str, Any]:
+def bodies(ctx: OParlCtx, query: ListDep) -> dict[str, Any]:
     return oparl.body_list(ctx, query)
 
 
 @router.get("/body/{body_key}")
-def body(body_key: str, ctx: CtxDep) -> dict[str, Any]:
+def body(body_key: str, ctx: OParlCtx) -> dict[str, Any]:
     oparl.require_body(body_key)
     return oparl.body(ctx)
 
 
 @router.get("/body/{body_key}/meeting")
-def meetings(body_key: str, ctx: CtxDep, s: DbDep, query: ListDep) -> dict[str, Any]:
+def meetings(body_key: str, ctx: OParlCtx, s: DbDep, query: ListDep) -> dict[str, Any]:
     oparl.require_body(body_key)
     return oparl.meeting_list(ctx, s, query)
 
 
 @router.get("/body/{body_key}/paper")
-def papers(body_key: str, ctx: CtxDep, s: DbDep, query: ListDep) -> dict[str, Any]:
+def papers(body_key: str, ctx: OParlCtx, s: DbDep, query: ListDep) -> dict[str, Any]:
     oparl.require_body(body_key)
     return oparl.paper_list(ctx, s, query)
 
 
 @router.get("/body/{body_key}/{kind}")
-def empty_list(body_key: str, kind: str, ctx: CtxDep, query: ListDep) -> dict[str, Any]:
+def empty_list(body_key: str, kind: str, ctx: OParlCtx, query: ListDep) -> dict[str, Any]:
     """The Body's lists this service has nothing for: organization, person."""
     oparl.require_body(body_key)
     return oparl.empty_list(ctx, kind, query)
@@ -94,7 +109,7 @@ _OBJECTS: dict[str, Callable[[ServiceContext, Session, str], dict[str, Any]]] = 
 def _object_route(
     find: Callable[[ServiceContext, Session, str], dict[str, Any]],
 ) -> Callable[..., dict[str, Any]]:
-    def route(key: str, ctx: CtxDep, s: DbDep) -> dict[str, Any]:
+    def route(key: str, ctx: OParlCtx, s: DbDep) -> dict[str, Any]:
         return find(ctx, s, key)
 
     return route
@@ -105,19 +120,19 @@ for _path, _find in _OBJECTS.items():
 
 
 @router.get("/file/{meeting_id}/{file_name}")
-def file(meeting_id: str, file_name: str, ctx: CtxDep, s: DbDep) -> dict[str, Any]:
+def file(meeting_id: str, file_name: str, ctx: OParlCtx, s: DbDep) -> dict[str, Any]:
     return oparl.file(ctx, s, meeting_id, file_name)
 
 
 @router.get("/file/{meeting_id}/{file_name}/access")
-def access(meeting_id: str, file_name: str, ctx: CtxDep, s: DbDep) -> FileResponse:
+def access(meeting_id: str, file_name: str, ctx: OParlCtx, s: DbDep) -> FileResponse:
     """The document to read in place: no `attachment` (OParl: accessUrl)."""
     found = oparl.file_content(ctx, s, meeting_id, file_name)
     return FileResponse(found.path, media_type=found.mime_type)
 
 
 @router.get("/file/{meeting_id}/{file_name}/download")
-def download(meeting_id: str, file_name: str, ctx: CtxDep, s: DbDep) -> FileResponse:
+def download(meeting_id: str, file_name: str, ctx: OParlCtx, s: DbDep) -> FileResponse:
     """The document to save: `attachment` with its file name (OParl: downloadUrl)."""
     found = oparl.file_content(ctx, s, meeting_id, file_name)
     name = f"{download_prefix(found.meeting)}_{found.file_name}"

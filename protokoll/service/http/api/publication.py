@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api", tags=["Veröffentlichung"])
 def list_published(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> list[dict[str, Any]]:
     meeting = svc.get_meeting(s, user, meeting_id)
     names = published_for(ctx, user, meeting)
-    folder = ctx.layout.published(meeting.id)
+    folder = ctx.of(meeting).layout.published(meeting.id)
     return [
         {
             "name": n,
@@ -55,5 +55,6 @@ def download_published(
         details={"name": name, "published": True},
     )  # fmt: skip
     return FileResponse(
-        ctx.layout.published(meeting.id) / name, filename=f"{download_prefix(meeting)}_{name}"
+        ctx.of(meeting).layout.published(meeting.id) / name,
+        filename=f"{download_prefix(meeting)}_{name}",
     )

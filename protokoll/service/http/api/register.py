@@ -17,12 +17,15 @@ import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
 
 from protokoll.documents import artifacts
 from protokoll.register import steckbrief_docx_bytes
+from protokoll.service.context import ServiceContext
 from protokoll.service.http.api.common import attachment
 from protokoll.service.http.deps import CtxDep, DbDep, UserDep
 from protokoll.service.infra import audit
+from protokoll.service.infra.tables import User
 from protokoll.service.usecases import accounts
 from protokoll.service.usecases.register import register_entry_from_db, register_export_from_db
 
@@ -31,12 +34,20 @@ router = APIRouter(prefix="/api", tags=["KI-Register"])
 Target = Literal["de", "nl", "uk"]
 
 
+def _own(ctx: ServiceContext, s: Session, user: User) -> tuple[ServiceContext, str]:
+    """The admin's municipality: its settings, its key (its entries only)."""
+    accounts.require_admin(user)
+    assert user.municipality_id is not None  # require_admin
+    return ctx.for_municipality(user.municipality_id, s), user.municipality_id
+
+
 @router.get("/register")
 def register_entry(ctx: CtxDep, user: UserDep, s: DbDep) -> dict[str, Any]:
     """The German register entry (own schema, figures from the audit log)."""
-    accounts.require_admin(user)
-
-    entry = register_entry_from_db(s, ctx.settings, now=dt.datetime.now(dt.UTC))
+    own, key = _own(ctx, s, user)
+    entry = register_entry_from_db(
+        s, own.settings, municipality_id=key, now=dt.datetime.now(dt.UTC)
+    )
     audit.record(s, "register.exported", user=user, details={"format": "json", "target": "de"})
     return entry
 
@@ -44,9 +55,10 @@ def register_entry(ctx: CtxDep, user: UserDep, s: DbDep) -> dict[str, Any]:
 @router.get("/register/steckbrief.docx")
 def register_steckbrief(ctx: CtxDep, user: UserDep, s: DbDep) -> Response:
     """The German "KI-Steckbrief" (DOCX) for the MaKI / KI-Transparenzregister."""
-    accounts.require_admin(user)
-
-    entry = register_entry_from_db(s, ctx.settings, now=dt.datetime.now(dt.UTC))
+    own, key = _own(ctx, s, user)
+    entry = register_entry_from_db(
+        s, own.settings, municipality_id=key, now=dt.datetime.now(dt.UTC)
+    )
     audit.record(s, "register.exported", user=user, details={"format": "docx", "target": "de"})
     return Response(
         steckbrief_docx_bytes(entry), media_type=artifacts.DOCX,
@@ -57,18 +69,20 @@ def register_steckbrief(ctx: CtxDep, user: UserDep, s: DbDep) -> Response:
 @router.get("/register/{ziel}")
 def register_target(ziel: Target, ctx: CtxDep, user: UserDep, s: DbDep) -> dict[str, Any]:
     """One target's export: what it holds (`eintrag`) and what is missing."""
-    accounts.require_admin(user)
-
-    export = register_export_from_db(s, ctx.settings, ziel, now=dt.datetime.now(dt.UTC))
+    own, key = _own(ctx, s, user)
+    export = register_export_from_db(
+        s, own.settings, ziel, municipality_id=key, now=dt.datetime.now(dt.UTC)
+    )
     return {**export.summary(), "eintrag": export.data}
 
 
 @router.get("/register/{ziel}/datei")
 def register_file(ziel: Target, ctx: CtxDep, user: UserDep, s: DbDep) -> Response:
     """One target's file, as the target register takes it."""
-    accounts.require_admin(user)
-
-    export = register_export_from_db(s, ctx.settings, ziel, now=dt.datetime.now(dt.UTC))
+    own, key = _own(ctx, s, user)
+    export = register_export_from_db(
+        s, own.settings, ziel, municipality_id=key, now=dt.datetime.now(dt.UTC)
+    )
     audit.record(s, "register.exported", user=user, details={"format": "json", "target": ziel})
     body = json.dumps(export.data, ensure_ascii=False, indent=2) + "\n"
     return Response(

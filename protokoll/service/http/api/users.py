@@ -7,12 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from protokoll.service.http.api.common import user_view
 from protokoll.service.http.deps import DbDep, RowId, UserDep
-from protokoll.service.infra import auth
-from protokoll.service.infra.tables import User
 from protokoll.service.usecases import accounts
 
 router = APIRouter(prefix="/api", tags=["Benutzer"])
@@ -34,17 +31,14 @@ class UserPatch(BaseModel):
 
 @router.get("/users")
 def list_users(user: UserDep, s: DbDep) -> list[Any]:
-    accounts.require_admin(user)
-    return [user_view(u) for u in s.scalars(select(User).order_by(User.username))]
+    return [user_view(u) for u in accounts.users_of(s, user)]
 
 
 @router.post("/users", status_code=201)
 def create_user(body: UserBody, user: UserDep, s: DbDep) -> dict[str, Any]:
-    accounts.require_admin(user)
-    created = auth.create_user(
-        s, body.username, body.password, body.roles, body.display_name, actor=user,
-        one_time=True,
-    )  # fmt: skip
+    created = accounts.create_user(
+        s, user, body.username, body.password, body.roles, body.display_name
+    )
     return user_view(created)
 
 
