@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
-from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute
 
 from protokoll.errors import ProtokollError
 from protokoll.service.http import api
@@ -39,6 +37,7 @@ from protokoll.service.infra.tables import (
     Upload,
     User,
 )
+from tests.support.routes import endpoints
 from tests.support.service import (
     ALL_OUTPUTS,
     NON_PUBLIC_TITLE,
@@ -514,7 +513,7 @@ CASES: list[Case] = [
                              json_body({"display_name": f"Geändert von {role}"})),
         check_user_patched, needs_meeting=False,
     ),
-    # ---- municipalities: the district administrator's alone (tests/service/test_service_tenants.py)
+    # ---- municipalities: the district administrator's alone (test_service_tenants.py)
     Case(
         "GET", "/api/kommunen", NOT_DISTRICT, _static("/api/kommunen"), needs_meeting=False,
     ),
@@ -805,20 +804,6 @@ REVIEW_CASES = [
 ]  # fmt: skip
 
 CASES += REVIEW_CASES
-
-
-def endpoints(routes: Sequence[BaseRoute], prefix: str = "") -> set[tuple[str, str]]:
-    """(method, path) of every API route, also inside included routers (FastAPI keeps an
-    included router as one node with the original router inside)."""
-    found = set()
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found |= {(method, prefix + route.path) for method in route.methods or ()}
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            context = getattr(route, "include_context", None)
-            found |= endpoints(inner.routes, prefix + getattr(context, "prefix", ""))
-    return found
 
 
 def router_routes() -> set[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +15,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 
 from protokoll.service.bootstrap import build_context
-from protokoll.service.infra import auth
+from protokoll.service.infra import audit, auth
 from protokoll.service.infra.db import MIGRATIONS, Database, database_url, make_engine, migrate
-from protokoll.service.infra.tables import Base, User
+from protokoll.service.infra.tables import AuditEntry, Base, User
 from tests.support.service import PASSWORD, cheap_password_hashing, service_settings
 
 
@@ -84,6 +85,54 @@ def test_migrate_twice_is_idempotent_and_keeps_data(
     assert differences(engine) == []
     with db.session() as s:
         assert [u.username for u in s.scalars(select(User))] == ["schreiber"]
+
+
+def test_existing_data_move_into_the_default_municipality(engine: Engine) -> None:
+    """Migration 0005 on a database of the single-municipality days: every user and meeting
+    belongs to "standard" afterwards, and the audit chain written before still verifies
+    (old entries keep their hashes; they have no municipality)."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO users (username, display_name, password_hash, roles, active, "
+            "failed_logins, created_at, must_change_password) VALUES ('alt', 'Alt', 'x', "
+            "'schriftfuehrer', 1, 0, '2026-01-01 00:00:00', 0)"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO meetings (id, owner_id, body, date, title, agenda_source, created_at) "
+            "VALUES ('m1', 1, 'Rat', '2026-01-02', 'Alt', '', '2026-01-02 00:00:00')"
+        ))  # fmt: skip
+        # an audit entry as the code of those days wrote it (no municipality in its hash)
+        at = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+        digest = audit.entry_hash(
+            seq=1, at=at, kind="human", action="meeting.created", actor_id=1, actor="alt",
+            meeting_id="m1", job_id=None, details="{}", prev_hash=audit.GENESIS,
+        )  # fmt: skip
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (seq, at, kind, action, actor_id, actor, meeting_id, "
+                "job_id, details, prev_hash, hash) VALUES (1, :at, 'human', 'meeting.created', "
+                "1, 'alt', 'm1', NULL, '{}', :prev, :hash)"
+            ),
+            {"at": at.replace(tzinfo=None), "prev": audit.GENESIS, "hash": digest},
+        )
+        conn.execute(text("UPDATE audit_head SET seq = 1, hash = :h"), {"h": digest})
+    migrate(engine)
+    with Database(engine).session() as s:
+        assert audit.verify(s).ok
+        assert s.scalar(select(AuditEntry.municipality_id)) is None
+        assert s.scalars(select(AuditEntry).where(audit.of_municipality("standard"))).all()
+        assert not s.scalars(select(AuditEntry).where(audit.of_municipality("olfen"))).all()
+    assert differences(engine) == []
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT municipality_id FROM users")).scalar() == "standard"
+        assert conn.execute(text("SELECT municipality_id FROM meetings")).scalar() == "standard"
+        assert conn.execute(text("SELECT id, name FROM municipalities")).all() == [
+            ("standard", "Standard")
+        ]
 
 
 def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:

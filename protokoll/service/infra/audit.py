@@ -41,6 +41,8 @@ from protokoll.service.infra.tables import (
 )
 
 GENESIS = "0" * 64
+# the municipality of entries by a district administrator (no municipality key has "_")
+DISTRICT_SCOPE = "_kreis"
 KINDS = ("ai", "human", "system")
 
 
@@ -154,15 +156,18 @@ def _municipality_of(s: Session, meeting_id: str | None, user: User | None) -> s
         found = s.scalar(select(Meeting.municipality_id).where(Meeting.id == meeting_id))
         if found is not None:
             return str(found)
-    return user.municipality_id if user is not None else None
+    if user is None:
+        return None
+    return user.municipality_id or DISTRICT_SCOPE
 
 
 def of_municipality(municipality_id: str | None) -> ColumnElement[bool]:
-    """The entries of a municipality; those from before municipalities existed (none
-    recorded) are the default municipality's. None: the installation-wide entries."""
+    """The entries of a municipality; those without one (written before municipalities
+    existed, or by the system outside any meeting) are the default municipality's.
+    None: the district administrators' own entries."""
     column = AuditEntry.municipality_id
     if municipality_id is None:
-        return column.is_(None) & AuditEntry.action.startswith("municipality.")
+        return column == DISTRICT_SCOPE
     if municipality_id == DEFAULT_MUNICIPALITY:
         return (column == municipality_id) | column.is_(None)
     return column == municipality_id

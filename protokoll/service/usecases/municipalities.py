@@ -83,7 +83,7 @@ def create(
     s.flush()
     ctx.layout.tenant(key).ensure()
     audit.record(
-        s, "municipality.created", user=actor, municipality_id=None,
+        s, "municipality.created", user=actor, municipality_id=key,
         details={"municipality": key, "name": found.name, "settings": sorted(overrides)},
     )  # fmt: skip
     return found
@@ -116,7 +116,7 @@ def update(
         changes["active"] = active
     found.updated_at = utcnow()
     audit.record(
-        s, "municipality.changed", user=actor, municipality_id=None,
+        s, "municipality.changed", user=actor, municipality_id=key,
         details={"municipality": key, **changes},
     )  # fmt: skip
     return found
