@@ -12,17 +12,23 @@ and B's files lie in B's own folder. Publication renders PDFs with LibreOffice.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from protokoll.documents.niederschrift_docx import DEFAULT_TEMPLATE
 from protokoll.service.infra import audit, auth
 from protokoll.service.infra.tables import AuditEntry, Job, Meeting, Recording, User
+from protokoll.service.usecases import retention
 from tests.support.pdf import needs_office
 from tests.support.routes import endpoints
 from tests.support.service import (
@@ -48,6 +54,11 @@ body_name = "Gemeinde Lindenau"
 B = "olfen"
 B_BODY = "Rat der Stadt Olfen"
 B_TITLE = "Olfener Sondersitzung"
+B_SETTINGS: dict[str, Any] = {
+    "ai_register": {"organization": "Stadt Olfen"},
+    "oparl": {"body_name": "Stadt Olfen"},
+    "review": {"four_eyes": False},
+}
 A_ROLES = ("schriftfuehrer", "schriftfuehrer2", "pruefer", "admin")
 SUCCESS = range(200, 300)
 
@@ -134,13 +145,8 @@ def _build(svc: Service) -> Two:
         district_user = auth.create_user(s, "kreis", PASSWORD, ["kreisadmin"])
         district_token, _record = auth.create_api_token(s, district_user, "Tests")
     district = svc.token_client(district_token)
-    settings = {
-        "ai_register": {"organization": "Stadt Olfen"},
-        "oparl": {"body_name": "Stadt Olfen"},
-        "review": {"four_eyes": False},
-    }
     response = district.post(
-        "/api/kommunen", json={"id": B, "name": "Stadt Olfen", "settings": settings}
+        "/api/kommunen", json={"id": B, "name": "Stadt Olfen", "settings": B_SETTINGS}
     )
     assert response.status_code == 201, response.text
     response = district.post(
@@ -369,3 +375,59 @@ def test_audit_entries_name_their_municipality(two: Two) -> None:
         entries = list(s.scalars(select(AuditEntry).where(AuditEntry.meeting_id == two.b_draft)))
         assert entries and {e.municipality_id for e in entries} == {B}
         assert audit.verify(s).ok
+
+
+def _letterhead_template(path: Path, text: str) -> None:
+    document = Document(str(DEFAULT_TEMPLATE))
+    header = document.sections[0].header
+    header.paragraphs[0].text = text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+
+
+def _header_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    return " ".join(p.text for s in document.sections for p in s.header.paragraphs)
+
+
+def test_each_municipality_writes_with_its_own_template(two: Two) -> None:
+    data = two.svc.ctx.settings.service.data_dir
+    _letterhead_template(
+        data / "mandanten" / B / "vorlagen" / "niederschrift.docx", "Briefkopf der Stadt Olfen"
+    )
+    response = two.district.patch(
+        f"/api/kommunen/{B}", json={"settings": {**B_SETTINGS, "minutes": {
+            "template": "vorlagen/niederschrift.docx", "recorder": "Frau Olfen"}}},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    url = "/api/meetings/{}/versions/1/documents/niederschrift.docx"
+    b_doc = two.b["pruefer"].get(url.format(two.b_draft))
+    a_doc = two.svc.client("pruefer").get(url.format(two.a_meeting))
+    assert b_doc.status_code == 200 == a_doc.status_code
+    assert "Briefkopf der Stadt Olfen" in _header_text(b_doc.content)
+    assert "Olfen" not in _header_text(a_doc.content)
+    # a job of B's (the worker) writes its draft with B's template, too
+    rerun = two.b["schriftfuehrer"].post(f"/api/jobs/{two.b_job}/rerun", json={"stage": "minutes"})
+    assert rerun.status_code == 202 and rerun.json()["state"] == "done", rerun.text
+    out = two.b["pruefer"].get(f"/api/jobs/{two.b_job}/outputs/niederschrift.docx")
+    assert out.status_code == 200 and "Briefkopf der Stadt Olfen" in _header_text(out.content)
+
+
+def test_retention_follows_each_municipality_s_setting(two: Two) -> None:
+    """Runs last in this module: it deletes B's remaining recording."""
+    a_meeting = two.svc.create_meeting()["id"]
+    a_recording = two.svc.upload(a_meeting)["id"]
+    response = two.district.patch(
+        f"/api/kommunen/{B}",
+        json={"settings": {**B_SETTINGS, "review": {"recording_retention_days": 1}}},
+    )
+    assert response.status_code == 200, response.text
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    assert retention.sweep_expired(two.svc.ctx, now=soon) == 1  # B's, after one day
+    with two.svc.ctx.db.session() as s:
+        assert s.get(Recording, two.b_recording).deleted_reason == "frist"
+        assert s.get(Recording, a_recording).deleted_at is None  # A keeps 90 days
+    late = dt.datetime.now(dt.UTC) + dt.timedelta(days=91)
+    assert retention.sweep_expired(two.svc.ctx, now=late) == 1
+    data = two.svc.ctx.settings.service.data_dir
+    assert not list((data / "mandanten" / B / "meetings" / two.b_draft / "recordings").iterdir())

@@ -41,15 +41,15 @@ def settings_for(
             raise InputError(
                 f"„{section}.{fixed[0]}“ legt die Installation fest, nicht die Kommune."
             )
+    own_minutes = dict(overrides.get("minutes") or {})
+    template = own_minutes.get("template")
+    if isinstance(template, str) and template and root is not None:
+        own_minutes["template"] = str(root / template)  # relative: in its folder
+        overrides = {**overrides, "minutes": own_minutes}
     try:
-        merged = Settings.model_validate(_deep_merge(base.model_dump(), overrides))
+        return Settings.model_validate(_deep_merge(base.model_dump(), overrides))
     except ValidationError as exc:
         raise InputError(_format_validation_error(exc, "den Einstellungen der Kommune")) from None
-    own_template = (overrides.get("minutes") or {}).get("template")
-    template = merged.minutes.template
-    if own_template and template is not None and not template.is_absolute() and root:
-        merged.minutes.template = root / template
-    return merged
 
 
 def settings_of(s: Session, base: Settings, municipality_id: str, root: Path) -> Settings:

@@ -37,6 +37,17 @@ def require_district_admin(user: User) -> None:
     )
 
 
+def _check(ctx: ServiceContext, key: str, overrides: Mapping[str, Any]) -> None:
+    """Valid settings, and a template that is there (a job would fail on it later)."""
+    own = settings_for(ctx.settings, overrides, ctx.layout.tenant(key).root)
+    template = own.minutes.template
+    if (overrides.get("minutes") or {}).get("template") and not (template and template.is_file()):
+        raise InputError(
+            f"Die Vorlage {template} gibt es nicht: bitte die DOCX-Datei zuerst in den Ordner "
+            f"der Kommune legen ({ctx.layout.tenant(key).root}/vorlagen/)."
+        )
+
+
 def get(s: Session, municipality_id: str) -> Municipality:
     found = s.get(Municipality, municipality_id)
     if found is None:
@@ -77,7 +88,7 @@ def create(
     if not name:
         raise InputError("Bitte den Namen der Kommune angeben, z. B. „Stadt Olfen“.")
     overrides = dict(settings or {})
-    settings_for(ctx.settings, overrides, ctx.layout.tenant(key).root)  # validate first
+    _check(ctx, key, overrides)
     found = Municipality(id=key, name=name[:200], settings=overrides, active=True)
     s.add(found)
     s.flush()
@@ -106,7 +117,7 @@ def update(
         found.name = name.strip()[:200]
         changes["name"] = found.name
     if settings is not None:
-        settings_for(ctx.settings, settings, ctx.layout.tenant(key).root)
+        _check(ctx, key, settings)
         found.settings = dict(settings)
         changes["settings"] = sorted(settings)
     if active is not None:
