@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +29,18 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, inspect, make_url, text
+from sqlalchemy import Engine, inspect, make_url, select, text, update
 
-from protokoll.config import ServiceSettings
+from protokoll.config import ServiceSettings, Settings
+from protokoll.domain.agenda import Agenda
+from protokoll.domain.progress import ProgressHook
+from protokoll.domain.stage_results import DecodedAudio, TranscriptionResult
 from protokoll.errors import ConfigError
+from protokoll.service.context import ServiceContext
 from protokoll.service.infra import jobs as joblib
 from protokoll.service.infra.db import Database, make_engine, migrate
 from protokoll.service.infra.queue import JobQueue
-from protokoll.service.infra.tables import Base, Job, User
+from protokoll.service.infra.tables import AuditEntry, Base, Job, Meeting, User
 from protokoll.service.usecases import meetings as svc
 from tests.support.media import MakeMedia
 from tests.support.service_process import (
@@ -251,6 +257,119 @@ def test_only_one_of_many_workers_claims_a_job_on_postgresql(
             row = s.get(Job, job_id)
             assert row is not None
             assert (row.state, row.worker, row.attempts) == ("running", wins[0], 1)
+    finally:
+        ctx.db.engine.dispose()
+
+
+# ---- who holds a job, in the audit log: claims, reclaims, a lost lease (SQLite and PostgreSQL)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """ "" (the SQLite file in the data folder) or the PostgreSQL test schema."""
+    return "" if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
+
+
+def queued_job(
+    tmp_path: Path, make_media: MakeMedia, database_url: str, stages: TinyStages
+) -> tuple[ServiceContext, str]:
+    app, ctx, token = local_app(tmp_path / "data", stages, database_url=database_url)
+    wav = make_media(tmp_path / "ton.wav", "-ac", "1", signal="speech", seconds=3.0).read_bytes()
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
+        upload_file(client, create_meeting(client), wav, "ton.wav")
+    with ctx.db.session() as s:
+        user = s.query(User).filter_by(username="anna").one()
+        meeting = s.query(Meeting).one()
+        return ctx, svc.start_job(ctx, s, user, meeting).id
+
+
+def job_audit(ctx: ServiceContext, job_id: str) -> list[tuple[str, dict[str, Any]]]:
+    with ctx.db.session() as s:
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.job_id == job_id).order_by(AuditEntry.seq)
+        )
+        return [(e.action, json.loads(e.details)) for e in entries]
+
+
+def test_a_late_reclaim_leaves_the_job_with_the_worker_that_claimed_it(
+    database_url: str, tmp_path: Path, make_media: MakeMedia
+) -> None:
+    """Two workers reclaim at the same minute: the second read the job as stale before the
+    first queued it again and a third worker claimed it. The second must not queue it once
+    more (which would let a fourth worker run it beside the third)."""
+    ctx, job_id = queued_job(tmp_path, make_media, database_url, TinyStages())
+    try:
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        with ctx.db.session() as s:
+            s.execute(
+                update(Job).where(Job.id == job_id)
+                .values(state="running", worker="server-a:1", lease_until=past, attempts=1)
+            )  # fmt: skip
+        with ctx.db.session() as late:
+            assert joblib.stale_jobs(late) == [job_id]
+            assert ctx.reclaim_stale() == [job_id]  # the first reclaim
+            with ctx.db.session() as s:
+                assert joblib.claim(s, job_id, "server-c:3", 60)
+            assert joblib.requeue(late, job_id) is False
+        with ctx.db.session() as s:
+            row = s.get(Job, job_id)
+            assert row is not None
+            assert (row.state, row.worker, row.attempts) == ("running", "server-c:3", 2)
+        assert [(a, d) for a, d in job_audit(ctx, job_id) if a != "job.started"] == [
+            ("job.reclaimed", {"worker": "server-a:1", "attempt": 1, "reason": "lease_expired",
+                               "lease_until": past.isoformat(), "state": "queued"}),
+            ("job.claimed", {"worker": "server-c:3", "attempt": 2}),
+        ]  # fmt: skip
+    finally:
+        ctx.db.engine.dispose()
+
+
+@dataclass
+class TakenOverInTranscription(TinyStages):
+    """Another worker takes the job over (the lease ran out) while the transcription runs."""
+
+    take_over: list[Callable[[], object]] = field(default_factory=list)
+
+    def transcription(
+        self, decoded: DecodedAudio, settings: Settings, agenda: Agenda | None, hook: ProgressHook
+    ) -> TranscriptionResult:
+        result = super().transcription(decoded, settings, agenda, hook)
+        for action in self.take_over:
+            action()
+        return result
+
+
+def test_a_worker_that_lost_its_lease_adds_nothing_to_the_job_or_the_log(
+    database_url: str, tmp_path: Path, make_media: MakeMedia
+) -> None:
+    stages = TakenOverInTranscription()
+    ctx, job_id = queued_job(tmp_path, make_media, database_url, stages)
+    me = joblib.worker_name()
+
+    def take_over() -> None:
+        with ctx.db.session() as s:
+            past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+            s.execute(update(Job).where(Job.id == job_id).values(lease_until=past))
+        with ctx.db.session() as s:
+            assert joblib.claim(s, job_id, "server-b:2", 60)
+
+    stages.take_over.append(take_over)
+    try:
+        assert ctx.runner.run(job_id) == "lost"
+        with ctx.db.session() as s:
+            row = s.get(Job, job_id)
+            assert row is not None
+            assert (row.state, row.worker, row.attempts) == ("running", "server-b:2", 2)
+            assert row.stages["transcription"] == {"started": 1, "done": False}
+        assert [(a, d.get("worker")) for a, d in job_audit(ctx, job_id)] == [
+            ("job.started", None),
+            ("job.claimed", me),
+            ("stage.intake", me),
+            ("job.claimed", "server-b:2"),  # and nothing more from this worker
+        ]
+        assert job_audit(ctx, job_id)[-1][1] == {
+            "worker": "server-b:2", "attempt": 2, "taken_over_from": me
+        }  # fmt: skip
     finally:
         ctx.db.engine.dispose()
 
