@@ -9,6 +9,9 @@ These tests need running servers and are skipped without them:
 Each test works in a schema of its own in the PostgreSQL database (dropped afterwards)
 and empties protokoll's queue in the Redis database first, so the database and the
 Redis instance can be shared with other runs.
+
+The acceptance test of issue #20 is the last one (slow, real models, 1-4 minutes on two
+CPU cores): the API and two workers, six recordings, one worker killed mid-job.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import datetime as dt
 import hashlib
 import json
 import os
+import socket
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,9 +46,9 @@ from protokoll.service.context import ServiceContext
 from protokoll.service.infra import jobs as joblib
 from protokoll.service.infra.db import Database, make_engine, migrate
 from protokoll.service.infra.queue import JobQueue
-from protokoll.service.infra.tables import AuditEntry, Base, Job, Meeting, User
+from protokoll.service.infra.tables import AuditEntry, Base, Job, Meeting, User, utcnow
 from protokoll.service.usecases import meetings as svc
-from tests.support.media import MakeMedia
+from tests.support.media import MakeMedia, make_media_file
 from tests.support.service_process import (
     REPO,
     ServiceEnv,
@@ -530,3 +536,197 @@ def test_real_job_through_postgresql_and_redis(pg_url: str, redis_url: str, tmp_
     assert len(transcript["speakers"]) >= 2
     text = " ".join(s["text"] for s in transcript["segments"])
     assert "Sitzung" in text and "Niederschrift" in text, text[:300]
+
+
+# ---- acceptance (issue #20): two workers, six recordings, one worker killed ------------------
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A part of samples/sitzung.ogg, cut in the pauses between turns, and words that only it
+    holds (whisper-base hears them; they are in no other excerpt)."""
+
+    name: str
+    start_s: float
+    end_s: float
+    words: tuple[str, ...]
+
+
+EXCERPTS = (
+    Excerpt("top1-niederschrift", 12.5, 33.4, ("Niederschrift", "Oktober")),
+    Excerpt("top2-schule", 42.9, 67.1, ("1972", "Fenster")),
+    Excerpt("top2-zeitplan", 67.1, 87.6, ("Zeitplan", "Containern")),
+    Excerpt("top2-energie", 87.6, 107.9, ("Photovoltaikanlage", "Baufortschritt")),
+    Excerpt("top3-tempo30", 137.9, 163.3, ("Hauptstraße", "Feuerwehr")),
+    Excerpt("top4-grundstueck", 187.4, 212.9, ("Verkauf", "CDU")),
+)
+# a worker's entries that end its attempt of a job (the runner's end entries carry worker and
+# attempt); `job.reclaimed` ends it too: the lease was taken from a worker that is gone
+ENDS = ("job.done", "job.failed", "job.stopped", "job.retry_scheduled", "job.reclaimed")
+
+
+@dataclass
+class Attempt:
+    worker: str
+    number: int
+    claimed: AuditEntry
+    entries: list[AuditEntry] = field(default_factory=list)  # its stage entries
+    ended: AuditEntry | None = None
+
+
+def attempts_in_audit(entries: list[AuditEntry]) -> list[Attempt]:
+    """The attempts of one job, from its audit entries in the log's order (`seq`: appends are
+    serialised, so the order is the order of the transactions that wrote them).
+
+    An attempt runs from its `job.claimed` to its end: the worker's own end entry, the
+    `job.reclaimed` that took the job from it, or a claim that took over its expired lease.
+    Two attempts ran at the same time when a claim comes while an attempt is running, or a
+    worker writes for the job outside its own attempt; either fails here."""
+    attempts: list[Attempt] = []
+    holder: Attempt | None = None
+    for entry in entries:
+        details = json.loads(entry.details)
+        where = f"seq {entry.seq} {entry.action} {details}"
+        if entry.action == "job.claimed":
+            if holder is not None:
+                assert details.get("taken_over_from") == holder.worker, f"overlap at {where}"
+                holder.ended = entry
+            holder = Attempt(details["worker"], details["attempt"], entry)
+            assert holder.number == len(attempts) + 1, where
+            attempts.append(holder)
+        elif entry.action.startswith("stage."):
+            assert holder is not None and details["worker"] == holder.worker, f"outside: {where}"
+            holder.entries.append(entry)
+        elif entry.action in ENDS:
+            assert holder is not None, f"an end without an attempt: {where}"
+            assert (details["worker"], details["attempt"]) == (holder.worker, holder.number), where
+            holder.ended, holder = entry, None
+    assert holder is None, f"attempt {holder} never ended"
+    return attempts
+
+
+def cut(excerpt: Excerpt, folder: Path) -> Path:
+    sample = REPO / "samples" / "sitzung.ogg"
+    return make_media_file(
+        folder / f"{excerpt.name}.wav", "-ac", "1", "-ar", "16000",
+        inputs=["-ss", str(excerpt.start_s), "-to", str(excerpt.end_s), "-i", str(sample)],
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+@needs_postgres
+@needs_redis
+def test_two_workers_six_jobs_one_worker_killed_every_job_done_once(
+    pg_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """Issue #20's acceptance test: the API and two workers on PostgreSQL and Redis, six
+    recordings, one worker killed (SIGKILL) in the middle of a job. The other worker takes
+    the job over at its next reclaim and continues after the stage that had finished; every
+    job ends done exactly once, no two attempts of a job overlap (audit log), and each
+    transcript is the one of its own recording."""
+    for model_id in MODELS:
+        if not (REPO / "models" / model_id / "installed.json").exists():
+            pytest.fail(f"model {model_id} missing: run `protokoll models install` first")
+    recordings = {excerpt: cut(excerpt, tmp_path) for excerpt in EXCERPTS}
+    db = Database(make_engine(pg_url))
+    settings = {
+        "PROTOKOLL_SERVICE__DATABASE_URL": pg_url,
+        "PROTOKOLL_SERVICE__QUEUE": "redis",
+        "PROTOKOLL_SERVICE__QUEUE_URL": redis_url,
+        "PROTOKOLL_SERVICE__WORKER_LEASE_S": "15",
+    }
+    try:
+        with service_env(tmp_path / "svc", **settings) as env:
+            env.add_user()
+            env.start_server()
+            doomed, survivor = env.start_worker(), env.start_worker()
+            host = socket.gethostname()
+            doomed_name, survivor_name = f"{host}:{doomed.pid}", f"{host}:{survivor.pid}"
+            submitted: dict[str, tuple[Excerpt, dict[str, Any]]] = {}
+            with env.client() as client:
+                for excerpt, path in recordings.items():
+                    meeting_id = create_meeting(client, f"Ausschuss {excerpt.name}")
+                    recording = upload_file(client, meeting_id, path.read_bytes(), path.name)
+                    r = client.post(f"/api/meetings/{meeting_id}/jobs", json={})
+                    assert r.status_code == 202, r.text
+                    submitted[r.json()["id"]] = (excerpt, recording)
+
+                def doomed_in_the_middle() -> str | None:
+                    """A job of the doomed worker past its intake (a checkpoint to resume)."""
+                    with db.session() as s:
+                        running = select(Job).where(
+                            Job.worker == doomed_name, Job.state == "running"
+                        )
+                        for job in s.scalars(running):
+                            if (job.stages or {}).get("intake", {}).get("done"):
+                                return job.id
+                    return None
+
+                try:
+                    victim = wait_for(doomed_in_the_middle, timeout=300, interval=0.1,
+                                      what="a job of the first worker past its intake")  # fmt: skip
+                except AssertionError as exc:
+                    raise AssertionError(f"{exc}\n{env.logs()}") from None
+                doomed.kill()
+                killed_at = utcnow()
+                finished = {
+                    job_id: wait_finished(client, env, job_id, timeout=420) for job_id in submitted
+                }
+                transcripts = {}
+                for job_id, job in finished.items():
+                    assert job["state"] == "done", f"{job_id}: {job['error']}\n{env.logs()}"
+                    r = client.get(f"/api/jobs/{job_id}/outputs/transcript.json")
+                    assert r.status_code == 200, r.text
+                    transcripts[job_id] = r.json()
+            verified = subprocess.run(
+                [sys.executable, "-m", "protokoll", "audit", "verify"],
+                cwd=REPO, env=env.env(), capture_output=True, timeout=120,
+            )  # fmt: skip
+            assert verified.returncode == 0, verified.stdout + verified.stderr
+            logs = env.logs()
+        with db.session() as s:
+            by_seq = select(AuditEntry).order_by(AuditEntry.seq)
+            log = {j: list(s.scalars(by_seq.where(AuditEntry.job_id == j))) for j in submitted}
+    finally:
+        db.engine.dispose()
+
+    # every job done exactly once, the attempts of a job one after the other
+    for job_id, entries in log.items():
+        attempts = attempts_in_audit(entries)
+        assert [a.ended.action for a in attempts if a.ended is not None].count("job.done") == 1
+        assert attempts[-1].ended is not None and attempts[-1].ended.action == "job.done"
+        assert finished[job_id]["attempts"] == len(attempts)
+        if job_id != victim:
+            assert len(attempts) == 1, [a.ended and a.ended.action for a in attempts]
+            assert attempts[0].worker in (doomed_name, survivor_name)
+    # the killed attempt ended when the survivor found its worker gone, not before
+    first, second = attempts_in_audit(log[victim])
+    assert (first.worker, second.worker) == (doomed_name, survivor_name), logs
+    assert first.ended is not None and first.ended.action == "job.reclaimed"
+    reclaimed = json.loads(first.ended.details)
+    assert reclaimed["reason"] in ("process_gone", "lease_expired"), reclaimed
+    assert first.ended.at >= killed_at
+    assert all(e.at < killed_at for e in first.entries)
+    # ... and the survivor continued after the decoded audio
+    assert [e.action for e in first.entries][:1] == ["stage.intake"]
+    done_stages = [e.action for e in first.entries + second.entries]
+    assert sorted(done_stages) == sorted(set(done_stages)), done_stages  # each stage once
+    assert set(done_stages) == {
+        "stage.intake", "stage.transcription", "stage.diarization", "stage.assignment"
+    }  # fmt: skip
+    assert finished[victim]["stages"]["intake"]["started"] == 1
+
+    # each transcript is its own recording's
+    for job_id, transcript in transcripts.items():
+        excerpt, recording = submitted[job_id]
+        audio = transcript["audio"]
+        assert (audio["file_name"], audio["sha256"]) == (f"{excerpt.name}.wav", recording["sha256"])
+        duration = excerpt.end_s - excerpt.start_s
+        assert audio["duration_s"] == pytest.approx(duration, abs=0.1)
+        assert len(transcript["speakers"]) >= 1 and transcript["segments"]
+        for segment in transcript["segments"]:
+            assert 0 <= segment["start_s"] <= segment["end_s"] <= duration + 0.1, segment
+        text = " ".join(segment["text"] for segment in transcript["segments"])
+        assert any(word in text for word in excerpt.words), f"{excerpt.name}: {text}"
+        others = {w for other in EXCERPTS if other != excerpt for w in other.words}
+        assert not [w for w in others if w in text], f"{excerpt.name}: {text}"
