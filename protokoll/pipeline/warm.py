@@ -224,6 +224,14 @@ class WarmSteps:
         self.reuses: Counter[str] = Counter()
         self.releases: Counter[str] = Counter()
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WarmSteps:
+        """Within `[service] model_memory_mb` and `gpu_headroom_mb`."""
+        service = settings.service
+        return cls(
+            memory_budget_mb=service.model_memory_mb, gpu_headroom_mb=service.gpu_headroom_mb
+        )
+
     # ---- the steps -------------------------------------------------------------------------
 
     def intake(

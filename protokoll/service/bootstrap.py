@@ -54,12 +54,7 @@ def worker_steps(settings: Settings) -> Steps:
     """The model steps a worker runs jobs on: the models kept between jobs (`[service]
     keep_models`, within `model_memory_mb`), or loaded afresh for each job. Nothing is
     loaded before the first job."""
-    service = settings.service
-    if not service.keep_models:
-        return ModelSteps()
-    return WarmSteps(
-        memory_budget_mb=service.model_memory_mb, gpu_headroom_mb=service.gpu_headroom_mb
-    )
+    return WarmSteps.from_settings(settings) if settings.service.keep_models else ModelSteps()
 
 
 def build_context(
