@@ -364,7 +364,7 @@ def test_register_figures_match_the_audit_log_of_a_run(service: Service) -> None
 
 def test_register_page_rows_are_german_and_formatted() -> None:
     from protokoll.register.figures import register_figures
-    from protokoll.service.http.web_review import figure_rows
+    from protokoll.service.http.web_admin import figure_rows
 
     figures = register_figures([], chain_ok=True).to_dict()
     figures["audio_hours"] = 12.25

@@ -44,7 +44,7 @@ from protokoll.service.http.deps import (
 from protokoll.service.http.status import answers_json, status_for
 from protokoll.service.infra import auth
 from protokoll.service.infra.jobs import STATE_LABELS
-from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Meeting, User, utcnow
+from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Meeting, User
 from protokoll.service.usecases import access, accounts, publishing
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
@@ -64,10 +64,6 @@ NOTICES = {
     "sprecher": "Die Sprechererkennung wird neu ausgeführt.",
     "passwort": "Ihr Passwort wurde geändert.",
     "token_widerrufen": "Das API-Token wurde widerrufen.",
-    "benutzer_angelegt": "Der Benutzer wurde angelegt.",
-    "gesperrt": "Das Konto wurde gesperrt.",
-    "entsperrt": "Das Konto wurde entsperrt.",
-    "benutzer_passwort": "Das Passwort wurde gesetzt; bestehende Anmeldungen wurden beendet.",
 }
 ERROR_TITLES = {
     400: "Anfrage nicht möglich",
@@ -542,86 +538,6 @@ def revoke_token(
     checked(request, caller, form)
     accounts.revoke_token(s, caller.user, token_id)
     return redirect("/konto?hinweis=token_widerrufen")
-
-
-# ---- users (admin) -------------------------------------------------------------------------
-
-
-_require_admin = accounts.require_admin
-
-
-def users_page(
-    request: Request, caller: Caller, s: Session, *, status: int = 200, **context: Any
-) -> HTMLResponse:
-    users = accounts.users_of(s, caller.user)
-    now = utcnow()
-    rows = [
-        {
-            "user": u,
-            "roles": [ROLE_LABELS[r] for r in ROLES if u.has(r)],
-            "locked": u.locked_until is not None and u.locked_until > now,
-            "self": u.id == caller.user.id,
-        }
-        for u in users
-    ]
-    context.setdefault("values", {"roles": ["schriftfuehrer"]})
-    return render(
-        request, caller, "users.html", status=status, rows=rows,
-        role_labels={r: ROLE_LABELS[r] for r in accounts.MUNICIPALITY_ROLES},
-        nav="verwaltung", **context,
-    )  # fmt: skip
-
-
-@router.get("/verwaltung/benutzer")
-def users(request: Request, caller: PageCaller, s: DbDep) -> Response:
-    _require_admin(caller.user)
-    return users_page(request, caller, s)
-
-
-@router.post("/verwaltung/benutzer")
-def create_user(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -> Response:
-    checked(request, caller, form)
-    _require_admin(caller.user)
-    roles = [r for r in form.getlist("roles") if isinstance(r, str)]
-    username, display_name = field(form, "username", 64), field(form, "display_name", 200)
-    values: dict[str, Any] = {"username": username, "display_name": display_name, "roles": roles}
-    password = form.get("password")
-    try:
-        accounts.create_user(
-            s, caller.user, username, password if isinstance(password, str) else "", roles,
-            display_name,
-        )  # fmt: skip
-    except ProtokollError as exc:
-        s.rollback()
-        return users_page(request, caller, s, status=status_for(exc), error=str(exc), values=values)
-    return redirect("/verwaltung/benutzer?hinweis=benutzer_angelegt")
-
-
-USER_ACTIONS = {"sperren": "gesperrt", "entsperren": "entsperrt", "passwort": "benutzer_passwort"}
-
-
-@router.post("/verwaltung/benutzer/{user_id}/{what}")
-def user_action(
-    user_id: RowId, what: str, request: Request, form: FormDep, caller: PageCaller, s: DbDep
-) -> Response:
-    if what not in USER_ACTIONS:
-        raise HTTPException(404, "Diese Aktion gibt es nicht.")
-    checked(request, caller, form)
-    _require_admin(caller.user)
-    keep = request.cookies.get(SESSION_COOKIE) if user_id == caller.user.id else None
-    try:
-        if what == "passwort":
-            password = form.get("password")
-            accounts.update_user(
-                s, caller.user, user_id,
-                password=password if isinstance(password, str) else "", keep_token=keep,
-            )  # fmt: skip
-        else:
-            accounts.update_user(s, caller.user, user_id, active=what == "entsperren")
-    except ProtokollError as exc:
-        s.rollback()
-        return users_page(request, caller, s, status=status_for(exc), error=str(exc))
-    return redirect(f"/verwaltung/benutzer?hinweis={USER_ACTIONS[what]}#benutzer-{user_id}")
 
 
 # ---- errors and wiring ---------------------------------------------------------------------

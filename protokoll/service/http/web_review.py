@@ -1,5 +1,5 @@
 """The review page (German): transcript with the audio in sync, speaker mapping, TOP edits,
-the Word round trip, review steps and publication; and the admin's AI-register page.
+the Word round trip, review steps and publication.
 
 The handlers call the same functions as the JSON API (`review.py`, `review_docs.py`,
 `api.review.apply_edits`), so every rule exists once.
@@ -7,7 +7,6 @@ The handlers call the same functions as the JSON API (`review.py`, `review_docs.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,8 +16,6 @@ from starlette.datastructures import FormData, UploadFile
 
 from protokoll.domain.minutes import RESULTS, Minutes
 from protokoll.errors import InputError, ProtokollError
-from protokoll.formatting import date_de, number_de, percent_de
-from protokoll.register import RegisterError
 from protokoll.review import edits
 from protokoll.review.workflow import ACTION_LABELS
 from protokoll.service.context import ServiceContext
@@ -35,10 +32,9 @@ from protokoll.service.http.web import (
     render,
 )
 from protokoll.service.infra.tables import Meeting
-from protokoll.service.usecases import access, accounts, publishing, review_docs
+from protokoll.service.usecases import access, publishing, review_docs
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
-from protokoll.service.usecases.register import register_overview
 
 router: APIRouter = APIRouter(include_in_schema=False)
 
@@ -301,53 +297,3 @@ def review_step(
     except ProtokollError as exc:
         return _error_page(request, caller, ctx, s, meeting_id, exc)
     return redirect(f"/sitzungen/{meeting_id}/pruefung?hinweis={action}")
-
-
-# ---- the AI register (admin) ---------------------------------------------------------------
-
-
-@router.get("/verwaltung/ki-register")
-def register_page(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -> Response:
-    accounts.require_admin(caller.user)
-    key = caller.user.municipality_id
-    assert key is not None  # require_admin
-    own = ctx.for_municipality(key, s)
-    states = register_overview(s, own.settings, municipality_id=key, now=dt.datetime.now(dt.UTC))
-    german = next(st for st in states if st.target == "de")
-    if german.export is None:
-        raise RegisterError(german.problem or "Der deutsche Registereintrag fehlt.")
-    entry = german.export.data
-    return render(
-        request, caller, "register.html", entry=entry, rows=figure_rows(entry["kennzahlen"]),
-        targets=states, nav="register",
-    )  # fmt: skip
-
-
-def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
-    """The register figures as German label/value rows for the admin's page."""
-
-    def number(value: float | None, digits: int = 0) -> str:
-        return number_de(value, digits)
-
-    def share(value: float | None) -> str:
-        return percent_de(value, 1)
-
-    minutes, incidents = figures["minutes"], figures["incidents"]
-    period = figures["period"]
-    chain = incidents.get("chain_ok")
-    return [
-        ("Zeitraum", f"{date_de(period['from'], empty='–')} – {date_de(period['to'], empty='–')}"),
-        ("Verarbeitete Sitzungen", number(figures["sessions_processed"])),
-        ("Verarbeitete Aufnahmen (Stunden)", number(figures["audio_hours"], 1)),
-        ("Freigegebene Niederschriften", number(minutes["approved"])),
-        ("Veröffentlichte Niederschriften", number(minutes["published"])),
-        ("davon vor der Veröffentlichung von einer Person freigegeben",
-         share(minutes["published_human_approved_share"])),
-        ("Durchschnittliche Änderungsquote gegenüber dem KI-Entwurf",
-         share(minutes["average_edit_rate"])),
-        ("Gelöschte Aufnahmen", number(sum(figures["recordings_deleted"].values()))),
-        ("Fehlgeschlagene Verarbeitungen", number(incidents["jobs_failed"])),
-        ("Eingesetzte Modelle", number(len(figures["models"]))),
-        ("Einträge im Prüfprotokoll", number(figures["audit_entries"])),
-        ("Prüfprotokoll unverändert", "–" if chain is None else ("ja" if chain else "NEIN")),
-    ]  # fmt: skip
