@@ -90,9 +90,7 @@ def test_roles_are_edited_on_the_user_page(service: Service) -> None:
     own = service.user_ids["admin"]
     refused = admin.post(f"/verwaltung/benutzer/{own}/rollen", data={"roles": ["pruefer"]})
     assert refused.status_code == 409 and "eigene Verwaltungsrolle" in refused.text
-    refused = admin.post(
-        f"/verwaltung/benutzer/{own}/rollen", data={"roles": ["admin", "pruefer"]}
-    )
+    refused = admin.post(f"/verwaltung/benutzer/{own}/rollen", data={"roles": ["admin", "pruefer"]})
     assert refused.status_code == 403 and "nicht selbst" in refused.text
     assert service.user("admin").role_set == {"admin"}
     for role in ("schriftfuehrer", "pruefer"):
@@ -159,7 +157,7 @@ def test_audit_csv_has_german_headers_filters_and_no_transcript_text(service: Se
 
 
 def test_a_formula_in_a_cell_is_not_run_by_a_spreadsheet(service: Service) -> None:
-    service.create_meeting(body="=HYPERLINK(\"https://boese.example\")")
+    service.create_meeting(body='=HYPERLINK("https://boese.example")')
     rows = _csv(service.client("admin").get("/api/audit.csv").text)
     shown = {r["Sitzung (Gremium, Datum)"] for r in rows if r["Sitzung"]}
     assert all(not cell.startswith("=") for cell in shown)

@@ -68,9 +68,9 @@ def template_state(ctx: ServiceContext, s: Session, admin: User) -> TemplateStat
     key = admin.municipality_id
     assert key is not None  # require_admin
     found = municipalities.get(s, key)
-    own = (found.settings or {}).get("minutes") or {}
+    own = (found.settings or {}).get("minutes")
     current = ctx.for_municipality(key, s).settings.minutes.template
-    if own.get("template") and current is not None:
+    if isinstance(own, dict) and own.get("template") and current is not None:
         source = "kommune"
     elif current is not None:
         source = "installation"
