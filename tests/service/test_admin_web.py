@@ -17,7 +17,6 @@ import pytest
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright ist nicht installiert")
 from playwright.sync_api import Browser, expect  # noqa: E402
 
-from tests.service.test_service_admin import letterhead_docx  # noqa: E402
 from tests.support.browser import (  # noqa: E402
     A11Y_CHECK,
     ADMIN_OWN_PASSWORD,
@@ -33,6 +32,7 @@ from tests.support.browser import (  # noqa: E402
     notice,
     start_service,
 )
+from tests.support.letterhead import letterhead_docx  # noqa: E402
 
 __all__ = ["browser"]  # the fixture, from the shared browser support
 PHONE = {"width": 390, "height": 844}

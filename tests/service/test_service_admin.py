@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docx import Document
 from sqlalchemy import select
 
-from protokoll.documents.niederschrift_docx import DEFAULT_TEMPLATE
+from protokoll.service.infra import auth
 from protokoll.service.infra.tables import AuditEntry, Municipality
-from protokoll.service.usecases import audit_log
+from protokoll.service.usecases import accounts, audit_log, municipalities
+from tests.support.letterhead import DOCX_TYPE, header_text, letterhead_docx
 from tests.support.service import (
     NON_PUBLIC_TITLE,
+    PASSWORD,
     SENTENCES,
     Service,
     make_service,
@@ -268,22 +269,6 @@ def test_only_the_admin_sets_register_settings(configured: Service) -> None:
 # ---- the letterhead template ---------------------------------------------------------------
 
 
-def letterhead_docx(text: str) -> bytes:
-    document = Document(str(DEFAULT_TEMPLATE))
-    document.sections[0].header.paragraphs[0].text = text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _header_text(content: bytes) -> str:
-    document = Document(io.BytesIO(content))
-    return " ".join(p.text for s in document.sections for p in s.header.paragraphs)
-
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 def test_the_admin_uploads_the_letterhead_and_reverts_to_the_default(service: Service) -> None:
     meeting, _recording, _job = service.meeting_with_job()
     admin = service.client("admin")
@@ -304,7 +289,7 @@ def test_the_admin_uploads_the_letterhead_and_reverts_to_the_default(service: Se
     assert admin.get("/verwaltung/vorlage/datei").content == data
     url = f"/api/meetings/{meeting['id']}/versions/1/documents/niederschrift.docx"
     document = service.client("pruefer").get(url)
-    assert "Briefkopf der Gemeinde Lindenau" in _header_text(document.content)
+    assert "Briefkopf der Gemeinde Lindenau" in header_text(document.content)
     (entry,) = _actions(service, "template.uploaded")
     assert "Briefkopf Lindenau.docx" in entry.details and '"size":' in entry.details
 
@@ -313,7 +298,7 @@ def test_the_admin_uploads_the_letterhead_and_reverts_to_the_default(service: Se
     assert "minutes" not in _own_settings(service)
     assert "Mitgelieferte Vorlage" in admin.get("/verwaltung/vorlage").text
     document = service.client("pruefer").get(url)
-    assert "Lindenau" not in _header_text(document.content)
+    assert "Lindenau" not in header_text(document.content)
     assert len(_actions(service, "template.reset")) == 1
 
 
@@ -362,3 +347,46 @@ def test_only_the_admin_changes_the_template(service: Service) -> None:
         response = client.post("/verwaltung/vorlage", files={"datei": ("x.docx", data, DOCX_TYPE)})
         assert response.status_code == 403
     assert "minutes" not in _own_settings(service)
+
+
+# ---- two municipalities --------------------------------------------------------------------
+
+
+def test_each_admin_changes_only_their_own_municipality(service: Service) -> None:
+    """B's admin: the template lies in B's folder, the register settings are B's; A's
+    admin sees none of B's audit entries and cannot reach B's accounts."""
+    with service.ctx.db.session() as s:
+        district = auth.create_user(s, "kreis", PASSWORD, ["kreisadmin"])
+        municipalities.create(s, service.ctx, district, "olfen", "Stadt Olfen")
+        b_admin = municipalities.create_admin(s, district, "olfen", "olfen-admin", PASSWORD)
+        b_admin.must_change_password = False
+        token, _record = auth.create_api_token(s, b_admin, "Tests")
+        b_user = accounts.create_user(s, b_admin, "olfen-schrift", PASSWORD, ["schriftfuehrer"])
+        b_user_id = b_user.id
+    b = service.token_client(token)
+    upload = b.post(
+        "/verwaltung/vorlage", files={"datei": ("olfen.docx", letterhead_docx("Olfen"), DOCX_TYPE)}
+    )
+    assert upload.status_code == 200 and "Eigene Vorlage der Kommune" in upload.text
+    data = service.ctx.settings.service.data_dir
+    assert (data / "mandanten" / "olfen" / "vorlagen" / "niederschrift.docx").is_file()
+    assert not (data / "vorlagen").exists()
+    saved = b.post("/verwaltung/ki-register", data={"organization": "Stadt Olfen"})
+    assert saved.status_code == 200 and 'value="Stadt Olfen"' in saved.text
+    with service.ctx.db.session() as s:
+        olfen = s.get(Municipality, "olfen")
+        assert olfen is not None and olfen.settings["ai_register"] == {
+            "organization": "Stadt Olfen"
+        }
+    assert _own_settings(service) == {}
+
+    a = service.client("admin")
+    assert "Mitgelieferte Vorlage" in a.get("/verwaltung/vorlage").text
+    assert "Stadt Olfen" not in a.get("/verwaltung/ki-register").text
+    for response in (a.get("/api/audit.csv"), a.get("/verwaltung/protokoll")):
+        assert response.status_code == 200
+        assert "olfen" not in response.text and "Olfen" not in response.text
+    assert "template.uploaded" in b.get("/api/audit.csv").text
+    assert a.get(f"/verwaltung/benutzer/{b_user_id}").status_code == 404
+    refused = a.post(f"/verwaltung/benutzer/{b_user_id}/rollen", data={"roles": ["pruefer"]})
+    assert refused.status_code == 404
