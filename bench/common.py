@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import platform
 import subprocess
 from pathlib import Path
 
 from protokoll.config import Settings, load_settings
+from protokoll.devices import cuda_available
 from protokoll.documents.rttm import read_rttm
 from protokoll.domain.progress import ProgressHook
 from protokoll.domain.transcript import SpeakerTurn
@@ -84,3 +87,36 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def sample_excerpt(seconds: float, dest_dir: Path, start_s: float = 0.0) -> Path:
+    """The sample's first `seconds` (from `start_s`) as 16 kHz mono WAV in `dest_dir`; made
+    once, the same bytes every time."""
+    dest = dest_dir / f"sitzung-{start_s:g}-{seconds:g}s.wav"
+    if not dest.exists():
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", str(start_s), "-t", str(seconds),
+             "-i", str(SAMPLE), "-ac", "1", "-ar", "16000", "-fflags", "+bitexact",
+             "-map_metadata", "-1", str(dest)],
+            check=True,
+        )  # fmt: skip
+    return dest
+
+
+def machine() -> str:
+    """The machine in one line: CPU model, cores this process may use, memory, GPU."""
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f", {int(line.split()[1]) / 2**20:.0f} GiB"
+    cores = len(os.sched_getaffinity(0))
+    gpu = "CUDA GPU" if cuda_available() else "no GPU"
+    return f"{cpu}, {cores} cores{memory}, {gpu}, python {platform.python_version()}"

@@ -195,6 +195,13 @@ class ServiceSettings(_Section):
     # it again after retry_backoff_s, doubling each time, up to job_retries times
     job_retries: int = Field(default=3, ge=0, le=20)
     retry_backoff_s: float = Field(default=30.0, gt=0)
+    # a worker keeps its models loaded from one job to the next (`protokoll.pipeline.warm`),
+    # within model_memory_mb of resident memory (0: no limit; models not needed next go
+    # first); on a GPU a stage's model loads only with gpu_headroom_mb free beside it, else
+    # the models it does not need are let go first
+    keep_models: bool = True
+    model_memory_mb: int = Field(default=0, ge=0)
+    gpu_headroom_mb: int = Field(default=1024, ge=0)
     # serve and worker log as text, or as one JSON object per line for a log collector
     log_format: Literal["text", "json"] = "text"
     login_max_failures: int = Field(default=5, ge=1)  # then the account waits

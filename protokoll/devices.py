@@ -53,3 +53,27 @@ def release_memory() -> None:
     torch = sys.modules.get("torch")  # only where torch is already loaded
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory in MB (Linux: /proc/self/statm); None where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def cuda_free_mb() -> float | None:
+    """Free memory of the current CUDA device in MB (all processes' use counted); None
+    without CUDA."""
+    if not cuda_available():
+        return None
+    # lazy: torch is asked only where there is a GPU (the diarization stage loads it anyway)
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    free, _total = torch.cuda.mem_get_info()
+    return float(free) / 2**20

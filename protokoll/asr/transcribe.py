@@ -8,6 +8,7 @@ hallucination guard runs on the raw segments before anything is stored.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import time
@@ -65,7 +66,16 @@ def build_hotwords(vocabulary: Sequence[str]) -> str | None:
     return text or None
 
 
+class _Loaded:
+    """The loaded WhisperModel, shared by a transcriber and its vocabulary views."""
+
+    model: Any = None
+
+
 class FasterWhisperTranscriber:
+    """faster-whisper with the session's vocabulary as hotwords. The model loads on first use
+    and stays with the object (and with every `with_vocabulary` view of it) until `unload`."""
+
     def __init__(
         self,
         model: ResolvedModel,
@@ -77,15 +87,32 @@ class FasterWhisperTranscriber:
         self.device = resolve_device(settings.device)
         self.compute_type = resolve_compute_type(settings.compute_type, self.device)
         self.hotwords = build_hotwords([*settings.vocabulary, *vocabulary])
-        self._model = None
+        self._loaded = _Loaded()
+
+    def with_vocabulary(self, vocabulary: Sequence[str]) -> FasterWhisperTranscriber:
+        """The same recogniser with another session's vocabulary: the hotwords are those
+        `FasterWhisperTranscriber(model, settings, vocabulary)` would have, the loaded model
+        is shared (nothing loads again). A worker that keeps its models serves each job so."""
+        view = copy.copy(self)  # shares `_loaded`
+        view.hotwords = build_hotwords([*self.settings.vocabulary, *vocabulary])
+        return view
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded.model is not None
+
+    def unload(self) -> None:
+        """Let the model go (for this object and all its views); the next use loads it."""
+        self._loaded.model = None
 
     def _load(self) -> Any:
-        if self._model is None:
+        if self._loaded.model is None:
             # lazy: faster-whisper brings CTranslate2 (seconds); only transcription needs it
             from faster_whisper import WhisperModel
 
+            started = time.monotonic()
             try:
-                self._model = WhisperModel(
+                model = WhisperModel(
                     str(self.model_ref.path),
                     device=self.device,
                     compute_type=self.compute_type,
@@ -97,8 +124,13 @@ class FasterWhisperTranscriber:
                     f"Das Transkriptionsmodell „{self.model_ref.entry.id}“ konnte nicht geladen "
                     f"werden ({self.device}/{self.compute_type}): {exc}"
                 ) from exc
-            check_mel_bins(self._model, self.model_ref.entry.id)
-        return self._model
+            check_mel_bins(model, self.model_ref.entry.id)
+            self._loaded.model = model
+            log.info(
+                "Transkriptionsmodell %s geladen (%.1f s, %s/%s)", self.model_ref.entry.id,
+                time.monotonic() - started, self.device, self.compute_type,
+            )  # fmt: skip
+        return self._loaded.model
 
     def parameters(self) -> dict[str, object]:
         s = self.settings

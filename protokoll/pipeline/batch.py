@@ -44,6 +44,7 @@ from protokoll.errors import ProtokollError
 from protokoll.formatting import DASH, format_duration
 from protokoll.pipeline.progress import TerminalProgress
 from protokoll.pipeline.runner import Steps, run
+from protokoll.pipeline.warm import WarmSteps
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,9 @@ def load_companions(rec: Recording, load_agenda: AgendaLoader) -> tuple[Agenda |
 
 
 class LocalProcessor:
-    """The pipeline in this process, as `protokoll run` runs it."""
+    """The pipeline in this process, as `protokoll run` runs it; with `[service]
+    keep_models` (the default) the models are loaded at the first recording and kept for
+    the next ones, as a worker keeps them."""
 
     mode = LOCAL
 
@@ -240,10 +243,20 @@ class LocalProcessor:
         self.settings = settings
         self.load_agenda = load_agenda
         self.steps_for = steps_for  # None: the real models
+        self._kept: WarmSteps | None = None
+
+    def _steps(self, agenda: Agenda | None) -> Steps | None:
+        if self.steps_for is not None:
+            return self.steps_for(agenda)
+        if not self.settings.service.keep_models:
+            return None  # `run` loads them for each recording
+        if self._kept is None:
+            self._kept = WarmSteps.from_settings(self.settings)
+        return self._kept
 
     def process(self, rec: Recording, hook: ProgressHook) -> Done:
         agenda, hints = load_companions(rec, self.load_agenda)
-        steps = self.steps_for(agenda) if self.steps_for else None
+        steps = self._steps(agenda)
         result = run(rec.path, rec.out_dir, self.settings, agenda=agenda, hook=hook, steps=steps)
         outputs = sorted(result.outputs.values())
         return Done(result.transcript.audio.duration_s, outputs, [*hints, *result.warnings])

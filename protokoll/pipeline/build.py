@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from protokoll.asr.transcribe import FasterWhisperTranscriber, Transcriber
+from protokoll.asr.transcribe import FasterWhisperTranscriber
 from protokoll.config import Settings
 from protokoll.llm.base import LLM
 from protokoll.llm.factory import build_llm as _build
@@ -30,7 +30,7 @@ def model_store(settings: Settings, root: Path | None = None) -> ModelStore:
 
 def build_transcriber(
     settings: Settings, store: ModelStore, vocabulary: Sequence[str] = ()
-) -> Transcriber:
+) -> FasterWhisperTranscriber:
     model = store.resolve(settings.transcription.model)
     return FasterWhisperTranscriber(model, settings.transcription, vocabulary)
 

@@ -22,6 +22,7 @@ from protokoll.domain.minutes import Minutes
 from protokoll.domain.progress import ProgressHook, null_hook
 from protokoll.domain.stage_results import DecodedAudio, DiarizationOutcome, TranscriptionResult
 from protokoll.domain.transcript import Transcript
+from protokoll.llm.base import LLM
 from protokoll.minutes.draft import MinutesDrafter
 from protokoll.pipeline.build import build_diarizer, build_llm, build_transcriber, model_store
 from protokoll.speakers.assign import assign_speakers, attribution_confidence
@@ -163,8 +164,12 @@ def stage_assignment(
 
 def build_drafter(agenda: Agenda, settings: Settings) -> MinutesDrafter:
     """The minutes stage's drafter; resolves (and hash-checks) the LLM, loads nothing yet."""
+    return drafter_with(agenda, settings, build_llm(settings, model_store(settings)))
 
-    llm = build_llm(settings, model_store(settings))
+
+def drafter_with(agenda: Agenda, settings: Settings, llm: LLM | None) -> MinutesDrafter:
+    """The drafter for `agenda` around a language model built before (cheap: the agenda is
+    the drafter's, the model stays loaded for the next job's drafter)."""
     return MinutesDrafter(
         agenda,
         settings.minutes,

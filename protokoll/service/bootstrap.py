@@ -11,7 +11,8 @@ import logging
 from pathlib import Path
 
 from protokoll.config import Settings
-from protokoll.pipeline.runner import Steps
+from protokoll.pipeline.runner import ModelSteps, Steps
+from protokoll.pipeline.warm import WarmSteps
 from protokoll.service.context import ServiceContext
 from protokoll.service.infra import audit
 from protokoll.service.infra.audit_seal import AnchorFile
@@ -49,6 +50,13 @@ def anchor_daily(db: Database) -> None:
             log.error("Protokollkette unterbrochen: %s", result.message())
 
 
+def worker_steps(settings: Settings) -> Steps:
+    """The model steps a worker runs jobs on: the models kept between jobs (`[service]
+    keep_models`, within `model_memory_mb`), or loaded afresh for each job. Nothing is
+    loaded before the first job."""
+    return WarmSteps.from_settings(settings) if settings.service.keep_models else ModelSteps()
+
+
 def build_context(
     settings: Settings, *, stages: Steps | None = None, base: Path | None = None
 ) -> ServiceContext:
@@ -61,7 +69,9 @@ def build_context(
     engine = make_engine(database_url(settings.service.database_url, data_dir))
     migrate(engine)
     db = open_database(settings, data_dir, engine)
-    runner = JobRunner(db, layout, settings, stages, on_draft=minutes_review.add_ai_draft)
+    runner = JobRunner(
+        db, layout, settings, stages or worker_steps(settings), on_draft=minutes_review.add_ai_draft
+    )
     holder: dict[str, ServiceContext] = {}
     queue = JobQueue(
         settings.service,

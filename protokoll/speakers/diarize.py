@@ -119,6 +119,14 @@ class PyannoteDiarizer:
         self._pretrained = pretrained
         self._pipeline: Any = None
 
+    @property
+    def loaded(self) -> bool:
+        return self._pipeline is not None
+
+    def unload(self) -> None:
+        """Let the pipeline (and its models) go; the next `diarize` builds it again."""
+        self._pipeline = None
+
     def _build(self) -> Any:
         # lazy: torch takes seconds and hundreds of MB to import; only model stages need it
         import torch
@@ -190,7 +198,11 @@ class PyannoteDiarizer:
         """Block by block, one clustering for the whole recording (`diarize_blocks`)."""
 
         if self._pipeline is None:
+            began = time.monotonic()
             self._pipeline = self._build()
+            log.info(
+                "Sprechererkennung geladen (%.1f s, %s)", time.monotonic() - began, self.device
+            )
         source = audio if isinstance(audio, AudioSource) else AudioSource.from_array(audio)
         total_s = source.duration_s
         started = time.monotonic()

@@ -4,6 +4,14 @@ A worker claims a job with one conditional UPDATE, so two workers never run
 the same job; while it runs, the worker renews a lease. A job whose lease has
 run out (its worker crashed or was killed) is queued again by the next worker
 that looks (`reclaim_stale`), and resumes from its checkpoints.
+
+Every change of hands is an audit entry in the same transaction: `job.claimed`
+(worker, attempt; `taken_over_from` when an expired lease was taken directly) and
+`job.reclaimed` (the worker whose lease ran out or whose process is gone). With the
+stage entries (worker) and the end entries of the runner (`job.done`, `job.failed`,
+`job.stopped`, `job.retry_scheduled`, each with worker and attempt) the log shows who
+held a job when; the writes of a worker check that it still holds the job
+(`store_stages`, `release`), so a worker that lost its lease adds nothing after it.
 """
 
 from __future__ import annotations
@@ -11,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from protokoll.service.infra import audit
 from protokoll.service.infra.tables import Job, utcnow
 
 STATE_LABELS = {
@@ -31,7 +41,12 @@ def worker_name() -> str:
 
 
 def claim(db: Session, job_id: str, worker: str, lease_s: float) -> bool:
-    """Take the job if it is queued or its worker's lease has run out."""
+    """Take the job if it is queued or its worker's lease has run out (audited)."""
+    seen = db.execute(
+        select(Job.state, Job.worker, Job.attempts, Job.meeting_id).where(Job.id == job_id)
+    ).one_or_none()
+    if seen is None:
+        return False
     now = utcnow()
     result = db.execute(
         update(Job)
@@ -42,6 +57,10 @@ def claim(db: Session, job_id: str, worker: str, lease_s: float) -> bool:
                 (Job.state == "running") & (Job.lease_until < now),
             ),
             Job.cancel_requested.is_(False),
+            # unchanged since read, so the audit entry names the right predecessor
+            Job.state == seen.state,
+            Job.worker.is_not_distinct_from(seen.worker),
+            Job.attempts == seen.attempts,
         )
         .values(
             state="running",
@@ -53,7 +72,16 @@ def claim(db: Session, job_id: str, worker: str, lease_s: float) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    details: dict[str, object] = {"worker": worker, "attempt": seen.attempts + 1}
+    if seen.state == "running":
+        details["taken_over_from"] = seen.worker
+    audit.record(
+        db, "job.claimed", kind="system", actor="worker", meeting_id=seen.meeting_id,
+        job_id=job_id, details=details,
+    )  # fmt: skip
+    return True
 
 
 def renew(
@@ -83,19 +111,50 @@ def renew(
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
+def store_stages(db: Session, job_id: str, worker: str, stages: dict[str, Any]) -> bool:
+    """Store the job's stage records if `worker` still holds the job; False if not. The
+    UPDATE keeps the row locked to the end of the transaction, so an entry written after it
+    comes before a later claim in the audit log."""
+    result = db.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.worker == worker, Job.state == "running")
+        .values(stages=stages)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def release(db: Session, job_id: str, worker: str) -> bool:
+    """Give up the lease of a job `worker` still holds, before recording its end; False if
+    another worker holds it now (the row stays locked to the end of the transaction)."""
+    result = db.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.worker == worker)
+        .values(lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 def stale_jobs(db: Session) -> list[str]:
     """Running jobs whose lease has run out, and this host's jobs whose process is gone."""
     now = utcnow()
     host = socket.gethostname()
-    ids = []
-    for job in db.scalars(select(Job).where(Job.state == "running")):
-        if job.lease_until is not None and job.lease_until < now:
-            ids.append(job.id)
-            continue
-        name, _, pid = (job.worker or "").rpartition(":")
-        if name == host and pid.isdigit() and not _alive(int(pid)):
-            ids.append(job.id)
-    return ids
+    return [
+        job.id
+        for job in db.scalars(select(Job).where(Job.state == "running"))
+        if _stale(job, now, host)
+    ]
+
+
+def _stale(job: Job, now: dt.datetime, host: str) -> str | None:
+    """Why the running `job` has no worker any more, or None."""
+    if job.lease_until is not None and job.lease_until < now:
+        return "lease_expired"
+    name, _, pid = (job.worker or "").rpartition(":")
+    if name == host and pid.isdigit() and not _alive(int(pid)):
+        return "process_gone"
+    return None
 
 
 def _alive(pid: int) -> bool:
@@ -111,13 +170,41 @@ def _alive(pid: int) -> bool:
 def requeue(db: Session, job_id: str) -> bool:
     """Queue a stale job again; one whose cancellation was asked for ends as cancelled.
 
-    Returns whether the job should be handed to the queue."""
-    job = db.get(Job, job_id)
+    The job is read afresh and changed only if it is still stale and unchanged since: a
+    job that another worker reclaimed and claimed in the meantime stays with that worker.
+    Audited as `job.reclaimed`. Returns whether the job should be handed to the queue."""
+    job = db.scalars(
+        select(Job).where(Job.id == job_id).execution_options(populate_existing=True)
+    ).one_or_none()
     if job is None or job.state != "running":
         return False
-    job.worker, job.lease_until = None, None
-    if job.cancel_requested:
-        job.state, job.cancel_requested, job.finished_at = "cancelled", False, utcnow()
+    now = utcnow()
+    reason = _stale(job, now, socket.gethostname())
+    if reason is None:
         return False
-    job.state = "queued"
-    return True
+    cancelled = bool(job.cancel_requested)
+    values: dict[str, object] = {"worker": None, "lease_until": None, "state": "queued"}
+    if cancelled:
+        values.update(state="cancelled", cancel_requested=False, finished_at=now)
+    result = db.execute(
+        update(Job)
+        .where(
+            Job.id == job_id,
+            Job.state == "running",
+            Job.worker.is_not_distinct_from(job.worker),
+            Job.attempts == job.attempts,
+            Job.cancel_requested.is_(cancelled),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    lease = job.lease_until.isoformat() if job.lease_until is not None else None
+    audit.record(
+        db, "job.reclaimed", kind="system", actor="worker", meeting_id=job.meeting_id,
+        job_id=job_id, details={"worker": job.worker, "attempt": job.attempts,
+                                "reason": reason, "lease_until": lease, "state": values["state"]},
+    )  # fmt: skip
+    db.expire(job)
+    return not cancelled

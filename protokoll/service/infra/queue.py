@@ -7,15 +7,20 @@ change to the code; tests use its in-memory mode, which runs a task at once.
 The job itself lives in the database (`jobs.py`): the queue may lose a message
 when a worker dies with it, so workers also re-queue jobs whose lease has run
 out (`reclaim`), at start and every minute.
+
+That minute is kept by a timer thread in each worker, not by a task in the queue: a
+task would wait behind the queued jobs (a dead worker's job behind the whole backlog),
+and every busy worker would add one per minute.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 from protokoll.config import ServiceSettings
 from protokoll.errors import ConfigError
@@ -23,10 +28,11 @@ from protokoll.errors import ConfigError
 log = logging.getLogger(__name__)
 
 TASK_NAME = "protokoll.process_job"
+RECLAIM_EVERY_S = 60.0
 
 
 class JobQueue:
-    """The huey instance with protokoll's two tasks: run a job, reclaim stale jobs."""
+    """The huey instance with protokoll's task (run a job), and the reclaim of stale jobs."""
 
     def __init__(
         self,
@@ -46,10 +52,6 @@ class JobQueue:
             if self._run_job(job_id) == "retry" and self._retry_delay is not None:
                 self.enqueue_later(job_id, self._retry_delay(job_id))
 
-        @self.huey.periodic_task(crontab(minute="*"), name="protokoll.reclaim")
-        def reclaim_stale() -> None:
-            self.reclaim()
-
         self._task = process_job
 
     def enqueue(self, job_id: str) -> None:
@@ -68,10 +70,26 @@ class JobQueue:
             self.enqueue(job_id)
         return ids
 
-    def consume(self) -> None:
-        """Run as a worker: one job at a time (one GPU job per worker), until SIGTERM/SIGINT."""
-        consumer = self.huey.create_consumer(workers=1, worker_type="thread", periodic=True)
-        consumer.run()
+    def consume(self, reclaim_every_s: float = RECLAIM_EVERY_S) -> None:
+        """Run as a worker: one job at a time (one GPU job per worker), until SIGTERM/SIGINT;
+        beside it, the reclaim every `reclaim_every_s`."""
+        stop = threading.Event()
+        timer = threading.Thread(
+            target=self._reclaim_loop, args=(stop, reclaim_every_s), name="reclaim", daemon=True
+        )
+        timer.start()
+        consumer = self.huey.create_consumer(workers=1, worker_type="thread", periodic=False)
+        try:
+            consumer.run()
+        finally:
+            stop.set()
+
+    def _reclaim_loop(self, stop: threading.Event, every_s: float) -> None:
+        while not stop.wait(every_s):
+            try:
+                self.reclaim()
+            except Exception:  # the next round tries again; the worker must go on
+                log.exception("reclaim failed")
 
 
 def _build_huey(service: ServiceSettings, data_dir: Path) -> Huey:

@@ -230,11 +230,12 @@ class JobRunner:
             if row is not None:
                 row.warnings = list(result.warnings)
 
-    def _store_stages(self, job: _JobInput) -> None:
-        with self.db.session() as s:
-            row = s.get(JobRow, job.job_id)
-            if row is not None:
-                row.stages = {k: dict(v) for k, v in job.stages_done.items()}
+    def _store_stages(self, s: Session, job: _JobInput, live: _Live) -> None:
+        """Store the stage records; a worker that no longer holds the job stops instead."""
+        stages = {k: dict(v) for k, v in job.stages_done.items()}
+        if not joblib.store_stages(s, job.job_id, joblib.worker_name(), stages):
+            live.stop_reason = "lost"
+            raise JobStopped("lost")
 
     # ---- progress, heartbeat, end -----------------------------------------------------------
 
@@ -293,9 +294,12 @@ class JobRunner:
 
     def _record_end(self, job_id: str, worker: str, state: str, error: str | None) -> None:
         with self.db.session() as s:
+            if not joblib.release(s, job_id, worker):
+                return  # another worker holds the job now
             job = s.get(JobRow, job_id)
-            if job is None or job.worker != worker:
+            if job is None:
                 return
+            ended = {"worker": worker, "attempt": job.attempts}
             if state == "retry":  # queued again; the queue delivers it after the delay
                 delay = self._delay_for(job.attempts)
                 job.state, job.worker, job.lease_until = "queued", None, None
@@ -306,19 +310,22 @@ class JobRunner:
                 audit.record(
                     s, "job.retry_scheduled", kind="system", actor="worker",
                     meeting_id=job.meeting_id, job_id=job.id,
-                    details={"error": error or "", "stage": job.stage, "delay_s": delay,
-                             "attempt": job.attempts},
+                    details={"error": error or "", "stage": job.stage, "delay_s": delay, **ended},
                 )  # fmt: skip
                 return
             job.state = state
             job.error = error
             job.finished_at = utcnow()
+            details = dict(ended)
+            if state != "done":  # where it stopped
+                details["stage"] = job.stage
             if state == "failed":
-                audit.record(
-                    s, "job.failed", kind="system", actor="worker", meeting_id=job.meeting_id,
-                    job_id=job.id, details={"error": error or "", "stage": job.stage},
-                )  # fmt: skip
-            job.lease_until = None
+                details["error"] = error or ""
+            action = {"done": "job.done", "failed": "job.failed"}.get(state, "job.stopped")
+            audit.record(
+                s, action, kind="system", actor="worker", meeting_id=job.meeting_id,
+                job_id=job.id, details=details,
+            )  # fmt: skip
             if state == "done":
                 job.progress, job.stage_progress, job.eta_s = 1.0, 1.0, 0.0
             if state == "cancelled":
@@ -342,7 +349,8 @@ class _JobObserver(Observer):
         record["started"] = int(record.get("started", 0)) + 1
         record["done"] = False
         self.job.stages_done[stage] = record
-        self.runner._store_stages(self.job)
+        with self.runner.db.session() as s:
+            self.runner._store_stages(s, self.job, self.live)
 
     def progress(self, stage: str, completed: float, total: float) -> None:
         if self.live.stop_reason is not None:
@@ -363,9 +371,7 @@ class _JobObserver(Observer):
             details["models"] = [_without_hotwords(m) for m in details["models"]]
         details.setdefault("device", _device_of(details))
         with self.runner.db.session() as s:
-            row = s.get(JobRow, job.job_id)
-            if row is not None:
-                row.stages = {k: dict(v) for k, v in job.stages_done.items()}
+            self.runner._store_stages(s, job, self.live)  # first: holds the row to the end
             audit.record(
                 s, f"stage.{stage.name}", kind=stage.kind, actor="worker",
                 meeting_id=job.meeting_id, job_id=job.job_id, details=details,

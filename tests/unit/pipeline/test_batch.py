@@ -20,6 +20,7 @@ from protokoll.domain.agenda import Agenda, load_agenda, load_members
 from protokoll.domain.progress import ProgressHook
 from protokoll.domain.stage_results import DecodedAudio
 from protokoll.errors import CorruptAudioError
+from protokoll.pipeline import batch as batch_module
 from protokoll.pipeline.batch import (
     MANIFEST,
     SUMMARY,
@@ -30,6 +31,7 @@ from protokoll.pipeline.batch import (
     discover,
     is_partial,
 )
+from protokoll.pipeline.warm import WarmSteps
 from tests.support.service import SAMPLE_AGENDA, FakeStages, service_settings
 
 
@@ -467,3 +469,27 @@ def test_cli_batch_refuses_a_missing_folder_and_a_missing_token(
 
     assert main(["batch", str(tmp_path), "--out", str(tmp_path / "o")]) == 0
     assert "Keine Aufnahmen" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_local_batch_keeps_the_models_between_recordings_as_configured(
+    tmp_path: Path, keep: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = service_settings(tmp_path, keep_models=str(keep).lower())
+    given: list[object] = []
+
+    def fake_run(*args: Any, steps: object = None, **kwargs: Any) -> Any:
+        given.append(steps)
+        raise CorruptAudioError("kaputt")
+
+    monkeypatch.setattr(batch_module, "run", fake_run)
+    folder = tmp_path / "aufnahmen"
+    _write(folder / "a.ogg")
+    _write(folder / "b.ogg")
+    processor = LocalProcessor(settings, _load)
+    summary = Batch(folder, tmp_path / "out", processor, stream=io.StringIO(), progress=None)
+    assert summary.run_all().count("failed") == 2
+    if keep:  # one set of models for the whole batch, loaded at its first stage
+        assert isinstance(given[0], WarmSteps) and given[0] is given[1]
+    else:  # `run` loads them for each recording
+        assert given == [None, None]

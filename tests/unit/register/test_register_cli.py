@@ -146,3 +146,23 @@ def test_a_target_missing_required_settings_fails_in_german_and_the_others_are_w
     assert (
         "[ai_register] contact_email" in done.stderr and "[ai_register] department" in done.stderr
     )
+
+
+def test_export_per_municipality_holds_only_its_figures(tmp_path: Path) -> None:
+    config = _config(tmp_path, _data_dir(tmp_path), COMPLETE)
+    added = _run("--config", str(config), "kommunen", "add", "olfen", "Stadt Olfen")
+    assert added.returncode == 0, added.stderr
+    assert "Kommune „olfen“ angelegt" in added.stdout
+    listed = _run("--config", str(config), "kommunen", "list")
+    assert "olfen" in listed.stdout and "standard" in listed.stdout
+    out = tmp_path / "olfen"
+    done = _run("--config", str(config), "register", "export", "--kommune", "olfen",
+                "--out", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    entry = json.loads((out / "ki-register.de.json").read_text(encoding="utf-8"))
+    assert entry["kennzahlen"]["sessions_processed"] == 0  # the log is the default's
+    assert "Verarbeitet: 0 Sitzung(en)" in done.stdout
+    default = _run("--config", str(config), "register", "export", "--out", str(tmp_path / "std"))
+    assert "Verarbeitet: 2 Sitzung(en)" in default.stdout
+    unknown = _run("--config", str(config), "register", "export", "--kommune", "gibtsnicht")
+    assert unknown.returncode != 0 and "Die Kommune „gibtsnicht“ gibt es nicht" in unknown.stderr
