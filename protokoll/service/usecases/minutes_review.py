@@ -309,8 +309,8 @@ def transition(
     audit.record(
         s, f"review.{_AUDIT_ACTIONS[action]}", user=user, meeting_id=meeting.id, details=details
     )
-    if action == "freigeben" and step.final_approval:
-        deleted = retention.delete_for_approval(ctx, s, meeting.id, user)
+    if action == "veroeffentlichen":  # never at approval: a returned draft needs the audio
+        deleted = retention.delete_for_publication(ctx, s, meeting.id, user)
     return TransitionResult(
         step.to_state, step.final_approval, step.approvals, step.required, deleted
     )
