@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from protokoll.documents import artifacts
@@ -29,7 +30,7 @@ from protokoll.formatting import date_de
 from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, write_oparl_json
 from protokoll.publication.pdf import docx_to_pdf
 from protokoll.service.context import ServiceContext
-from protokoll.service.infra.tables import Meeting, MinutesVersion
+from protokoll.service.infra.tables import Meeting, MinutesVersion, ReviewEvent
 
 PUBLISHED_LABELS = {name: artifacts.LABELS[name] for name in artifacts.PUBLISHED_FILES}
 
@@ -135,6 +136,18 @@ def oparl_object(
         approved_at=published_at, created=meeting.created_at,
         license=ctx.of(meeting).settings.oparl.license or None,
     )  # fmt: skip
+
+
+def published_at(s: Session, meeting: Meeting) -> dt.datetime | None:
+    """When the meeting's minutes were (last) published; None if never."""
+    query = (
+        select(ReviewEvent.at)
+        .where(ReviewEvent.meeting_id == meeting.id, ReviewEvent.action == "veroeffentlichen")
+        .order_by(ReviewEvent.id.desc())
+        .limit(1)
+    )
+    at = s.scalar(query)
+    return at if at is None or at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool) -> list[str]:
