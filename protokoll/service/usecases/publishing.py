@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from protokoll.documents import artifacts
 from protokoll.domain.minutes import Minutes
@@ -30,9 +30,30 @@ from protokoll.formatting import date_de
 from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, write_oparl_json
 from protokoll.publication.pdf import docx_to_pdf
 from protokoll.service.context import ServiceContext
-from protokoll.service.infra.tables import Meeting, MinutesVersion, ReviewEvent
+from protokoll.service.infra.tables import (
+    DEFAULT_MUNICIPALITY,
+    Meeting,
+    MinutesVersion,
+    Municipality,
+    ReviewEvent,
+)
 
 PUBLISHED_LABELS = {name: artifacts.LABELS[name] for name in artifacts.PUBLISHED_FILES}
+
+
+def letterhead_name(ctx: ServiceContext, meeting: Meeting) -> str:
+    """The municipality's name for the letterhead of its documents: `[ai_register]
+    organization`, else `[oparl] body_name`, else the municipality's own name (not that of
+    the unnamed default municipality); "" if none is known."""
+    settings = ctx.of(meeting).settings
+    for name in (settings.ai_register.organization, settings.oparl.body_name):
+        if name.strip():
+            return name.strip()
+    s = object_session(meeting)
+    municipality = s.get(Municipality, meeting.municipality_id) if s is not None else None
+    if municipality is None or municipality.id == DEFAULT_MUNICIPALITY:
+        return ""
+    return municipality.name.strip()
 
 
 def approval_note(approved_by: list[str], when: dt.datetime) -> str:
@@ -88,6 +109,7 @@ def _write_all(
     products = artifacts.Products(
         minutes=minutes, template=ctx.settings.minutes.template, created=now, approval=note,
         document_id=f"protokoll:{meeting.id}:{version.number}:freigegeben",
+        letterhead=letterhead_name(ctx, meeting) or None,
     )  # fmt: skip
     suffixes = ["", ".oeffentlich"] if non_public else [""]
     for suffix in suffixes:
