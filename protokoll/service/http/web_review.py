@@ -20,7 +20,7 @@ from protokoll.errors import InputError, ProtokollError
 from protokoll.formatting import date_de, number_de, percent_de
 from protokoll.register import RegisterError
 from protokoll.review import edits
-from protokoll.review.workflow import ACTION_LABELS
+from protokoll.review.workflow import ACTION_LABELS, Step
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api import VersionBody, edited_minutes, recording_of_version
 from protokoll.service.http.deps import Caller, CtxDep, DbDep
@@ -34,7 +34,7 @@ from protokoll.service.http.web import (
     redirect,
     render,
 )
-from protokoll.service.infra.tables import Meeting
+from protokoll.service.infra.tables import Meeting, MinutesVersion, User
 from protokoll.service.usecases import access, accounts, publishing, retention, review_docs
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
@@ -341,11 +341,11 @@ def confirm_step_page(
 def _consequences(
     ctx: ServiceContext,
     s: Session,
-    user: Any,
+    user: User,
     meeting: Meeting,
     action: str,
-    step: Any,
-    version: Any,
+    step: Step,
+    version: MinutesVersion,
 ) -> list[str]:
     """What the step does, in German sentences, for the confirmation page."""
     own = ctx.of(meeting)
