@@ -97,7 +97,7 @@ def create_user(
     if "kreisadmin" in roles:
         if set(roles) != {"kreisadmin"}:
             raise ProtokollError(
-                "Die Kreisverwaltung (kreisadmin) hält keine weitere Rolle: sie sieht keine "
+                "Die Kreisverwaltung hält keine weitere Rolle: sie sieht keine "
                 "Sitzung einer Kommune."
             )
         if actor is not None and not actor.has("kreisadmin"):
