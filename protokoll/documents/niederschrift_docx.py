@@ -142,6 +142,7 @@ from protokoll.documents.niederschrift_layout import (
     names_in,
     paper_parts,
     resolution_blocks,
+    speaker_display_name,
     speaker_labels,
     top_heading,
 )
@@ -176,9 +177,9 @@ APPROVED_NOTICE_TEXT = (
 
 # the speaker appendix
 SPEAKERS_NOTE = (
-    "Die Kennungen stammen aus der automatischen Sprechererkennung; ein Sprecher ohne Namen "
-    "erscheint im Text als „Sprecher N“ (N ist die Nummer der Kennung plus 1). Namen bitte "
-    "hier eintragen oder korrigieren – nach dem Hochladen gelten sie im ganzen Dokument. "
+    "Die Kennungen („Sprecher 1“, „Sprecher 2“ …) stammen aus der automatischen "
+    "Sprechererkennung; ein Sprecher ohne Namen erscheint im Text unter seiner Kennung. Namen "
+    "bitte hier eintragen oder korrigieren – nach dem Hochladen gelten sie im ganzen Dokument. "
     "Die Spalte „Kennung“ bitte nicht ändern."
 )
 
@@ -844,7 +845,7 @@ class _NiederschriftBuilder:
             row = table.add_row()
             _set_row_widths(row, widths)
             _row_property(row, "cantSplit")
-            row.cells[0].paragraphs[0].add_run(label)
+            row.cells[0].paragraphs[0].add_run(speaker_display_name(label))
             name = (self.names.get(label) or "").strip()
             if name:
                 row.cells[1].paragraphs[0].add_run(name)

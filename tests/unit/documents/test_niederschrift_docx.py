@@ -694,13 +694,14 @@ def test_speaker_appendix(path: Path, doc: DocxDocument) -> None:
     assert "Namen bitte hier eintragen oder korrigieren" in note
     table = doc.tables[-1]
     rows = [[c.text for c in row.cells] for row in table.rows]
-    # every label of the minutes: speakers of the TOPs and labels in texts, by number
+    # every label of the minutes: speakers of the TOPs and labels in texts, by number; the
+    # reader sees "Sprecher 4", never the label SPEAKER_03 (issue #17)
     assert rows == [
         ["Kennung", "Name"],
-        ["SPEAKER_00", "Bürgermeisterin Schäfer"],
-        ["SPEAKER_03", "Ratsmitglied Öztürk"],  # given by the caller
-        ["SPEAKER_05", ""],  # no name known: empty
-        ["SPEAKER_07", ""],
+        ["Sprecher 1", "Bürgermeisterin Schäfer"],
+        ["Sprecher 4", "Ratsmitglied Öztürk"],  # given by the caller
+        ["Sprecher 6", ""],  # no name known: empty
+        ["Sprecher 8", ""],
     ]
     assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     # the caller's extra name is kept in a property, so the text can be recognised on upload
@@ -717,27 +718,38 @@ def test_speaker_appendix_order_and_public_version(minutes: Minutes, tmp_path: P
     full = _open(_write(minutes, tmp_path))
     labels = [row.cells[0].text for row in full.tables[-1].rows[1:]]
     assert labels == [
-        "SPEAKER_00",
-        "SPEAKER_2",
-        "SPEAKER_03",
-        "SPEAKER_05",
-        "SPEAKER_07",
-        "SPEAKER_10",
-        "SPEAKER_11",
-        "SPEAKER_12",
+        "Sprecher 1",
+        "Sprecher 3",
+        "Sprecher 4",
+        "Sprecher 6",
+        "Sprecher 8",
+        "Sprecher 11",
+        "Sprecher 12",
+        "Sprecher 13",
     ]
     public_path = _write(minutes, tmp_path, "oeffentlich.docx", public_only=True)
     public = _open(public_path)
     labels = [row.cells[0].text for row in public.tables[-1].rows[1:]]
     assert labels == [
-        "SPEAKER_00",
-        "SPEAKER_2",
-        "SPEAKER_03",
-        "SPEAKER_05",
-        "SPEAKER_07",
-        "SPEAKER_10",
+        "Sprecher 1",
+        "Sprecher 3",
+        "Sprecher 4",
+        "Sprecher 6",
+        "Sprecher 8",
+        "Sprecher 11",
     ]
     assert "Herr Geheim" not in _all_text(public_path)
+
+
+def test_speaker_appendix_one_row_per_speaker_for_older_drafts(
+    minutes: Minutes, tmp_path: Path
+) -> None:
+    """Older drafts kept the names readers see in a TOP's speakers ("Sprecher 4", a
+    proposed name): still one row per speaker, none of them a name as its key (issue #17)."""
+    minutes.items[0].speakers = ["Sprecher 4", "Bürgermeisterin Schäfer", "Sprecher 8"]
+    doc = _open(_write(minutes, tmp_path))
+    rows = [[c.text for c in row.cells] for row in doc.tables[-1].rows[1:]]
+    assert [r[0] for r in rows] == ["Sprecher 1", "Sprecher 4", "Sprecher 6", "Sprecher 8"]
 
 
 def test_speaker_appendix_without_speakers(minutes: Minutes, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from protokoll.domain.minutes import Minutes
+from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError
 from protokoll.review import edits
 from protokoll.service.context import ServiceContext
@@ -184,7 +185,7 @@ def get_transcript(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> dic
         "speaker_names": names,
         "segments": [
             {"start_s": seg.start_s, "end_s": seg.end_s, "speaker": seg.speaker,
-             "name": names.get(seg.speaker or "", seg.speaker), "text": seg.text}
+             "name": speaker_display_name(seg.speaker, names), "text": seg.text}
             for seg in transcript.segments
         ],
     }  # fmt: skip
