@@ -133,7 +133,6 @@ from protokoll.documents.niederschrift_layout import (
     SIGNATURE_HINT,
     SPEAKER_NAME_PROPERTY_PREFIX,
     SPEAKER_TABLE_HEADER,
-    VOTE_LABELS,
     counts_shown,
     format_sources,
     format_votes,
@@ -147,7 +146,13 @@ from protokoll.documents.niederschrift_layout import (
     top_heading,
 )
 from protokoll.documents.templates.make_default_template import build_template
-from protokoll.domain.minutes import MINUTES_SCHEMA_VERSION, Flag, Minutes, MinutesItem
+from protokoll.domain.minutes import (
+    MINUTES_SCHEMA_VERSION,
+    Flag,
+    Minutes,
+    MinutesItem,
+    counts_not_said,
+)
 from protokoll.errors import ConfigError
 from protokoll.formatting import format_hms
 
@@ -717,8 +722,8 @@ class _NiederschriftBuilder:
             anchors.vote.append(
                 Flag(
                     "stimmen_nicht_genannt",
-                    "Im Mitschnitt nicht genannt: " + ", ".join(missing) + ". Bitte die "
-                    "Stimmenzahlen ergänzen oder „–“ stehen lassen; sie wurden nicht geschätzt.",
+                    counts_not_said(missing) + " Bitte die Stimmenzahlen ergänzen oder „–“ "
+                    "stehen lassen; sie wurden nicht geschätzt.",
                 )
             )
         return anchors
@@ -936,9 +941,7 @@ def _missing_counts(item: MinutesItem) -> list[str]:
     if item.result is None or item.result in NO_VOTE_RESULTS:
         return []
     votes = item.votes
-    return [
-        VOTE_LABELS[field] for field in ("yes", "no", "abstain") if getattr(votes, field) is None
-    ]
+    return [field for field in ("yes", "no", "abstain") if getattr(votes, field) is None]
 
 
 def _remove(paragraph: Paragraph) -> None:

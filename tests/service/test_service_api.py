@@ -927,6 +927,9 @@ def test_agenda_upload_refuses_other_formats_and_broken_files(service: Service) 
     assert ".toml, .json oder .docx" in pdf.json()["detail"]
     broken = client.put(url, files={"file": ("to.toml", b"[meeting\nbody = 1", "text/plain")})
     assert broken.status_code == 422 and broken.json()["detail"]
+    # the message names the uploaded file, not the name it is stored under (issue #17)
+    assert "to.toml" in broken.json()["detail"]
+    assert "tagesordnung" not in broken.json()["detail"]
     assert client.get(f"/api/meetings/{meeting['id']}").json()["agenda"] is None
 
 

@@ -22,6 +22,7 @@ from protokoll.errors import ProtokollError
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import (
     DEFAULT_MUNICIPALITY,
+    ROLE_LABELS,
     ROLES,
     ApiToken,
     AuthSession,
@@ -89,15 +90,15 @@ def create_user(
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ProtokollError(
-            f"Unbekannte oder fehlende Rolle: {', '.join(sorted(unknown)) or '–'}. "
-            f"Erlaubt sind: {', '.join(ROLES)}."
+            f"Unbekannte oder fehlende Rolle: {', '.join(sorted(unknown)) or '–'}. Erlaubt "
+            f"sind: {', '.join(f'{ROLE_LABELS[r]} ({r})' for r in ROLES)}."
         )
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise ProtokollError(f"Den Benutzer „{username}“ gibt es bereits.")
     if "kreisadmin" in roles:
         if set(roles) != {"kreisadmin"}:
             raise ProtokollError(
-                "Die Kreisverwaltung (kreisadmin) hält keine weitere Rolle: sie sieht keine "
+                "Die Kreisverwaltung hält keine weitere Rolle: sie sieht keine "
                 "Sitzung einer Kommune."
             )
         if actor is not None and not actor.has("kreisadmin"):

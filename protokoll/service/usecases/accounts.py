@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from protokoll.config import ServiceSettings
 from protokoll.errors import InputError
 from protokoll.service.infra import audit, auth
-from protokoll.service.infra.tables import ROLES, ApiToken, AuthSession, User
+from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, AuthSession, User
 from protokoll.service.usecases import access
 from protokoll.service.usecases.access import Conflict, Forbidden, NotFound
 
@@ -43,7 +43,7 @@ def create_user(
 
 def require_admin(user: User) -> None:
     access.require(
-        access.can_manage_users(user), "Benutzer verwaltet nur die Verwaltung (Rolle admin)."
+        access.can_manage_users(user), "Benutzer verwaltet nur, wer die Rolle Verwaltung hat."
     )
 
 
@@ -127,7 +127,8 @@ def update_user(
     changes: dict[str, object] = {}
     if roles is not None:
         if set(roles) - set(MUNICIPALITY_ROLES) or not roles:
-            raise InputError(f"Erlaubte Rollen: {', '.join(MUNICIPALITY_ROLES)}.")
+            allowed = ", ".join(ROLE_LABELS[r] for r in MUNICIPALITY_ROLES)
+            raise InputError(f"Bitte mindestens eine Rolle wählen; möglich sind: {allowed}.")
         if target.id == admin.id and "admin" not in roles:
             raise Conflict("Die eigene Verwaltungsrolle kann man nicht entfernen.")
         gained = set(roles) - target.role_set

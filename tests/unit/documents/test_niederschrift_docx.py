@@ -305,7 +305,7 @@ def test_counts_not_said_are_dashes_and_flagged(path: Path, doc: DocxDocument) -
             strict=True,
         )
     )
-    assert "nicht genannt: Ja, Nein, Enthaltungen" in comments[ids[0]]
+    assert "Zahlen der Ja-Stimmen, Nein-Stimmen und der Enthaltungen nicht" in comments[ids[0]]
 
 
 def _comment_elements(path: Path) -> list[ET.Element]:
