@@ -143,6 +143,15 @@ def test_one_speaker_label_scheme_on_the_review_page(
     top = page.locator("article.top-edit").nth(1)
     top.get_by_role("button", name=re.compile(r"TOP .* speichern")).click()
     assert "SPEAKER_" not in (page.locator("main").inner_text() or "")
+    # polish: German decimals, the program's version in the footer, styled vote/time inputs
+    rates = page.locator("table.versions").inner_text()
+    assert "%" in rates and not re.search(r"\d\.\d+ %", rates)
+    footer = page.locator("footer").inner_text()
+    assert "object at" not in footer and re.search(r"protokoll \d", footer)
+    look = "e => ['borderTopColor', 'borderRadius', 'paddingLeft'].map(k => getComputedStyle(e)[k])"
+    text_field = page.locator("textarea[name=summary]").first.evaluate(look)
+    for name in ("votes_yes", "start"):
+        assert page.locator(f"input[name={name}]").first.evaluate(look) == text_field
     assert tab.script_errors() == []
     context.close()
 

@@ -1173,7 +1173,10 @@ def test_documents_per_role_and_their_content(service: Service) -> None:
     full = service.client("pruefer").get(f"{url}/niederschrift.docx")
     assert full.status_code == 200
     disposition = full.headers["content-disposition"]
-    assert f"{meeting['date']}_" in disposition and "niederschrift.docx" in disposition
+    # German download names (issue #17); the stored name stays "niederschrift.docx"
+    assert f"{meeting['date']}_" in disposition and "_Niederschrift.docx" in disposition
+    transcript = service.client("pruefer").get(f"{url}/transcript.json")
+    assert "_Transkript.json" in transcript.headers["content-disposition"]
     assert NON_PUBLIC_TITLE in docx_text(full.content)
     public = service.client("admin").get(f"{url}/niederschrift.oeffentlich.docx")
     assert public.status_code == 200

@@ -19,7 +19,7 @@ from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError
 from protokoll.review import edits
 from protokoll.service.context import ServiceContext
-from protokoll.service.http.api.common import attachment, download_prefix
+from protokoll.service.http.api.common import attachment, download_filename
 from protokoll.service.http.deps import MAX_DB_INT, CtxDep, DbDep, RowId, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import Meeting, MinutesVersion, Recording, User
@@ -163,8 +163,7 @@ def version_document(
         s, "document.downloaded", user=user, meeting_id=meeting.id,
         details={"name": name, "version": number},
     )  # fmt: skip
-    stem, _, suffix = name.rpartition(".")
-    filename = f"{download_prefix(meeting)}_{stem}_fassung-{number}.{suffix}"
+    filename = download_filename(meeting, name, number)
     return Response(
         content, media_type=review_docs.VERSION_DOCUMENTS[name],
         headers=attachment(filename),
