@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ from bench.speaker_voices import cache_dir
 from protokoll.config import Settings, load_settings
 from protokoll.domain.agenda import load_agenda
 from protokoll.domain.minutes import Minutes, MinutesItem
+from protokoll.domain.speakers import names_in
 from protokoll.domain.transcript import Transcript
 from protokoll.llm.base import ChatMessage, Generation
 from protokoll.minutes.draft import MinutesDrafter
@@ -211,14 +213,22 @@ class Score:
         }
 
 
-def minutes_text(item: MinutesItem) -> str:
+def minutes_text(item: MinutesItem, names: Mapping[str, str] | None = None) -> str:
+    """The item's text as readers see it: speaker labels replaced by the names."""
     parts = [s.text for s in item.summary] + list(item.motions)
     if item.resolution_text:
         parts.append(item.resolution_text)
-    return " ".join(parts)
+    return names_in(" ".join(parts), names or {})
 
 
-def score_item(ref: ItemRef, item: MinutesItem, start: float | None, heard: str, tag: str) -> Score:
+def score_item(
+    ref: ItemRef,
+    item: MinutesItem,
+    start: float | None,
+    heard: str,
+    tag: str,
+    names: Mapping[str, str] | None = None,
+) -> Score:
     score = Score()
     if item.result == ref.result:
         score.results["right"] += 1
@@ -246,7 +256,7 @@ def score_item(ref: ItemRef, item: MinutesItem, start: float | None, heard: str,
     score.boundaries["right" if right else "wrong"] += 1
     if not right:
         score.findings.append(f"{tag}: starts at {item.start_s}, reference {start}")
-    text = normalise(minutes_text(item))
+    text = normalise(minutes_text(item, names))
     heard_text = normalise(heard)
     for variants in ref.facts:
         score.facts["total"] += 1
@@ -283,7 +293,8 @@ def score_session(
         item = by_number[ref.number]
         start = reference["boundaries"].get(ref.number)
         heard = heard_text(transcript, reference, ref.number)
-        total.add(score_item(ref, item, start, heard, f"{session.key} TOP {ref.number}"))
+        tag = f"{session.key} TOP {ref.number}"
+        total.add(score_item(ref, item, start, heard, tag, minutes.speaker_names))
     return total
 
 
