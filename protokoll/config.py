@@ -236,13 +236,47 @@ class OParlSettings(_Section):
         return self
 
 
+DeleteRecording = Literal["veroeffentlichung", "nie"]
+# the key before issue #17, when approval deleted the recording; still read (see below)
+LEGACY_DELETE_KEY = "delete_recording_on_approval"
+
+
 class ReviewSettings(_Section):
-    """Review and publication of the minutes (issue #5)."""
+    """Review and publication of the minutes (issues #5, #17).
+
+    ``delete_recording``: "veroeffentlichung" deletes the recording when the minutes are
+    published, "nie" leaves it to the retention period (or to a person). Approval never
+    deletes it: a draft returned after approval is still checked against the audio.
+    The old key ``delete_recording_on_approval`` is still read: true means
+    "veroeffentlichung", false "nie"; both keys at once are an error.
+    """
 
     four_eyes: bool = False  # approval by two different reviewers
-    delete_recording_on_approval: bool = True
+    delete_recording: DeleteRecording = "veroeffentlichung"
     recording_retention_days: int = Field(default=90, ge=0)  # 0: no time limit
     public_base_url: str = ""  # where published documents are reachable (OParl export ids)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_delete_key(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping) or LEGACY_DELETE_KEY not in data:
+            return data
+        data = dict(data)
+        old = data.pop(LEGACY_DELETE_KEY)
+        if "delete_recording" in data:
+            raise ValueError(
+                f"{LEGACY_DELETE_KEY} gibt es nicht mehr; bitte nur delete_recording "
+                '("veroeffentlichung" oder "nie") angeben und die alte Zeile löschen'
+            )
+        if isinstance(old, str):
+            old = {"true": True, "false": False}.get(old.strip().lower(), old)
+        if not isinstance(old, bool):
+            raise ValueError(
+                f'{LEGACY_DELETE_KEY} ist ersetzt durch delete_recording = "veroeffentlichung" '
+                'oder "nie"; bitte den neuen Schlüssel angeben'
+            )
+        data["delete_recording"] = "veroeffentlichung" if old else "nie"
+        return data
 
 
 class RegisterSettings(_Section):
@@ -441,7 +475,16 @@ def _env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, Any], dict[tup
                 f"Umgebungsvariable {name} ersetzt einen ganzen Abschnitt; "
                 f"bitte einzelne Schlüssel setzen ({name}__<SCHLÜSSEL>)."
             )
-        node[path[-1]] = _parse_env_value(environ[name], path)
+        value = _parse_env_value(environ[name], path)
+        if path == ("review", LEGACY_DELETE_KEY):  # the old key, read as the new one
+            try:
+                value = ReviewSettings.model_validate({LEGACY_DELETE_KEY: value}).delete_recording
+            except ValidationError as exc:
+                raise ConfigError(
+                    f"Umgebungsvariable {name}: {validation_message(exc.errors()[0])}"
+                ) from None
+            path = ("review", "delete_recording")
+        node[path[-1]] = value
         origins[path] = name
     return overrides, origins
 

@@ -52,6 +52,7 @@ class Products:
     speaker_names: Mapping[str, str] | None = None  # confirmed names (a reviewed version)
     document_id: str | None = None  # ties a downloaded DOCX to its version
     approval: str | None = None  # "Geprüft und freigegeben von …" on published minutes
+    letterhead: str | None = None  # the municipality's name, for the template's letterhead
     created: dt.datetime | None = None
 
     def need_transcript(self) -> Transcript:
@@ -110,6 +111,7 @@ def _niederschrift(public_only: bool) -> Writer:
         write_niederschrift_docx(
             p.need_minutes(), path, template=p.template, public_only=public_only,
             document_id=p.document_id, approval=p.approval, created=p.created,
+            letterhead=p.letterhead,
         )  # fmt: skip
 
     return write

@@ -74,6 +74,7 @@ from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.section import _Header
 from docx.shared import Cm, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -145,12 +146,17 @@ from protokoll.documents.niederschrift_layout import (
     speaker_labels,
     top_heading,
 )
-from protokoll.documents.templates.make_default_template import build_template
+from protokoll.documents.templates.make_default_template import (
+    LETTERHEAD,
+    LETTERHEAD_HINT,
+    build_template,
+)
 from protokoll.domain.minutes import (
     MINUTES_SCHEMA_VERSION,
     Flag,
     Minutes,
     MinutesItem,
+    SourceRange,
     counts_not_said,
 )
 from protokoll.errors import ConfigError
@@ -176,8 +182,8 @@ APPROVED_HEADER_TEXT = "KI-gestützt erstellt – geprüft und freigegeben"
 APPROVED_SUBJECT = "KI-gestützt erstellt, geprüft und freigegeben"
 APPROVED_NOTICE_TEXT = (
     "Mit KI-Unterstützung erstellt: Der Entwurf dieser Niederschrift wurde mit protokoll "
-    "automatisch aus der Aufnahme der Sitzung erstellt und anschließend von der "
-    "Schriftführung geprüft und überarbeitet. {approval}"
+    "automatisch aus der Aufnahme der Sitzung erstellt und anschließend überarbeitet. "
+    "{approval}"
 )
 
 # the speaker appendix
@@ -227,6 +233,7 @@ def write_niederschrift_docx(
     created: datetime | None = None,
     document_id: str | None = None,
     approval: str | None = None,
+    letterhead: str | None = None,
 ) -> None:
     """Write the Niederschrift draft of ``minutes`` as DOCX to ``path``.
 
@@ -238,7 +245,10 @@ def write_niederschrift_docx(
     ``document_id`` (the draft version's identifier) is stored in the core property
     ``identifier`` and the custom property ``protokoll_dokument_id``. ``approval``, e.g.
     "Geprüft und freigegeben von Anna Prüfer am 21.11.2026", writes the approved version
-    (no review flags; notice, header and properties say reviewed and approved).
+    (no review flags, no source time marks; notice, header and properties say reviewed
+    and approved). ``letterhead`` (the municipality's name) replaces the shipped
+    template's letterhead placeholder; without it the approved version drops the
+    placeholder, a draft keeps it. A municipality's own template is left as it is.
     """
     created_at = (created or datetime.now(UTC)).astimezone()
     document_id = (document_id or "").strip() or None
@@ -264,8 +274,36 @@ def write_niederschrift_docx(
         approval=approval,
         extra_names=extra_names,
     )
+    fill_letterhead(doc, letterhead, keep_placeholder=not approval)
     add_header_footer(doc, APPROVED_HEADER_TEXT if approval else HEADER_TEXT)
     doc.save(os.fspath(path))
+
+
+def fill_letterhead(doc: DocxDocument, name: str | None, *, keep_placeholder: bool) -> None:
+    """The shipped template's letterhead placeholder ("Briefkopf der Kommune" and its hint)
+    becomes ``name``; without a name it stays (``keep_placeholder``, a draft) or goes (a
+    published document must not print it)."""
+    name = " ".join((name or "").split())
+    for header in _all_headers(doc):
+        for paragraph in list(header.paragraphs):
+            text = paragraph.text.strip()
+            if text == LETTERHEAD_HINT and (name or not keep_placeholder):
+                _remove(paragraph)
+            elif text == LETTERHEAD and name:
+                runs = paragraph.runs
+                runs[0].text = name
+                for run in runs[1:]:
+                    run.text = ""
+            elif text == LETTERHEAD and not keep_placeholder:
+                _remove(paragraph)
+
+
+def _all_headers(doc: DocxDocument) -> Iterable[_Header]:
+    """Every header the document defines (reading a linked one would add a definition)."""
+    for section in doc.sections:
+        for header in (section.header, section.first_page_header, section.even_page_header):
+            if not header.is_linked_to_previous:
+                yield header
 
 
 # --- template -------------------------------------------------------------------------
@@ -751,7 +789,7 @@ class _NiederschriftBuilder:
             if index:
                 paragraph.add_run(" ")
             self._sentence(paragraph, sentence.text.strip(), sentence.flags, item.number)
-            mark = format_sources(sentence.sources)
+            mark = self._source_mark(sentence.sources)
             if mark:
                 paragraph.add_run(" ")
                 paragraph.add_run(mark, STYLE_TIME_MARK)
@@ -764,10 +802,15 @@ class _NiederschriftBuilder:
         for sentence in sentences:
             paragraph = self.doc.add_paragraph()
             self._sentence(paragraph, sentence.text.strip(), sentence.flags, item.number)
-            mark = format_sources(sentence.sources)
+            mark = self._source_mark(sentence.sources)
             if mark:
                 paragraph.add_run(" ")
                 paragraph.add_run(mark, STYLE_TIME_MARK)
+
+    def _source_mark(self, sources: Sequence[SourceRange]) -> str:
+        """ "[00:12:03–00:12:40]" in a draft; none in the approved version (the recording it
+        points into is deleted, and the reader of the minutes has no use for it)."""
+        return "" if self.approval else format_sources(sources)
 
     def _sentence(self, paragraph: Paragraph, text: str, flags: Sequence[Flag], top: str) -> None:
         """The sentence's text; a flag quoting part of it marks that part, else the whole."""

@@ -34,6 +34,7 @@ from protokoll.domain.progress import ProgressHook, null_hook
 from protokoll.domain.speakers import SpeakerNames, label_of
 from protokoll.domain.transcript import Transcript, speaker_display_name
 from protokoll.errors import StageError
+from protokoll.formatting import format_hms
 from protokoll.llm.base import LLM, ChatMessage
 from protokoll.llm.json_output import JSONOutputError, extract_json
 from protokoll.minutes.faithfulness import check_summary, number_values, sentence_checker
@@ -476,6 +477,10 @@ class MinutesDrafter:
         meeting = self.agenda.meeting
         end_time = _end_time(sentences, segmentation)
         if not end_time:
+            end_time, computed = end_from_closing(sentences, segmentation, meeting.start_time)
+            if computed is not None:
+                flags.append(computed)
+        if not end_time:
             flags.append(
                 Flag("ende_fehlt", "Das Ende der Sitzung wurde nicht genannt; bitte eintragen.")
             )
@@ -610,6 +615,34 @@ def _end_time(sentences: Sequence[Sentence], segmentation: Segmentation) -> str:
     if int(hour) > 23 or int(minute) > 59:
         return ""
     return f"{int(hour):02d}:{minute}"
+
+
+def end_from_closing(
+    sentences: Sequence[Sentence], segmentation: Segmentation, start_time: str
+) -> tuple[str, Flag | None]:
+    """The end of the session when the chair closed it audibly without saying the time
+    ("Ich schließe die Sitzung."): the start ("18:00") plus the time into the recording at
+    which the closing words end, to the minute; with a flag asking to check it (the
+    recording may have begun late). ("", None) without a closing or a start."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", start_time.strip())
+    if segmentation.closing_s is None or match is None:
+        return "", None
+    closing = next((s for s in sentences if s.start_s == segmentation.closing_s), None)
+    if closing is None:
+        return "", None
+    start_min = int(match.group(1)) * 60 + int(match.group(2))
+    end_min = (start_min + round(closing.end_s / 60)) % (24 * 60)
+    end = f"{end_min // 60:02d}:{end_min % 60:02d}"
+    flag = Flag(
+        "ende_berechnet",
+        f"Das Ende ({end} Uhr) ist aus der Aufnahme berechnet: Beginn {start_time.strip()} Uhr "
+        f"plus {format_hms(closing.end_s)} bis zu den Schlussworten. Bitte prüfen, ob die "
+        "Aufnahme mit der Sitzung begann.",
+        start_s=closing.start_s,
+        end_s=closing.end_s,
+        text=closing.text,
+    )
+    return end, flag
 
 
 def _attendance(agenda: Agenda, recorder: str) -> Attendance:

@@ -255,8 +255,8 @@ def deletion_text(settings: Settings) -> str:
     """When the recording is deleted, as configured in `[review]`."""
     review = settings.review
     days = review.recording_retention_days
-    if review.delete_recording_on_approval:
-        text = "Der Mitschnitt wird gelöscht, sobald die Niederschrift freigegeben ist"
+    if review.delete_recording == "veroeffentlichung":
+        text = "Der Mitschnitt wird gelöscht, sobald die Niederschrift veröffentlicht ist"
         return text + (f", spätestens {days} Tage nach dem Hochladen." if days else ".")
     if days:
         return f"Der Mitschnitt wird spätestens {days} Tage nach dem Hochladen gelöscht."
@@ -440,7 +440,7 @@ def _operation(settings: Settings) -> dict[str, Any]:
             "approval_required_for_publication": True,
         },
         "retention": {
-            "delete_recording_on_approval": review.delete_recording_on_approval,
+            "delete_recording_on_publication": review.delete_recording == "veroeffentlichung",
             "recording_retention_days": review.recording_retention_days,
             "audit_log": "nur anfügbar und hash-verkettet; Einträge werden nicht gelöscht",
         },

@@ -12,7 +12,8 @@
   (distinct meeting + version with `review.published`), and how many of the published ones
   a person had approved before publication (must be all of them: the share is stated);
 - the average edit rate over final approvals (`null` without one);
-- recordings deleted by reason (`freigabe`, `frist`, `manuell`);
+- recordings deleted by reason (`veroeffentlichung`, `frist`, `manuell`; `freigabe` before
+  issue #17);
 - incidents: failed jobs, refused uploads, failed logins, and whether the audit chain
   verified (`chain_ok`, passed in by the caller, `None` when not checked).
 
@@ -36,7 +37,7 @@ from typing import Any
 
 from protokoll.pipeline.stages import rank
 
-DELETION_REASONS = ("freigabe", "frist", "manuell")
+DELETION_REASONS = ("veroeffentlichung", "freigabe", "frist", "manuell")  # freigabe: before #17
 BATCH = 5000
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -32,9 +32,9 @@ def day(iso: str | None) -> str:
 def deletion(texts: Texts, settings: Settings) -> str:
     review = settings.review
     days = review.recording_retention_days
-    if review.delete_recording_on_approval:
+    if review.delete_recording == "veroeffentlichung":
         return texts.piece(
-            "deletion_on_approval_days" if days else "deletion_on_approval", days=days
+            "deletion_on_publication_days" if days else "deletion_on_publication", days=days
         )
     return texts.piece("deletion_days", days=days) if days else texts.piece("deletion_manual")
 

@@ -332,7 +332,11 @@ def _retention(doc: DocxDocument, entry: Mapping[str, Any]) -> None:
     retention = _get(entry, "betrieb", "retention") or {}
     days = retention.get("recording_retention_days")
     _bullet(doc, "Betrieb", _text(_get(entry, "betrieb", "deployment")))
-    _bullet(doc, "Löschung nach Freigabe", _text(retention.get("delete_recording_on_approval")))
+    _bullet(
+        doc,
+        "Löschung bei der Veröffentlichung",
+        _text(retention.get("delete_recording_on_publication")),
+    )
     _bullet(
         doc,
         "Löschfrist für Mitschnitte",
@@ -367,13 +371,16 @@ def _figures(doc: DocxDocument, figures: Mapping[str, Any]) -> None:
     deleted_text = ", ".join(
         f"{label}: {_count(deleted.get(key, 0))}"
         for key, label in (
+            ("veroeffentlichung", "bei Veröffentlichung"),
             ("freigabe", "nach Freigabe"),
             ("frist", "nach Frist"),
             ("manuell", "von Hand"),
         )
     )
     others = [
-        f"{k}: {_count(v)}" for k, v in deleted.items() if k not in ("freigabe", "frist", "manuell")
+        f"{k}: {_count(v)}"
+        for k, v in deleted.items()
+        if k not in ("veroeffentlichung", "freigabe", "frist", "manuell")
     ]
     _facts(
         doc,

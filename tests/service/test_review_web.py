@@ -3,7 +3,9 @@
 The data folder is prepared in this process with the fake stages (a finished job, so the
 AI draft exists, on the real sample recording); then `protokoll serve --no-worker` serves
 it. The Schriftführer submits the draft and cannot approve or publish; the reviewer maps
-a speaker, edits a TOP and approves; then the Schriftführer publishes.
+a speaker, edits a TOP and approves (on a confirmation page, here without script); then
+the Schriftführer publishes, after which the meeting is read-only, the recording gone
+with a German message, and only the admin deletes the meeting, giving a reason (#17).
 """
 
 from __future__ import annotations
@@ -43,11 +45,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, 
     with pytest.MonkeyPatch.context() as monkeypatch:
         svc = make_service(root, monkeypatch)
         try:
-            meeting, _recording, job = svc.meeting_with_job(agenda=sample_agenda_data())
+            meeting, recording, job = svc.meeting_with_job(agenda=sample_agenda_data())
             assert job["state"] == "done"
         finally:
             svc.close()
     service = start_service(root / "data", worker=False, first_start=False)
+    service.extra["recording_id"] = recording["id"]
     try:
         yield service, str(meeting["id"])
     finally:
@@ -106,6 +109,9 @@ def test_review_in_the_browser(browser: Browser, seeded: tuple[Service, str]) ->
     expect(third).to_have_class(re.compile(r"\bcurrent\b"))
     page.evaluate("document.getElementById('player').pause()")
 
+    expect(page.locator("#deletion-plan")).to_contain_text(
+        "Die Aufnahme wird bei der Veröffentlichung der Niederschrift gelöscht"
+    )
     page.get_by_role("button", name="Zur Prüfung geben").click()
     expect(page.locator("#review-state")).to_have_text("In Prüfung")
     refused = post_step(tab, meeting_id, "freigeben")
@@ -117,6 +123,11 @@ def test_review_in_the_browser(browser: Browser, seeded: tuple[Service, str]) ->
     rtab = new_tab(reviewer, service.url)
     rpage = rtab.page
     log_in(rtab, "pruefer")
+    # the meeting list: in review, and it waits for this reviewer
+    row = rpage.locator("table.list tbody tr").filter(has_text="Rat der Gemeinde")
+    expect(row.locator(".review-in_pruefung")).to_have_text("In Prüfung")
+    expect(row.locator(".badge-waiting")).to_have_text("wartet auf mich")
+    expect(row).to_contain_text("wartet auf Ihre Freigabe")
     rtab.go(review_path)
     expect(rpage.locator("#review-state")).to_have_text("In Prüfung")
     assert rpage.evaluate(A11Y_CHECK) == []  # labelled fields, ordered headings
@@ -144,21 +155,83 @@ def test_review_in_the_browser(browser: Browser, seeded: tuple[Service, str]) ->
     expect(versions).to_have_count(3)
     expect(versions.first).to_contain_text("Bearbeitung im Browser")
 
-    rpage.get_by_role("button", name="Freigeben").click()
-    expect(rpage.locator("#review-state")).to_have_text("Freigegeben")
+    # approval is confirmed on a page of its own that works without script
+    plain = new_context(browser, java_script_enabled=False)
+    ptab = new_tab(plain, service.url)
+    log_in(ptab, "pruefer")
+    ptab.go(review_path)
+    ptab.page.get_by_role("button", name="Freigeben").click()
+    expect(ptab.page.get_by_role("heading", level=1)).to_have_text("Niederschrift freigeben?")
+    expect(ptab.page.locator("#consequences")).to_contain_text("nicht mehr bearbeitet werden")
+    expect(ptab.page.locator("#consequences")).to_contain_text(
+        "Die Aufnahme wird bei der Freigabe nicht gelöscht"
+    )
+    assert ptab.page.evaluate(A11Y_CHECK) == []
+    ptab.page.get_by_role("button", name="Jetzt freigeben").click()  # box not ticked
+    expect(ptab.page.get_by_role("heading", level=1)).to_have_text("Niederschrift freigeben?")
+    ptab.page.get_by_label("Ich habe Fassung 3 geprüft und gebe sie frei.").check()
+    ptab.page.get_by_role("button", name="Jetzt freigeben").click()
+    expect(ptab.page.locator("#review-state")).to_have_text("Freigegeben")
+    plain.close()
+    rtab.go(review_path)
     expect(rpage.locator("article.top-edit").first.get_by_label("Beschlusstext")).to_be_disabled()
-    expect(rpage.locator("#player")).to_have_count(0)  # deleted on approval (config)
-    expect(rpage.locator("main")).to_contain_text("nach der Freigabe gelöscht")
+    expect(rpage.locator("#player")).to_have_count(1)  # approval deletes nothing
 
-    # ---- the Schriftführer publishes
+    # ---- the Schriftführer publishes, after a confirmation naming the consequences
     tab.go(review_path)
     page.get_by_role("button", name="Veröffentlichen").click()
+    consequences = page.locator("#consequences")
+    expect(consequences).to_contain_text("Geprüft und freigegeben von Pruefer")
+    expect(consequences).to_contain_text("Die Aufnahme wird dabei endgültig gelöscht")
+    expect(consequences).to_contain_text("lässt sich nicht zurücknehmen")
+    page.get_by_label(re.compile("Ich habe die Folgen gelesen")).check()
+    page.get_by_role("button", name="Jetzt veröffentlichen").click()
     expect(page.locator("#review-state")).to_have_text("Veröffentlicht")
+    expect(page.locator("#player")).to_have_count(0)
+    expect(page.locator("#deletion-plan")).to_contain_text(
+        "bei der Veröffentlichung der Niederschrift gelöscht"
+    )
     published = page.locator("#published a")
     expect(published.filter(has_text="Niederschrift (PDF)")).to_have_count(1)
     with page.expect_download() as info:
         published.filter(has_text="Niederschrift (PDF)").click()
     assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+
+    # ---- the meeting page is read-only now
+    tab.go(f"/sitzungen/{meeting_id}")
+    expect(page.locator("#read-only")).to_contain_text("Die Niederschrift ist veröffentlicht")
+    for absent in ("#upload-form", "#start-form", "details.edit", ".job-actions"):
+        expect(page.locator(absent)).to_have_count(0)
+    expect(page.get_by_role("link", name="Sitzung löschen …")).to_have_count(0)
+    expect(page.locator("#draft-hidden")).to_be_visible()
+    expect(page.locator(".job-docs a", has_text="Niederschrift (Word)")).to_have_count(0)
+    expect(page.locator("#published a", has_text="Niederschrift (Word)")).to_have_count(1)
+    expect(page.locator(".recording")).to_contain_text("gelöscht")
+    # an old link to the recording gives a German page, not a silent failure
+    recording_id = service.extra["recording_id"]
+    tab.go(f"/sitzungen/{meeting_id}/aufnahmen/{recording_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nicht mehr vorhanden")
+    expect(page.locator("main")).to_contain_text(
+        "Die Aufnahme wurde bei der Veröffentlichung der Niederschrift gelöscht"
+    )
+    # the list: published, nothing waits
+    tab.go("/")
+    row = page.locator("table.list tbody tr").filter(has_text="Rat der Gemeinde")
+    expect(row.locator(".review-veroeffentlicht")).to_have_text("Veröffentlicht")
+    expect(row.locator(".badge-waiting")).to_have_count(0)
     assert tab.script_errors() == [] and rtab.script_errors() == []
     writer.close()
     reviewer.close()
+
+    # ---- only the admin deletes the published meeting, with a reason that is audited
+    admin = new_context(browser)
+    atab = new_tab(admin, service.url)
+    log_in(atab, "admin")
+    atab.go(f"/sitzungen/{meeting_id}")
+    atab.page.get_by_role("link", name="Sitzung löschen …").click()
+    expect(atab.page.locator("#published-warning")).to_contain_text("veröffentlicht")
+    atab.page.get_by_label("Begründung (Pflichtangabe)").fill("Versehentlich veröffentlicht")
+    atab.page.get_by_role("button", name="Endgültig löschen").click()
+    expect(notice(atab.page)).to_contain_text("Begründung steht im Prüfprotokoll")
+    assert atab.script_errors() == []
+    admin.close()

@@ -261,6 +261,13 @@ def check_audit_list(w: World, role: str, r: Response) -> None:
         assert NON_PUBLIC_TITLE not in r.text
 
 
+def check_audit_csv(w: World, role: str, r: Response) -> None:
+    if r.status_code == 200:
+        assert r.text.startswith("\ufeffNr.;Zeitpunkt;Art;Aktion")
+        assert "meeting.created" in r.text and "job.started" in r.text
+        assert NON_PUBLIC_TITLE not in r.text
+
+
 def check_audit_verify(w: World, role: str, r: Response) -> None:
     if r.status_code == 200:
         assert r.json()["ok"] is True and r.json()["first_broken"] is None
@@ -538,6 +545,12 @@ CASES: list[Case] = [
         {"schriftfuehrer": 403, "schriftfuehrer2": 403, "pruefer": 403, "admin": 200},
         lambda w, role, ok: ("/api/audit", {"params": {"meeting_id": w.meeting_id}}),
         check_audit_list,
+    ),
+    Case(
+        "GET", "/api/audit.csv",
+        {"schriftfuehrer": 403, "schriftfuehrer2": 403, "pruefer": 403, "admin": 200},
+        lambda w, role, ok: ("/api/audit.csv", {"params": {"meeting_id": w.meeting_id}}),
+        check_audit_csv,
     ),
     Case(
         "GET", "/api/audit/verify",

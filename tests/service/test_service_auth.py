@@ -270,7 +270,7 @@ def test_create_user_checks_name_roles_and_password(service: Service) -> None:
     status, detail = create("mit leerzeichen")
     assert status == 400 and "Benutzername" in detail
     status, detail = create("neu", roles=["chef"])
-    assert status == 400 and "chef" in detail
+    assert status == 422 and "chef" in detail and "Erlaubte Rollen: Schriftführung" in detail
     assert service.count(User) == 4
     status, _ = create("Neue.Pruefung")
     assert status == 201

@@ -229,17 +229,10 @@ def test_review_approval_retention_and_publication(service: Service) -> None:
     step(service, meeting_id, "freigeben", "admin", 403)
     approved = step(service, meeting_id, "freigeben", "pruefer")
     assert approved["state"] == "freigegeben" and approved["final_approval"]
-    assert approved["recordings_deleted"] == 1  # [review] delete_recording_on_approval
-    # the audio is gone, the transcript and the versions stay
+    # approval never deletes the recording (a returned draft is checked against it)
+    assert approved["recordings_deleted"] == 0
     audio = service.client("pruefer").get(f"/api/meetings/{meeting_id}/audio")
-    assert audio.status_code == 410 and "Freigabe" in audio.json()["detail"]
-    with service.ctx.db.session() as s:
-        recording = s.query(Recording).filter(Recording.meeting_id == meeting_id).one()
-        assert recording.deleted_reason == "freigabe"
-        assert not service.ctx.layout.recording(meeting_id, recording.stored_name).exists()
-    assert (
-        service.client("pruefer").get(f"/api/meetings/{meeting_id}/transcript").status_code == 200
-    )
+    assert audio.status_code == 200
     # an approved version is not edited, and no new job replaces it
     assert edit(service, meeting_id, {"base": 1, "speaker_names": {"SPEAKER_00": "X"}},
                 expect=409)["detail"]  # fmt: skip
@@ -247,6 +240,17 @@ def test_review_approval_retention_and_publication(service: Service) -> None:
         f"/api/meetings/{meeting_id}/jobs", json={}).status_code == 409  # fmt: skip
     published = step(service, meeting_id, "veroeffentlichen", "schriftfuehrer")
     assert published["state"] == "veroeffentlicht"
+    assert published["recordings_deleted"] == 1  # [review] delete_recording = veroeffentlichung
+    # the audio is gone, the transcript and the versions stay
+    audio = service.client("pruefer").get(f"/api/meetings/{meeting_id}/audio")
+    assert audio.status_code == 410 and "Veröffentlichung" in audio.json()["detail"]
+    with service.ctx.db.session() as s:
+        recording = s.query(Recording).filter(Recording.meeting_id == meeting_id).one()
+        assert recording.deleted_reason == "veroeffentlichung"
+        assert not service.ctx.layout.recording(meeting_id, recording.stored_name).exists()
+    assert (
+        service.client("pruefer").get(f"/api/meetings/{meeting_id}/transcript").status_code == 200
+    )
 
     folder = service.ctx.layout.published(meeting_id)
     names = sorted(p.name for p in folder.iterdir())
@@ -396,14 +400,15 @@ def test_register_figures_match_the_audit_log_of_a_run(service: Service) -> None
     assert minutes["published_human_approved_share"] == 1.0
     assert minutes["average_edit_rate"] == pytest.approx(sum(rates) / len(rates), abs=1e-4)
     assert rates[0] > 0 and rates[1] == 0.0  # one edited, one approved as drafted
-    assert figures["recordings_deleted"]["freigabe"] == 2
+    assert figures["recordings_deleted"]["veroeffentlichung"] == 1  # the published one
+    assert figures["recordings_deleted"]["freigabe"] == 0  # approval deletes nothing
     assert figures["incidents"]["chain_ok"] is True
     assert {m["name"] for m in figures["models"]} >= {"fake-whisper", "fake-diarizer"}
 
 
 def test_register_page_rows_are_german_and_formatted() -> None:
     from protokoll.register.figures import register_figures
-    from protokoll.service.http.web_review import figure_rows
+    from protokoll.service.http.web_admin import figure_rows
 
     figures = register_figures([], chain_ok=True).to_dict()
     figures["audio_hours"] = 12.25

@@ -212,8 +212,13 @@ def new_tab(context: BrowserContext, base: str) -> Tab:
     return Tab(page, base, errors)
 
 
-def new_context(browser: Browser, timeout_ms: float = 15_000) -> BrowserContext:
-    context = browser.new_context(viewport=VIEWPORT, locale="de-DE", accept_downloads=True)
+def new_context(
+    browser: Browser, timeout_ms: float = 15_000, *, java_script_enabled: bool = True
+) -> BrowserContext:
+    context = browser.new_context(
+        viewport=VIEWPORT, locale="de-DE", accept_downloads=True,
+        java_script_enabled=java_script_enabled,
+    )  # fmt: skip
     context.set_default_timeout(timeout_ms)
     return context
 

@@ -373,3 +373,37 @@ def test_profile_must_be_text(tmp_path: Path) -> None:
     path = write(tmp_path, "profile = 2\n")
     with pytest.raises(ConfigError, match="Profilname"):
         load_settings(path, environ={})
+
+
+# ---- [review] delete_recording (issue #17) ------------------------------------------------
+
+
+def test_recording_is_deleted_at_publication_by_default(tmp_path: Path) -> None:
+    assert Settings().review.delete_recording == "veroeffentlichung"
+    assert load_settings(REPO_CONFIG, environ={}).review.delete_recording == "veroeffentlichung"
+    never = write(tmp_path, '[review]\ndelete_recording = "nie"\n')
+    assert load_settings(never, environ={}).review.delete_recording == "nie"
+
+
+@pytest.mark.parametrize(("old", "new"), [("true", "veroeffentlichung"), ("false", "nie")])
+def test_the_old_key_is_still_read(tmp_path: Path, old: str, new: str) -> None:
+    """An old config.toml keeps working: approval deletes nothing any more, so true now
+    means deletion at publication."""
+    path = write(tmp_path, f"[review]\ndelete_recording_on_approval = {old}\n")
+    assert load_settings(path, environ={}).review.delete_recording == new
+    variable = {"PROTOKOLL_REVIEW__DELETE_RECORDING_ON_APPROVAL": old}
+    assert load_settings(REPO_CONFIG, environ=variable).review.delete_recording == new
+
+
+def test_old_and_new_key_together_or_a_wrong_value_are_german_errors(tmp_path: Path) -> None:
+    both = write(
+        tmp_path, '[review]\ndelete_recording_on_approval = true\ndelete_recording = "nie"\n'
+    )
+    with pytest.raises(ConfigError, match="delete_recording_on_approval gibt es nicht mehr"):
+        load_settings(both, environ={})
+    wrong = write(tmp_path, '[review]\ndelete_recording = "freigabe"\n', "falsch.toml")
+    with pytest.raises(ConfigError, match="erlaubt sind 'veroeffentlichung' oder 'nie'"):
+        load_settings(wrong, environ={})
+    odd = write(tmp_path, '[review]\ndelete_recording_on_approval = "bald"\n', "alt.toml")
+    with pytest.raises(ConfigError, match='delete_recording = "veroeffentlichung"'):
+        load_settings(odd, environ={})

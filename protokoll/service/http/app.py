@@ -19,7 +19,7 @@ from protokoll.errors import ProtokollError
 from protokoll.pipeline.runner import Steps
 from protokoll.service.bootstrap import build_context
 from protokoll.service.context import ServiceContext
-from protokoll.service.http import operations, web, web_district, web_review
+from protokoll.service.http import operations, web, web_admin, web_district, web_review
 from protokoll.service.http.api import oparl as oparl_api
 from protokoll.service.http.api import router as api_router
 from protokoll.service.http.status import OPARL_NO_ADDRESS, answers_json, status_for
@@ -104,6 +104,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(web.router)
     app.include_router(web_review.router)  # the review pages use web's page helpers
+    app.include_router(web_admin.router)  # /verwaltung/…: users, audit log, register, template
     app.include_router(web_district.router)  # /verwaltung/kommunen
     app.add_exception_handler(HTTPException, web.routing_error)
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,10 +49,10 @@ from protokoll.service.http.deps import (
     require_own_password,
 )
 from protokoll.service.http.status import answers_json, status_for
-from protokoll.service.infra import auth
+from protokoll.service.infra import audit, auth
 from protokoll.service.infra.jobs import STATE_LABELS
-from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Meeting, User, utcnow
-from protokoll.service.usecases import access, accounts, publishing
+from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Meeting, User
+from protokoll.service.usecases import access, accounts, publishing, retention
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
 
@@ -64,6 +64,9 @@ NOTICES = {
     "abgemeldet": "Sie sind abgemeldet.",
     "angelegt": "Die Sitzung wurde angelegt.",
     "geloescht": "Die Sitzung wurde gelöscht.",
+    "geloescht_veroeffentlicht": (
+        "Die Sitzung wurde gelöscht; die Begründung steht im Prüfprotokoll."
+    ),
     "tagesordnung": "Tagesordnung und Mitgliederliste wurden gespeichert.",
     "gestartet": "Die Verarbeitung wurde gestartet.",
     "wiederholt": "Der Auftrag wird ab dem letzten Zwischenstand fortgesetzt.",
@@ -71,10 +74,6 @@ NOTICES = {
     "sprecher": "Die Sprechererkennung wird neu ausgeführt.",
     "passwort": "Ihr Passwort wurde geändert.",
     "token_widerrufen": "Das API-Token wurde widerrufen.",
-    "benutzer_angelegt": "Der Benutzer wurde angelegt.",
-    "gesperrt": "Das Konto wurde gesperrt.",
-    "entsperrt": "Das Konto wurde entsperrt.",
-    "benutzer_passwort": "Das Passwort wurde gesetzt; bestehende Anmeldungen wurden beendet.",
 }
 ERROR_TITLES = {
     400: "Anfrage nicht möglich",
@@ -256,13 +255,21 @@ def logout(request: Request, form: FormDep, s: DbDep) -> Response:
 def meeting_list(request: Request, caller: PageCaller, s: DbDep) -> Response:
     if access.can_manage_municipalities(caller.user):
         return redirect("/verwaltung/kommunen")  # a district administrator has no meetings
-    rows = []
-    for meeting in svc.visible_meetings(s, caller.user):
+    meetings = svc.visible_meetings(s, caller.user)
+    states = review.list_states(s, caller.user, meetings)
+    rows: list[dict[str, Any]] = []
+    for meeting in meetings:
         jobs = svc.jobs_of(s, meeting)
-        rows.append({"meeting": meeting, "job": jobs[0] if jobs else None})
+        rows.append({"meeting": meeting, "job": jobs[0] if jobs else None,
+                     "review": states[meeting.id]})  # fmt: skip
+    waiting = sum(1 for m in meetings if states[m.id].waiting)
+    mine_only = request.query_params.get("auf_mich") == "1"
+    if mine_only:
+        rows = [row for row in rows if states[row["meeting"].id].waiting]
     return render(
-        request, caller, "meetings.html", rows=rows, state_labels=STATE_LABELS, nav="sitzungen"
-    )
+        request, caller, "meetings.html", rows=rows, state_labels=STATE_LABELS,
+        nav="sitzungen", waiting=waiting, mine_only=mine_only,
+    )  # fmt: skip
 
 
 def _require_create(user: User) -> None:
@@ -331,10 +338,22 @@ def create_meeting(
     return redirect(f"/sitzungen/{meeting.id}?hinweis=angelegt")
 
 
-def _job_row(ctx: ServiceContext, user: User, meeting: Meeting, job: Job) -> dict[str, Any]:
+# a job's draft of the minutes: after publication only the published version is listed
+DRAFT_MINUTES_FILES = frozenset(
+    {"niederschrift.docx", "niederschrift.oeffentlich.docx", "minutes.json",
+     "minutes.oeffentlich.json"}
+)  # fmt: skip
+
+
+def _job_row(
+    ctx: ServiceContext, user: User, meeting: Meeting, job: Job, *, published: bool = False
+) -> dict[str, Any]:
     view = svc.job_view(job)
     view["percent"] = math.floor(view["progress"] * 100)
-    view["outputs"] = svc.outputs(ctx, user, meeting, job) if job.state == "done" else []
+    outputs = svc.outputs(ctx, user, meeting, job) if job.state == "done" else []
+    if published:
+        outputs = [o for o in outputs if o.name not in DRAFT_MINUTES_FILES]
+    view["outputs"] = outputs
     return view
 
 
@@ -350,13 +369,20 @@ def meeting_page(
     start_values: dict[str, str] | None = None,
 ) -> HTMLResponse:
     view = svc.meeting_view(s, caller.user, meeting)
-    jobs = [_job_row(ctx, caller.user, meeting, j) for j in svc.jobs_of(s, meeting)]
+    locked = bool(view["published"])
+    jobs = [
+        _job_row(ctx, caller.user, meeting, j, published=locked) for j in svc.jobs_of(s, meeting)
+    ]
     state = review.review_of(s, meeting.id)
     confidential = access.can_see_confidential(caller.user, meeting)
     published = publishing.published_files(ctx, meeting, confidential=confidential)
+    own = ctx.of(meeting)
+    plans = {r.id: retention.plan(own, r, published=locked) for r in svc.recordings_of(s, meeting)}
     return render(
         request, caller, "meeting.html", status=status, error=error, m=view, jobs=jobs,
-        review_state=STATE_LABELS_REVIEW[state.state] if state else None,
+        review_state=STATE_LABELS_REVIEW[state.state] if state else None, locked=locked,
+        published_at=publishing.published_at(s, meeting) if locked else None,
+        deletion_plans=plans,
         published=published, published_labels=publishing.PUBLISHED_LABELS,
         perms=view["permissions"], busy=any(j["state"] in ACTIVE_STATES for j in jobs),
         members_text=_members_text(view), start_values=start_values or {}, nav="sitzungen",
@@ -472,16 +498,50 @@ def job_action(
     return _act(request, caller, ctx, s, meeting, action, JOB_ACTIONS[what])
 
 
+@router.get("/sitzungen/{meeting_id}/aufnahmen/{recording_id}")
+def download_recording(
+    meeting_id: str, recording_id: str, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    """The recording as a download; a deleted one gets a German page saying when and why
+    (a bare 410 behind a download link fails silently in the browser)."""
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    path, recording = svc.recording_path(ctx, s, caller.user, meeting, recording_id)
+    audit.record(
+        s, "recording.downloaded", user=caller.user, meeting_id=meeting.id,
+        details={"recording_id": recording.id},
+    )  # fmt: skip
+    return FileResponse(path, filename=recording.original_name)
+
+
+def _require_delete(s: Session, user: User, meeting: Meeting) -> None:
+    if review.is_published(s, meeting.id):
+        access.require(
+            svc.may_delete(s, user, meeting),
+            "Die Niederschrift dieser Sitzung ist veröffentlicht; löschen darf die Sitzung "
+            "jetzt nur die Verwaltung (mit Begründung).",
+        )
+    access.require(
+        access.can_delete(user, meeting),
+        "Sitzungen löschen darf nur die Schriftführung der Sitzung oder die Verwaltung.",
+    )
+
+
+def _delete_page(
+    request: Request, caller: Caller, s: Session, meeting: Meeting, **context: Any
+) -> HTMLResponse:
+    return render(
+        request, caller, "meeting_delete.html", m=meeting, nav="sitzungen",
+        published=review.is_published(s, meeting.id), **context,
+    )  # fmt: skip
+
+
 @router.get("/sitzungen/{meeting_id}/loeschen")
 def delete_meeting_page(
     meeting_id: str, request: Request, caller: PageCaller, s: DbDep
 ) -> Response:
     meeting = svc.get_meeting(s, caller.user, meeting_id)
-    access.require(
-        access.can_delete(caller.user, meeting),
-        "Sitzungen löschen darf nur die Schriftführung der Sitzung oder die Verwaltung.",
-    )
-    return render(request, caller, "meeting_delete.html", m=meeting, nav="sitzungen")
+    _require_delete(s, caller.user, meeting)
+    return _delete_page(request, caller, s, meeting)
 
 
 @router.post("/sitzungen/{meeting_id}/loeschen")
@@ -490,13 +550,19 @@ def delete_meeting(
 ) -> Response:
     checked(request, caller, form)
     meeting = svc.get_meeting(s, caller.user, meeting_id)
+    published = review.is_published(s, meeting.id)
+    reason = field(form, "reason", 2000)
     try:
-        svc.delete_meeting(ctx, s, caller.user, meeting)
-    except ProtokollError as exc:  # e.g. a job still running
+        svc.delete_meeting(ctx, s, caller.user, meeting, reason)
+    except ProtokollError as exc:  # e.g. a job still running, a reason missing
         s.rollback()
         fresh = svc.get_meeting(s, caller.user, meeting_id)
+        if published:
+            return _delete_page(
+                request, caller, s, fresh, error=str(exc), status=status_for(exc), reason=reason
+            )
         return meeting_page(request, caller, ctx, s, fresh, error=str(exc), status=status_for(exc))
-    return redirect("/?hinweis=geloescht")
+    return redirect("/?hinweis=" + ("geloescht_veroeffentlicht" if published else "geloescht"))
 
 
 # ---- own account ---------------------------------------------------------------------------
@@ -556,86 +622,6 @@ def revoke_token(
     checked(request, caller, form)
     accounts.revoke_token(s, caller.user, token_id)
     return redirect("/konto?hinweis=token_widerrufen")
-
-
-# ---- users (admin) -------------------------------------------------------------------------
-
-
-_require_admin = accounts.require_admin
-
-
-def users_page(
-    request: Request, caller: Caller, s: Session, *, status: int = 200, **context: Any
-) -> HTMLResponse:
-    users = accounts.users_of(s, caller.user)
-    now = utcnow()
-    rows = [
-        {
-            "user": u,
-            "roles": [ROLE_LABELS[r] for r in ROLES if u.has(r)],
-            "locked": u.locked_until is not None and u.locked_until > now,
-            "self": u.id == caller.user.id,
-        }
-        for u in users
-    ]
-    context.setdefault("values", {"roles": ["schriftfuehrer"]})
-    return render(
-        request, caller, "users.html", status=status, rows=rows,
-        role_labels={r: ROLE_LABELS[r] for r in accounts.MUNICIPALITY_ROLES},
-        nav="verwaltung", **context,
-    )  # fmt: skip
-
-
-@router.get("/verwaltung/benutzer")
-def users(request: Request, caller: PageCaller, s: DbDep) -> Response:
-    _require_admin(caller.user)
-    return users_page(request, caller, s)
-
-
-@router.post("/verwaltung/benutzer")
-def create_user(request: Request, form: FormDep, caller: PageCaller, s: DbDep) -> Response:
-    checked(request, caller, form)
-    _require_admin(caller.user)
-    roles = [r for r in form.getlist("roles") if isinstance(r, str)]
-    username, display_name = field(form, "username", 64), field(form, "display_name", 200)
-    values: dict[str, Any] = {"username": username, "display_name": display_name, "roles": roles}
-    password = form.get("password")
-    try:
-        accounts.create_user(
-            s, caller.user, username, password if isinstance(password, str) else "", roles,
-            display_name,
-        )  # fmt: skip
-    except ProtokollError as exc:
-        s.rollback()
-        return users_page(request, caller, s, status=status_for(exc), error=str(exc), values=values)
-    return redirect("/verwaltung/benutzer?hinweis=benutzer_angelegt")
-
-
-USER_ACTIONS = {"sperren": "gesperrt", "entsperren": "entsperrt", "passwort": "benutzer_passwort"}
-
-
-@router.post("/verwaltung/benutzer/{user_id}/{what}")
-def user_action(
-    user_id: RowId, what: str, request: Request, form: FormDep, caller: PageCaller, s: DbDep
-) -> Response:
-    if what not in USER_ACTIONS:
-        raise HTTPException(404, "Diese Aktion gibt es nicht.")
-    checked(request, caller, form)
-    _require_admin(caller.user)
-    keep = request.cookies.get(SESSION_COOKIE) if user_id == caller.user.id else None
-    try:
-        if what == "passwort":
-            password = form.get("password")
-            accounts.update_user(
-                s, caller.user, user_id,
-                password=password if isinstance(password, str) else "", keep_token=keep,
-            )  # fmt: skip
-        else:
-            accounts.update_user(s, caller.user, user_id, active=what == "entsperren")
-    except ProtokollError as exc:
-        s.rollback()
-        return users_page(request, caller, s, status=status_for(exc), error=str(exc))
-    return redirect(f"/verwaltung/benutzer?hinweis={USER_ACTIONS[what]}#benutzer-{user_id}")
 
 
 # ---- errors and wiring ---------------------------------------------------------------------

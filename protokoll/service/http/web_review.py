@@ -1,5 +1,5 @@
 """The review page (German): transcript with the audio in sync, speaker mapping, TOP edits,
-the Word round trip, review steps and publication; and the admin's AI-register page.
+the Word round trip, review steps and publication.
 
 The handlers call the same functions as the JSON API (`review.py`, `review_docs.py`,
 `api.review.apply_edits`), so every rule exists once.
@@ -19,10 +19,9 @@ from protokoll.domain.minutes import RESULTS, Minutes
 from protokoll.domain.speakers import names_in
 from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError, ProtokollError
-from protokoll.formatting import date_de, number_de, percent_de
-from protokoll.register import RegisterError
+from protokoll.formatting import date_de
 from protokoll.review import edits
-from protokoll.review.workflow import ACTION_LABELS
+from protokoll.review.workflow import ACTION_LABELS, Step
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api import VersionBody, edited_minutes, recording_of_version
 from protokoll.service.http.deps import Caller, CtxDep, DbDep
@@ -36,11 +35,11 @@ from protokoll.service.http.web import (
     redirect,
     render,
 )
-from protokoll.service.infra.tables import Meeting
-from protokoll.service.usecases import access, accounts, publishing, review_docs
+from protokoll.service.infra.tables import Meeting, MinutesVersion, User
+from protokoll.service.usecases import access, publishing, retention, review_docs
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
-from protokoll.service.usecases.register import register_overview
+from protokoll.service.usecases.access import NotFound
 
 router: APIRouter = APIRouter(include_in_schema=False)
 
@@ -53,6 +52,9 @@ REVIEW_NOTICES = {
     "freigeben": "Ihre Freigabe wurde gespeichert.",
     "veroeffentlichen": "Die Niederschrift wurde veröffentlicht.",
 }
+# steps that need a confirmation naming their consequences (a page, works without script)
+CONFIRMED_STEPS = ("freigeben", "veroeffentlichen")
+CONFIRMED = "ja"
 NOTICES.update(REVIEW_NOTICES)
 VOTE_FIELDS = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltungen"), ("biased", "Befangen"))
 
@@ -82,6 +84,10 @@ def _page(
         minutes = review.minutes_of(version)
         recording = recording_of_version(s, version)
         context.update(_draft_context(ctx, meeting, version, minutes, recording))
+        if recording is not None:
+            context["deletion_plan"] = retention.plan(
+                ctx.of(meeting), recording, published=view["state"] == "veroeffentlicht"
+            )
     return render(
         request, caller, "review.html", status=status, error=error, nav="sitzungen", **context
     )
@@ -160,7 +166,6 @@ def _draft_context(
         "members": members,
         "audio": audio,
         "recording": recording,
-        "reason_labels": {"freigabe": "nach der Freigabe", "frist": "nach Ablauf der Frist"},
     }
 
 
@@ -303,57 +308,96 @@ def review_step(
     checked(request, caller, form)
     meeting = svc.get_meeting(s, caller.user, meeting_id)
     try:
+        if action in CONFIRMED_STEPS and field(form, "bestaetigt", 10) != CONFIRMED:
+            # not confirmed (a crafted form, a stale page): allowed at all? then ask first
+            review.check_step(ctx, s, caller.user, meeting, action)
+            return redirect(f"/sitzungen/{meeting_id}/pruefung/bestaetigen/{action}")
         review.transition(ctx, s, caller.user, meeting, action, field(form, "reason", 2000))
     except ProtokollError as exc:
         return _error_page(request, caller, ctx, s, meeting_id, exc)
     return redirect(f"/sitzungen/{meeting_id}/pruefung?hinweis={action}")
 
 
-# ---- the AI register (admin) ---------------------------------------------------------------
-
-
-@router.get("/verwaltung/ki-register")
-def register_page(request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep) -> Response:
-    accounts.require_admin(caller.user)
-    key = caller.user.municipality_id
-    assert key is not None  # require_admin
-    own = ctx.for_municipality(key, s)
-    states = register_overview(s, own.settings, municipality_id=key, now=dt.datetime.now(dt.UTC))
-    german = next(st for st in states if st.target == "de")
-    if german.export is None:
-        raise RegisterError(german.problem or "Der deutsche Registereintrag fehlt.")
-    entry = german.export.data
+@router.get("/sitzungen/{meeting_id}/pruefung/bestaetigen/{action}")
+def confirm_step_page(
+    meeting_id: str, action: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    """Approval and publication are confirmed on a page of their own that names what the
+    step does (documents, read-only meeting, the recording's deletion)."""
+    if action not in CONFIRMED_STEPS:
+        raise NotFound("Diesen Prüfschritt gibt es nicht.")
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    review.require_review(caller.user, meeting)
+    try:
+        step = review.check_step(ctx, s, caller.user, meeting, action)
+    except ProtokollError as exc:
+        return _error_page(request, caller, ctx, s, meeting_id, exc)
+    version = review.current_version(s, meeting.id)
+    assert version is not None  # check_step: a version exists
     return render(
-        request, caller, "register.html", entry=entry, rows=figure_rows(entry["kennzahlen"]),
-        targets=states, nav="register",
+        request, caller, "review_confirm.html", nav="sitzungen", action=action,
+        action_label=ACTION_LABELS[action], m=svc.meeting_view(s, caller.user, meeting),
+        version=version.number, confirmed=CONFIRMED,
+        consequences=_consequences(ctx, s, caller.user, meeting, action, step, version),
     )  # fmt: skip
 
 
-def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
-    """The register figures as German label/value rows for the admin's page."""
-
-    def number(value: float | None, digits: int = 0) -> str:
-        return number_de(value, digits)
-
-    def share(value: float | None) -> str:
-        return percent_de(value, 1)
-
-    minutes, incidents = figures["minutes"], figures["incidents"]
-    period = figures["period"]
-    chain = incidents.get("chain_ok")
-    return [
-        ("Zeitraum", f"{date_de(period['from'], empty='–')} – {date_de(period['to'], empty='–')}"),
-        ("Verarbeitete Sitzungen", number(figures["sessions_processed"])),
-        ("Verarbeitete Aufnahmen (Stunden)", number(figures["audio_hours"], 1)),
-        ("Freigegebene Niederschriften", number(minutes["approved"])),
-        ("Veröffentlichte Niederschriften", number(minutes["published"])),
-        ("davon vor der Veröffentlichung von einer Person freigegeben",
-         share(minutes["published_human_approved_share"])),
-        ("Durchschnittliche Änderungsquote gegenüber dem KI-Entwurf",
-         share(minutes["average_edit_rate"])),
-        ("Gelöschte Aufnahmen", number(sum(figures["recordings_deleted"].values()))),
-        ("Fehlgeschlagene Verarbeitungen", number(incidents["jobs_failed"])),
-        ("Eingesetzte Modelle", number(len(figures["models"]))),
-        ("Einträge im Prüfprotokoll", number(figures["audit_entries"])),
-        ("Prüfprotokoll unverändert", "–" if chain is None else ("ja" if chain else "NEIN")),
+def _consequences(
+    ctx: ServiceContext,
+    s: Session,
+    user: User,
+    meeting: Meeting,
+    action: str,
+    step: Step,
+    version: MinutesVersion,
+) -> list[str]:
+    """What the step does, in German sentences, for the confirmation page."""
+    own = ctx.of(meeting)
+    state = review.review_of(s, meeting.id)
+    assert state is not None
+    recordings = [r for r in svc.recordings_of(s, meeting) if r.deleted_at is None]
+    name = user.display_name or user.username
+    today = date_de(dt.datetime.now(dt.UTC).astimezone().date())
+    if action == "freigeben":
+        lines = [f"Sie geben Fassung {version.number} der Niederschrift frei."]
+        if step.final_approval:
+            lines.append(
+                "Danach kann die Niederschrift nicht mehr bearbeitet werden; Änderungen sind "
+                "erst wieder möglich, wenn die Prüfung die Freigabe zurücknimmt."
+            )
+        else:
+            lines.append(
+                f"Das ist Freigabe {step.approvals} von {step.required} (Vier-Augen-Prinzip): "
+                "danach muss noch eine zweite prüfende Person freigeben."
+            )
+        lines.append(
+            f"Ihr Name steht in der veröffentlichten Niederschrift: „Geprüft und freigegeben "
+            f"von {name} …“."
+        )
+        lines.append("Veröffentlicht wird damit noch nichts; das ist ein eigener Schritt.")
+        if recordings:
+            plans = {retention.plan(own, r, published=False) for r in recordings}
+            kept = "Die Aufnahme wird bei der Freigabe nicht gelöscht. "
+            lines.append(kept + " ".join(sorted(plans)))
+        return lines
+    names = " und ".join(review.approver_names(s, state)) or "der Prüfung"
+    public = svc.has_non_public(meeting)
+    lines = [
+        f"Fassung {version.number} wird veröffentlicht: die Niederschrift als Word, PDF und "
+        "JSON" + (", dazu die öffentliche Fassung ohne die nichtöffentlichen TOPs" if public
+                  else "") + ", und der OParl-Export für das Ratsinformationssystem.",
+        f"Im Dokument steht: „Geprüft und freigegeben von {names} am {today}“.",
+        "Die Veröffentlichung lässt sich nicht zurücknehmen. Danach ist die Sitzung "
+        "schreibgeschützt: keine neue Verarbeitung, keine weiteren Aufnahmen, keine Änderung "
+        "der Tagesordnung; löschen kann sie nur noch die Verwaltung, mit Begründung.",
     ]  # fmt: skip
+    if recordings and own.settings.review.delete_recording == "veroeffentlichung":
+        lines.append(
+            "Die Aufnahme wird dabei endgültig gelöscht; Transkript, Fassungen und Dokumente "
+            "bleiben."
+        )
+    elif recordings:
+        plans = {retention.plan(own, r, published=True) for r in recordings}
+        kept = "Die Aufnahme wird bei der Veröffentlichung nicht gelöscht. "
+        lines.append(kept + " ".join(sorted(plans)))
+    return lines

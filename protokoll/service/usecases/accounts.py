@@ -16,6 +16,27 @@ from protokoll.service.usecases.access import Conflict, Forbidden, NotFound
 
 # the roles within a municipality (kreisadmin is the district's, see municipalities.py)
 MUNICIPALITY_ROLES = tuple(r for r in ROLES if r != "kreisadmin")
+# what messages call them: the German names, never the internal keys
+ALLOWED_ROLES_TEXT = ", ".join(ROLE_LABELS[r] for r in MUNICIPALITY_ROLES)
+
+
+def role_labels(roles: list[str] | frozenset[str]) -> list[str]:
+    """The German names of roles, in the usual order."""
+    return [ROLE_LABELS[r] for r in ROLES if r in roles]
+
+
+def _check_roles(roles: list[str]) -> None:
+    """At least one role, each one a municipality may give (German names in the message)."""
+    unknown = sorted(set(roles) - set(MUNICIPALITY_ROLES))
+    if unknown:
+        raise InputError(
+            f"Unbekannte Rolle: {', '.join(unknown)}. Erlaubte Rollen: {ALLOWED_ROLES_TEXT}."
+        )
+    if not roles:
+        raise InputError(
+            f"Unbekannte oder fehlende Rolle: bitte mindestens eine wählen. Erlaubte Rollen: "
+            f"{ALLOWED_ROLES_TEXT}."
+        )
 
 
 def users_of(s: Session, admin: User) -> list[User]:
@@ -35,6 +56,7 @@ def create_user(
 ) -> User:
     """An admin creates an account in their own municipality (a one-time password)."""
     require_admin(admin)
+    _check_roles(roles)
     return auth.create_user(
         s, username, password, roles, display_name, actor=admin, one_time=True,
         municipality_id=admin.municipality_id,
@@ -45,6 +67,15 @@ def require_admin(user: User) -> None:
     access.require(
         access.can_manage_users(user), "Benutzer verwaltet nur, wer die Rolle Verwaltung hat."
     )
+
+
+def get_user(s: Session, admin: User, user_id: int) -> User:
+    """An account of the admin's own municipality; any other is "not found"."""
+    require_admin(admin)
+    target = s.get(User, user_id)
+    if target is None or target.municipality_id != admin.municipality_id:
+        raise NotFound("Diesen Benutzer gibt es nicht.")
+    return target
 
 
 def log_in(
@@ -120,15 +151,10 @@ def update_user(
     keep_token: str | None = None,
 ) -> User:
     """An admin changes a user; unlocking also lifts a lockout after wrong passwords."""
-    require_admin(admin)
-    target = s.get(User, user_id)
-    if target is None or target.municipality_id != admin.municipality_id:
-        raise NotFound("Diesen Benutzer gibt es nicht.")
+    target = get_user(s, admin, user_id)
     changes: dict[str, object] = {}
     if roles is not None:
-        if set(roles) - set(MUNICIPALITY_ROLES) or not roles:
-            allowed = ", ".join(ROLE_LABELS[r] for r in MUNICIPALITY_ROLES)
-            raise InputError(f"Bitte mindestens eine Rolle wählen; möglich sind: {allowed}.")
+        _check_roles(roles)
         if target.id == admin.id and "admin" not in roles:
             raise Conflict("Die eigene Verwaltungsrolle kann man nicht entfernen.")
         gained = set(roles) - target.role_set

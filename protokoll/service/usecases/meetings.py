@@ -140,6 +140,7 @@ def set_agenda_file(
 ) -> Agenda:
     """Parse an uploaded agenda (TOML, JSON or a DOCX invitation) and store it."""
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
+    review.refuse_when_published(s, meeting)
     name = safe_display_name(filename)
     suffix = Path(name).suffix.lower()
     if suffix not in AGENDA_SUFFIXES:
@@ -164,6 +165,7 @@ def set_agenda_file(
 
 def set_agenda_data(s: Session, user: User, meeting: Meeting, data: dict[str, Any]) -> Agenda:
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
+    review.refuse_when_published(s, meeting)
     data = dict(data)
     data.setdefault("meeting", {"body": meeting.body, "date": meeting.date.isoformat()})
     agenda = agenda_from_data(data, "Tagesordnung")
@@ -176,6 +178,7 @@ def set_agenda_url(
     """Fetch an OParl meeting (the council information system) as the agenda: https only,
     from public servers or the allow-listed hosts (`protokoll.agenda.fetch_policy`)."""
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
+    review.refuse_when_published(s, meeting)
     url = url.strip()
     if not url.lower().startswith("https://"):
         raise AgendaError("Die OParl-Adresse muss mit https:// beginnen.")
@@ -187,6 +190,7 @@ def set_agenda_url(
 def set_members(s: Session, user: User, meeting: Meeting, members: list[dict[str, Any]]) -> Agenda:
     """Replace the member list (names, factions, roles) used for speaker names."""
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
+    review.refuse_when_published(s, meeting)
     agenda = agenda_of(meeting)
     if agenda is None:
         raise Conflict("Bitte zuerst eine Tagesordnung hinterlegen.")
@@ -238,11 +242,36 @@ def _store_agenda(
     return agenda
 
 
-def delete_meeting(ctx: ServiceContext, s: Session, user: User, meeting: Meeting) -> None:
+def may_delete(s: Session, user: User, meeting: Meeting) -> bool:
+    """Before publication the meeting's Schriftführung or an admin; after it an admin only
+    (with a reason, see `delete_meeting`)."""
+    if review.is_published(s, meeting.id):
+        return user.has("admin") and access.can_delete(user, meeting)
+    return access.can_delete(user, meeting)
+
+
+def delete_meeting(
+    ctx: ServiceContext, s: Session, user: User, meeting: Meeting, reason: str = ""
+) -> None:
+    """Delete the meeting with all its files. A published one only an admin deletes, giving
+    a reason; the reason is in the audit entry."""
     access.require(
         access.can_delete(user, meeting),
         "Sitzungen löschen darf nur die Schriftführung der Sitzung oder die Verwaltung.",
     )
+    published = review.is_published(s, meeting.id)
+    reason = " ".join(reason.split())[:2000]
+    if published:
+        access.require(
+            user.has("admin"),
+            "Die Niederschrift dieser Sitzung ist veröffentlicht; löschen darf die Sitzung "
+            "jetzt nur die Verwaltung (mit Begründung).",
+        )
+        if not reason:
+            raise InputError(
+                "Die Niederschrift dieser Sitzung ist veröffentlicht. Bitte begründen, warum "
+                "die Sitzung trotzdem gelöscht wird; die Begründung steht im Prüfprotokoll."
+            )
     busy = _active_job(s, Job.meeting_id == meeting.id)
     if busy is not None:
         raise Conflict(
@@ -250,10 +279,12 @@ def delete_meeting(ctx: ServiceContext, s: Session, user: User, meeting: Meeting
         )
     for upload in s.scalars(select(Upload).where(Upload.meeting_id == meeting.id)):
         ctx.layout.upload_part(upload.id).unlink(missing_ok=True)
-    audit.record(
-        s, "meeting.deleted", user=user, meeting_id=meeting.id,
-        details={"body": meeting.body, "date": meeting.date.isoformat()},
-    )  # fmt: skip
+    details: dict[str, Any] = {"body": meeting.body, "date": meeting.date.isoformat()}
+    if published:
+        details.update(published=True, reason=reason)
+    elif reason:
+        details["reason"] = reason
+    audit.record(s, "meeting.deleted", user=user, meeting_id=meeting.id, details=details)
     s.delete(meeting)
     s.flush()
     files(ctx, meeting).remove_meeting(meeting.id)
@@ -275,6 +306,7 @@ def start_upload(
     access.require(
         access.can_modify(user, meeting), "Aufnahmen lädt die Schriftführung der Sitzung hoch."
     )
+    review.refuse_when_published(s, meeting)
     limit = int(ctx.settings.intake.max_size_gb * 1024**3)
     if size <= 0:
         raise UploadError("Die Datei ist leer (0 Byte). Bitte die Aufnahme auswählen.")
@@ -351,6 +383,10 @@ def complete_upload(ctx: ServiceContext, s: Session, upload: Upload) -> Recordin
     if upload.state != "open":
         raise Conflict(upload.error or "Dieser Upload wurde abgebrochen.")
     part = ctx.layout.upload_part(upload.id)
+    if review.is_published(s, upload.meeting_id):  # published while the upload ran
+        upload.state, upload.error = "failed", review.PUBLISHED_READ_ONLY
+        part.unlink(missing_ok=True)
+        raise Conflict(review.PUBLISHED_READ_ONLY)
     received = part.stat().st_size if part.exists() else 0
     if received != upload.size_bytes:
         raise UploadError(
@@ -440,6 +476,7 @@ def delete_recording(
     ctx: ServiceContext, s: Session, user: User, meeting: Meeting, recording_id: str
 ) -> None:
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
+    review.refuse_when_published(s, meeting)
     recording = _recording(s, meeting, recording_id)
     busy = _active_job(s, Job.recording_id == recording.id)
     if busy is not None:
@@ -527,6 +564,7 @@ def start_job(
     access.require(
         access.can_modify(user, meeting), "Verarbeitungen startet die Schriftführung der Sitzung."
     )
+    review.refuse_when_published(s, meeting)
     recordings = recordings_of(s, meeting)
     if not recordings:
         raise Conflict("Bitte zuerst eine Aufnahme hochladen.")
@@ -574,6 +612,7 @@ def jobs_of(s: Session, meeting: Meeting) -> list[Job]:
 def retry_job(s: Session, user: User, job: Job, meeting: Meeting) -> Job:
     """Queue a failed or cancelled job again; it continues from its checkpoints."""
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
+    review.refuse_when_published(s, meeting)
     if job.state not in ("failed", "cancelled"):
         raise Conflict("Nur fehlgeschlagene oder abgebrochene Aufträge können wiederholt werden.")
     _require_audio(s.get(Recording, job.recording_id))
@@ -595,6 +634,7 @@ def rerun_job(
 ) -> Job:
     """Run one stage and those after it again (e.g. diarization with other speaker bounds)."""
     access.require(access.can_modify(user, meeting), "Nur die Schriftführung dieser Sitzung.")
+    review.refuse_when_published(s, meeting)
     if stage not in STAGE_NAMES:
         raise InputError(f"Unbekannter Verarbeitungsschritt „{stage}“.")
     if job.state in ("queued", "running"):
@@ -736,6 +776,7 @@ def agenda_view(meeting: Meeting, confidential: bool) -> dict[str, Any] | None:
 def meeting_view(s: Session, user: User, meeting: Meeting) -> dict[str, Any]:
     confidential = access.can_see_confidential(user, meeting)
     jobs = jobs_of(s, meeting)
+    published = review.is_published(s, meeting.id)
     return {
         "id": meeting.id,
         "body": meeting.body,
@@ -747,9 +788,10 @@ def meeting_view(s: Session, user: User, meeting: Meeting) -> dict[str, Any]:
         if confidential
         else [],
         "jobs": [job_view(j) for j in jobs],
+        "published": published,
         "permissions": {
-            "modify": access.can_modify(user, meeting),
-            "delete": access.can_delete(user, meeting),
+            "modify": access.can_modify(user, meeting) and not published,
+            "delete": may_delete(s, user, meeting),
             "confidential": confidential,
         },
     }

@@ -251,6 +251,22 @@ def actor_for(user: User, meeting: Meeting) -> Actor:
     return Actor(user.id, user.has("pruefer"), access.owns(user, meeting))
 
 
+def check_step(
+    ctx: ServiceContext, s: Session, user: User, meeting: Meeting, action: str, reason: str = "x"
+) -> workflow.Step:
+    """The step ``action`` would take now, without taking it; raises if not allowed."""
+    if not access.can_view(user, meeting):
+        raise NotFound("Diese Sitzung gibt es nicht oder Sie haben keinen Zugriff darauf.")
+    require_review(user, meeting)
+    review = review_of(s, meeting.id)
+    state = review.state if review else "entwurf"
+    return workflow.decide(
+        state, action, actor_for(user, meeting), has_version=bool(review and review.current_number),
+        approvers=approvers(s, review) if review else [],
+        four_eyes=ctx.of(meeting).settings.review.four_eyes, reason=reason,
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class TransitionResult:
     state: str
@@ -263,20 +279,13 @@ class TransitionResult:
 def transition(
     ctx: ServiceContext, s: Session, user: User, meeting: Meeting, action: str, reason: str = ""
 ) -> TransitionResult:
-    """Take one review step; publication writes the published documents first."""
-    if not access.can_view(user, meeting):
-        raise NotFound("Diese Sitzung gibt es nicht oder Sie haben keinen Zugriff darauf.")
-    require_review(user, meeting)
-    review = review_of(s, meeting.id)
-    state = review.state if review else "entwurf"
+    """Take one review step; publication writes the published documents first, then
+    deletes the recording if `[review] delete_recording` says so."""
     ctx = ctx.of(meeting)
-    four_eyes = ctx.settings.review.four_eyes
-    given = approvers(s, review) if review else []
-    step = workflow.decide(
-        state, action, actor_for(user, meeting), has_version=bool(review and review.current_number),
-        approvers=given, four_eyes=four_eyes, reason=reason,
-    )  # fmt: skip
+    step = check_step(ctx, s, user, meeting, action, reason)
+    review = review_of(s, meeting.id)
     assert review is not None and review.current_number is not None
+    state = review.state
     reason = reason.strip()[:2000]
     number = review.current_number
     version = get_version(s, meeting.id, number)
@@ -300,7 +309,7 @@ def transition(
         if step.final_approval:
             review.approved_number = number
     elif action == "veroeffentlichen":
-        approved_by = _approver_names(s, review)
+        approved_by = approver_names(s, review)
         files = publishing.publish(ctx, s, meeting, version, approved_by, at)
         review.published_number = number
         details.update(approved_by=approved_by, files=files)
@@ -309,8 +318,8 @@ def transition(
     audit.record(
         s, f"review.{_AUDIT_ACTIONS[action]}", user=user, meeting_id=meeting.id, details=details
     )
-    if action == "freigeben" and step.final_approval:
-        deleted = retention.delete_for_approval(ctx, s, meeting.id, user)
+    if action == "veroeffentlichen":  # never at approval: a returned draft needs the audio
+        deleted = retention.delete_for_publication(ctx, s, meeting.id, user)
     return TransitionResult(
         step.to_state, step.final_approval, step.approvals, step.required, deleted
     )
@@ -324,7 +333,7 @@ _AUDIT_ACTIONS = {
 }
 
 
-def _approver_names(s: Session, review: Review) -> list[str]:
+def approver_names(s: Session, review: Review) -> list[str]:
     """The people whose approvals made the current version approved."""
     return list(dict.fromkeys(e.actor for e in _approvals(s, review)))
 
@@ -401,9 +410,72 @@ def review_view(ctx: ServiceContext, s: Session, user: User, meeting: Meeting) -
     }
 
 
+@dataclass(frozen=True)
+class ListState:
+    """A meeting's review state as the meeting list shows it."""
+
+    state: str | None  # None: no draft yet
+    label: str
+    waiting: str = ""  # German, what awaits this user ("" if nothing)
+
+
+def list_states(s: Session, user: User, meetings: list[Meeting]) -> dict[str, ListState]:
+    """Each meeting's review state, and whether it waits for ``user``: a reviewer is
+    awaited by minutes in review they have not approved yet; the meeting's Schriftführung
+    by a draft returned for rework, and by approved minutes to publish."""
+    states: dict[str, ListState] = {}
+    for meeting in meetings:
+        review = review_of(s, meeting.id)
+        if review is None:
+            states[meeting.id] = ListState(None, "noch kein Entwurf")
+            continue
+        states[meeting.id] = ListState(
+            review.state, STATE_LABELS[review.state], _waiting(s, user, meeting, review)
+        )
+    return states
+
+
+def _waiting(s: Session, user: User, meeting: Meeting, review: Review) -> str:
+    if not access.can_see_confidential(user, meeting):
+        return ""
+    if review.state == "in_pruefung" and user.has("pruefer"):
+        return "" if user.id in approvers(s, review) else "wartet auf Ihre Freigabe"
+    if not access.owns(user, meeting):
+        return ""
+    if review.state == "entwurf":
+        last = s.scalar(
+            select(ReviewEvent)
+            .where(ReviewEvent.meeting_id == meeting.id)
+            .order_by(ReviewEvent.id.desc())
+            .limit(1)
+        )
+        if last is not None and last.action == "zurueckgeben":
+            return "zur Überarbeitung zurückgegeben"
+    if review.state == "freigegeben":
+        return "freigegeben, wartet auf Veröffentlichung"
+    return ""
+
+
 def _events(s: Session, meeting_id: str) -> list[ReviewEvent]:
     query = select(ReviewEvent).where(ReviewEvent.meeting_id == meeting_id)
     return list(s.scalars(query.order_by(ReviewEvent.id)))
+
+
+def is_published(s: Session, meeting_id: str) -> bool:
+    review = review_of(s, meeting_id)
+    return review is not None and review.state == "veroeffentlicht"
+
+
+PUBLISHED_READ_ONLY = (
+    "Die Niederschrift dieser Sitzung ist veröffentlicht; die Sitzung ist abgeschlossen. "
+    "Aufnahmen, Tagesordnung, Mitglieder und Verarbeitung können nicht mehr geändert werden."
+)
+
+
+def refuse_when_published(s: Session, meeting: Meeting) -> None:
+    """After publication the meeting is read-only: what was published stays as it was."""
+    if is_published(s, meeting.id):
+        raise Conflict(PUBLISHED_READ_ONLY)
 
 
 def refuse_new_draft_when_approved(s: Session, meeting: Meeting) -> None:

@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from protokoll.documents import artifacts
 from protokoll.domain.minutes import Minutes
@@ -29,9 +30,30 @@ from protokoll.formatting import date_de
 from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, write_oparl_json
 from protokoll.publication.pdf import docx_to_pdf
 from protokoll.service.context import ServiceContext
-from protokoll.service.infra.tables import Meeting, MinutesVersion
+from protokoll.service.infra.tables import (
+    DEFAULT_MUNICIPALITY,
+    Meeting,
+    MinutesVersion,
+    Municipality,
+    ReviewEvent,
+)
 
 PUBLISHED_LABELS = {name: artifacts.LABELS[name] for name in artifacts.PUBLISHED_FILES}
+
+
+def letterhead_name(ctx: ServiceContext, meeting: Meeting) -> str:
+    """The municipality's name for the letterhead of its documents: `[ai_register]
+    organization`, else `[oparl] body_name`, else the municipality's own name (not that of
+    the unnamed default municipality); "" if none is known."""
+    settings = ctx.of(meeting).settings
+    for name in (settings.ai_register.organization, settings.oparl.body_name):
+        if name.strip():
+            return name.strip()
+    s = object_session(meeting)
+    municipality = s.get(Municipality, meeting.municipality_id) if s is not None else None
+    if municipality is None or municipality.id == DEFAULT_MUNICIPALITY:
+        return ""
+    return municipality.name.strip()
 
 
 def approval_note(approved_by: list[str], when: dt.datetime) -> str:
@@ -87,6 +109,7 @@ def _write_all(
     products = artifacts.Products(
         minutes=minutes, template=ctx.settings.minutes.template, created=now, approval=note,
         document_id=f"protokoll:{meeting.id}:{version.number}:freigegeben",
+        letterhead=letterhead_name(ctx, meeting) or None,
     )  # fmt: skip
     suffixes = ["", ".oeffentlich"] if non_public else [""]
     for suffix in suffixes:
@@ -135,6 +158,18 @@ def oparl_object(
         approved_at=published_at, created=meeting.created_at,
         license=ctx.of(meeting).settings.oparl.license or None,
     )  # fmt: skip
+
+
+def published_at(s: Session, meeting: Meeting) -> dt.datetime | None:
+    """When the meeting's minutes were (last) published; None if never."""
+    query = (
+        select(ReviewEvent.at)
+        .where(ReviewEvent.meeting_id == meeting.id, ReviewEvent.action == "veroeffentlichen")
+        .order_by(ReviewEvent.id.desc())
+        .limit(1)
+    )
+    at = s.scalar(query)
+    return at if at is None or at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def published_files(ctx: ServiceContext, meeting: Meeting, *, confidential: bool) -> list[str]:

@@ -1,9 +1,11 @@
-"""Retention of recordings: deleted once the minutes are approved, or after a number of days,
-as `[review]` says (each municipality's own setting); each deletion is in the audit log.
+"""Retention of recordings: deleted when the minutes are published, or after a number of
+days, as `[review]` says (each municipality's own setting); never at approval, so a draft
+returned after approval is still checked against the audio. Each deletion is in the audit
+log.
 
 The recording's record stays (marked deleted, with the reason) so the jobs' transcripts
 and documents remain; what goes is the audio: the uploaded file and the decoded copy
-in each job's work folder.
+in each job's work folder. `plan` says, for the pages, when that will happen.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from protokoll.formatting import date_de, datetime_de
 from protokoll.service.context import ServiceContext
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import Job, Meeting, Municipality, Recording, User, utcnow
@@ -21,8 +24,9 @@ from protokoll.service.infra.tables import Job, Meeting, Municipality, Recording
 log = logging.getLogger(__name__)
 
 REASON_LABELS = {
-    "freigabe": "nach der Freigabe der Niederschrift gelöscht",
+    "veroeffentlichung": "bei der Veröffentlichung der Niederschrift gelöscht",
     "frist": "nach Ablauf der Aufbewahrungsfrist gelöscht",
+    "freigabe": "nach der Freigabe der Niederschrift gelöscht",  # before issue #17
 }
 
 
@@ -56,18 +60,50 @@ def remove_audio(
     return True
 
 
-def delete_for_approval(ctx: ServiceContext, s: Session, meeting_id: str, user: User) -> int:
-    """On final approval: delete the meeting's recordings if the configuration (the
-    municipality's) says so."""
+def delete_for_publication(ctx: ServiceContext, s: Session, meeting_id: str, user: User) -> int:
+    """On publication: delete the meeting's recordings if the configuration (the
+    municipality's `[review] delete_recording`) says so. Returns the count."""
     meeting = s.get(Meeting, meeting_id)
     if meeting is not None:
         ctx = ctx.of(meeting)
-    if not ctx.settings.review.delete_recording_on_approval:
+    if ctx.settings.review.delete_recording != "veroeffentlichung":
         return 0
     query = select(Recording).where(
         Recording.meeting_id == meeting_id, Recording.deleted_at.is_(None)
     )
-    return sum(remove_audio(ctx, s, r, "freigabe", user) for r in s.scalars(query))
+    return sum(remove_audio(ctx, s, r, "veroeffentlichung", user) for r in s.scalars(query))
+
+
+def expires_at(ctx: ServiceContext, recording: Recording) -> dt.datetime | None:
+    """When the retention period deletes ``recording`` (None: no time limit)."""
+    days = ctx.settings.review.recording_retention_days
+    if days <= 0:
+        return None
+    return _aware(recording.created_at) + dt.timedelta(days=days)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """The database returns UTC moments without their zone (SQLite)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def plan(ctx: ServiceContext, recording: Recording, *, published: bool) -> str:
+    """When ``recording`` is (or was) deleted, as one German sentence for the pages.
+
+    ``ctx`` is the meeting's (``ctx.of(meeting)``); ``published``: the minutes are
+    published already (then only the retention period is left)."""
+    if recording.deleted_at is not None:
+        when = datetime_de(_aware(recording.deleted_at))
+        return f"{deleted_message(recording)} ({when})."
+    expiry = expires_at(ctx, recording)
+    by_publication = ctx.settings.review.delete_recording == "veroeffentlichung" and not published
+    latest = f"am {date_de(expiry.astimezone().date())}" if expiry else ""
+    if by_publication:
+        text = "Die Aufnahme wird bei der Veröffentlichung der Niederschrift gelöscht"
+        return text + (f", spätestens {latest} (Aufbewahrungsfrist)." if expiry else ".")
+    if expiry:
+        return f"Die Aufnahme wird {latest} gelöscht (Aufbewahrungsfrist)."
+    return "Die Aufnahme wird nicht automatisch gelöscht."
 
 
 def sweep_expired(ctx: ServiceContext, now: dt.datetime | None = None) -> int:

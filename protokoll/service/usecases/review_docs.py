@@ -20,6 +20,7 @@ from protokoll.review.docx_import import read_document_id, read_niederschrift_do
 from protokoll.service.context import ServiceContext
 from protokoll.service.infra.tables import Meeting, MinutesVersion, User
 from protokoll.service.usecases import minutes_review as review
+from protokoll.service.usecases import publishing
 from protokoll.service.usecases.access import Conflict, NotFound
 
 VERSION_DOCUMENTS = {name: artifacts.MEDIA_TYPES[name] for name in artifacts.VERSION_FILES}
@@ -51,6 +52,7 @@ def render(ctx: ServiceContext, meeting: Meeting, version: MinutesVersion, name:
         speaker_names=minutes.speaker_names,
         meeting_facts={"body": minutes.meeting.body, "date": minutes.meeting.date},
         low_confidence_threshold=ctx.settings.output.low_confidence_threshold,
+        letterhead=publishing.letterhead_name(ctx, meeting) or None,
     )
     with tempfile.TemporaryDirectory(prefix="protokoll-fassung-") as tmp:
         path = Path(tmp) / name

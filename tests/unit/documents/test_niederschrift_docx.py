@@ -29,7 +29,11 @@ from protokoll.documents.niederschrift_docx import (
     german_time,
     write_niederschrift_docx,
 )
-from protokoll.documents.templates.make_default_template import DEFAULT_TEMPLATE, build_template
+from protokoll.documents.templates.make_default_template import (
+    DEFAULT_TEMPLATE,
+    LETTERHEAD,
+    build_template,
+)
 from protokoll.domain.minutes import Flag, Minutes, MinutesItem, SourceRange, SummarySentence, Votes
 from protokoll.errors import ConfigError
 
@@ -782,8 +786,10 @@ def test_approved_version(minutes: Minutes, tmp_path: Path) -> None:
     doc = _open(path)
     texts = _texts(doc)
     notice = _paragraph(doc, "Mit KI-Unterstützung erstellt:")
-    assert "KI" in notice.text and "geprüft und überarbeitet" in notice.text
+    assert "KI" in notice.text and "überarbeitet" in notice.text
     assert notice.text.endswith(APPROVAL + ".")
+    # the approver is named, the Schriftführung is not credited with the review (#17)
+    assert "Anna Prüfer" in notice.text and "Schriftführung" not in notice.text
     assert NOTICE_TEXT not in texts
     assert doc.sections[0].header.paragraphs[-1].text == nd.APPROVED_HEADER_TEXT
     assert "nicht geprüft" not in nd.APPROVED_HEADER_TEXT
@@ -812,6 +818,43 @@ def test_approved_version(minutes: Minutes, tmp_path: Path) -> None:
     assert custom["review_status"].startswith("KI-gestützt erstellt, geprüft und freigegeben")
     assert APPROVAL in custom["review_status"]
     assert custom["approval"] == APPROVAL
+
+
+def _header_texts(doc: DocxDocument) -> list[str]:
+    return [p.text for section in doc.sections for p in section.header.paragraphs]
+
+
+def test_approved_version_has_no_source_times_and_no_placeholder_letterhead(
+    minutes: Minutes, tmp_path: Path
+) -> None:
+    """Published minutes point into no recording (it is deleted) and print no template
+    placeholder (#17); the draft keeps both."""
+    draft = _open(_write(minutes, tmp_path, "entwurf.docx"))
+    assert "[00:12:03–00:12:40]" in _paragraph(draft, "Kämmerer Roth erläuterte").text
+    assert LETTERHEAD in _header_texts(draft)  # no name known: the placeholder stays
+
+    path = _write(minutes, tmp_path, approval=APPROVAL)
+    doc = _open(path)
+    paragraph = _paragraph(doc, "Kämmerer Roth erläuterte")
+    assert "das Land fördere davon 1,8 Mio. Euro." in paragraph.text
+    assert not re.search(r"\[\d{2}:\d{2}:\d{2}", "\n".join(_texts(doc)))
+    everything = _all_text(path)
+    assert LETTERHEAD not in everything and "Platzhalter" not in everything
+
+
+def test_letterhead_names_the_municipality(minutes: Minutes, tmp_path: Path) -> None:
+    for approval in (None, APPROVAL):
+        path = _write(minutes, tmp_path, approval=approval, letterhead="Gemeinde Lindenau")
+        headers = _header_texts(_open(path))
+        assert headers[0] == "Gemeinde Lindenau"
+        assert "Platzhalter" not in _all_text(path) and LETTERHEAD not in _all_text(path)
+
+
+def test_own_template_letterhead_is_left_alone(minutes: Minutes, tmp_path: Path) -> None:
+    template = _municipal_template(tmp_path / "vorlage.docx")
+    before = _header_texts(_open(template))
+    path = _write(minutes, tmp_path, template=template, approval=APPROVAL, letterhead="X")
+    assert _header_texts(_open(path))[: len(before)] == before
 
 
 def test_approved_public_version(minutes: Minutes, tmp_path: Path) -> None:

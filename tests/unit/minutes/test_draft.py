@@ -285,3 +285,29 @@ def test_speakers_are_labels_and_texts_keep_them_so_a_rename_reaches_the_minutes
 def test_wortprotokoll_lines_name_the_speaker_by_label() -> None:
     item = _draft(protocol_type="wort").items[1]
     assert all(s.text.split(":")[0].startswith("SPEAKER_") for s in item.summary)
+
+
+def test_end_time_from_the_closing_words_when_no_time_is_said() -> None:
+    """The chair closes the sample session audibly without a time: the end is the start
+    plus the closing words' time in the recording, flagged for checking (#17)."""
+    minutes = _draft()
+    assert minutes.meeting.start_time == "18:00"
+    assert minutes.meeting.end_time == "18:04"
+    flag = next(f for f in minutes.flags if f.kind == "ende_berechnet")
+    assert "18:04 Uhr" in flag.message and "Beginn 18:00 Uhr" in flag.message
+    assert flag.start_s is not None and flag.text
+    assert "ende_fehlt" not in {f.kind for f in minutes.flags}
+
+
+def test_end_from_closing_rounds_to_the_minute_and_wraps_midnight() -> None:
+    from protokoll.minutes.draft import end_from_closing
+    from protokoll.minutes.segmentation import Segmentation
+    from protokoll.minutes.sentences import Sentence
+
+    closing = Sentence(9, 5400.0, 5429.0, "SPEAKER_00", "Ich schließe die Sitzung.")
+    found = Segmentation(spans=[], non_public_from_s=None, closing_s=5400.0)
+    assert end_from_closing([closing], found, "18:00")[0] == "19:30"
+    assert end_from_closing([closing], found, "23:15")[0] == "00:45"
+    assert end_from_closing([closing], found, "") == ("", None)  # no start: nothing
+    none = Segmentation(spans=[], non_public_from_s=None, closing_s=None)
+    assert end_from_closing([closing], none, "18:00") == ("", None)  # no closing

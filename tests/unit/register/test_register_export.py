@@ -105,7 +105,7 @@ def test_complete_entry_validates_and_carries_the_settings() -> None:
 def test_four_eyes_and_retention_come_from_the_review_settings() -> None:
     settings = _settings(
         **COMPLETE, PROTOKOLL_REVIEW__FOUR_EYES="true",
-        PROTOKOLL_REVIEW__DELETE_RECORDING_ON_APPROVAL="false",
+        PROTOKOLL_REVIEW__DELETE_RECORDING="nie",
         PROTOKOLL_REVIEW__RECORDING_RETENTION_DAYS="30",
     )  # fmt: skip
     entry = _entry(settings)
@@ -114,7 +114,7 @@ def test_four_eyes_and_retention_come_from_the_review_settings() -> None:
     assert "Vier-Augen-Prinzip" in entry["eintrag"]["human_intervention"]
     retention = entry["betrieb"]["retention"]
     assert retention == {
-        "delete_recording_on_approval": False, "recording_retention_days": 30,
+        "delete_recording_on_publication": False, "recording_retention_days": 30,
         "audit_log": retention["audit_log"],
     }  # fmt: skip
     assert "spätestens 30 Tage nach dem Hochladen" in entry["eintrag"]["proportionality"]

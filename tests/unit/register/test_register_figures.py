@@ -42,7 +42,12 @@ def test_figures_of_a_known_log() -> None:
     assert figures.published_human_approved_share == 0.5
     assert figures.average_edit_rate == pytest.approx(0.3)  # final approvals: 0.2 and 0.4
     assert figures.edit_rates_counted == 2
-    assert figures.recordings_deleted == {"freigabe": 1, "frist": 1, "manuell": 1}
+    assert figures.recordings_deleted == {
+        "veroeffentlichung": 0,
+        "freigabe": 1,
+        "frist": 1,
+        "manuell": 1,
+    }
     assert figures.entries == len(LOG)
     assert figures.period_from == "2026-03-01T09:01:00+00:00"
     assert figures.period_to == f"2026-03-01T09:{len(LOG):02d}:00+00:00"
@@ -164,7 +169,12 @@ def test_empty_log() -> None:
     assert figures.published_human_approved_share is None
     assert figures.average_edit_rate is None and figures.models == ()
     assert figures.period_from is None and figures.period_to is None
-    assert figures.recordings_deleted == {"freigabe": 0, "frist": 0, "manuell": 0}
+    assert figures.recordings_deleted == {
+        "veroeffentlichung": 0,
+        "freigabe": 0,
+        "frist": 0,
+        "manuell": 0,
+    }
     assert figures.to_dict()["incidents"] == {
         "jobs_failed": 0, "uploads_refused": 0, "logins_failed": 0, "chain_ok": None,
     }  # fmt: skip

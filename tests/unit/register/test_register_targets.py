@@ -350,7 +350,7 @@ def test_uk_record_needs_the_team_and_an_impact_assessment() -> None:
 def test_uk_texts_follow_the_settings(tmp_path: Path) -> None:
     settings = _settings(
         **COMPLETE, PROTOKOLL_REVIEW__FOUR_EYES="true",
-        PROTOKOLL_REVIEW__DELETE_RECORDING_ON_APPROVAL="false",
+        PROTOKOLL_REVIEW__DELETE_RECORDING="nie",
         PROTOKOLL_REVIEW__RECORDING_RETENTION_DAYS="30", PROTOKOLL_LLM__BACKEND="openai",
         PROTOKOLL_LLM__API_MODEL="qwen2.5-72b", PROTOKOLL_LLM__BASE_URL="http://llm.kreis.local/v1",
         PROTOKOLL_AI_REGISTER__REGION="England",
@@ -381,7 +381,7 @@ def test_nl_texts_follow_the_settings_and_stay_within_the_lengths() -> None:
     validate(data, "nl")  # max_length of every field
     assert "vier-ogenprincipe" in data["human_intervention"]
     assert "llm.kreis.local" in data["provider"] and "qwen2.5-72b" in data["methods_and_models"]
-    assert "zodra de notulen zijn vastgesteld." in data["proportionality"]
+    assert "zodra de notulen zijn gepubliceerd." in data["proportionality"]
 
 
 def test_every_catalogue_piece_is_filled_without_leftover_placeholders() -> None:

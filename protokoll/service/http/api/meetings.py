@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -101,7 +101,9 @@ def delete_meeting(
     ctx: CtxDep,
     user: UserDep,
     s: DbDep,
+    grund: Annotated[str, Query(max_length=2000)] = "",
 ) -> dict[str, str]:
-    """Sitzung mit Aufnahmen, Zwischenständen und Dokumenten löschen."""
-    svc.delete_meeting(ctx, s, user, svc.get_meeting(s, user, meeting_id))
+    """Sitzung mit Aufnahmen, Zwischenständen und Dokumenten löschen. Eine Sitzung mit
+    veröffentlichter Niederschrift löscht nur die Verwaltung, mit Begründung (`grund`)."""
+    svc.delete_meeting(ctx, s, user, svc.get_meeting(s, user, meeting_id), grund)
     return {"status": "gelöscht"}

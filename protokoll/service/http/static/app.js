@@ -271,8 +271,8 @@
       facts += " · hochgeladen " + dateTimeDe(rec.created_at);
       item.appendChild(el("span", "muted", facts));
       const link = el("a", "", "Herunterladen");
-      link.href = "/api/meetings/" + meetingId + "/recordings/" + rec.id;
-      link.setAttribute("download", "");
+      // a page, not a bare download: a deleted recording gets a German message there
+      link.href = "/sitzungen/" + meetingId + "/aufnahmen/" + rec.id;
       link.appendChild(el("span", "visually-hidden", " (" + rec.name + ")"));
       item.appendChild(link);
       list.appendChild(item);
