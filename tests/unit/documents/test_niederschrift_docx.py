@@ -17,6 +17,7 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 from protokoll import __version__
+from protokoll.config import Settings
 from protokoll.documents import niederschrift_docx as nd
 from protokoll.documents.docx_common import HEADER_TEXT, add_field
 from protokoll.documents.niederschrift_docx import (
@@ -36,6 +37,7 @@ from protokoll.documents.templates.make_default_template import (
 )
 from protokoll.domain.minutes import Flag, Minutes, MinutesItem, SourceRange, SummarySentence, Votes
 from protokoll.errors import ConfigError
+from protokoll.pipeline.runner import letterhead, write_minutes_documents
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CREATED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -848,6 +850,21 @@ def test_letterhead_names_the_municipality(minutes: Minutes, tmp_path: Path) -> 
         headers = _header_texts(_open(path))
         assert headers[0] == "Gemeinde Lindenau"
         assert "Platzhalter" not in _all_text(path) and LETTERHEAD not in _all_text(path)
+
+
+def test_a_job_draft_names_the_municipality_its_settings_know(
+    minutes: Minutes, tmp_path: Path
+) -> None:
+    """The draft a job writes (`protokoll run`, a worker) fills the letterhead from
+    `[ai_register] organization`, else `[oparl] body_name`; without either the placeholder
+    stays, for the clerk to see that the template has no letterhead yet."""
+    named = Settings.model_validate({"ai_register": {"organization": "Stadt Olfen"}})
+    written = write_minutes_documents(minutes, tmp_path / "mit", named)
+    assert _header_texts(_open(written["niederschrift.docx"]))[0] == "Stadt Olfen"
+    by_body = Settings.model_validate({"oparl": {"body_name": "Gemeinde Lindenau"}})
+    assert letterhead(by_body) == "Gemeinde Lindenau"
+    written = write_minutes_documents(minutes, tmp_path / "ohne", Settings())
+    assert LETTERHEAD in _header_texts(_open(written["niederschrift.docx"]))
 
 
 def test_own_template_letterhead_is_left_alone(minutes: Minutes, tmp_path: Path) -> None:
