@@ -342,11 +342,11 @@ def run(plan: Plan) -> dict[str, Any]:
     entry["device"] = transcriber.device
     entry["compute_type"] = transcriber.compute_type
     entry["batch_size"] = settings.transcription.batch_size
-    if transcriber._model is not None:
-        entry["mel_bins"] = int(transcriber._model.model.n_mels)
+    if transcriber.loaded:
+        entry["mel_bins"] = int(transcriber._loaded.model.model.n_mels)
     if result is not None:
         entry["segments"] = len(result.segments) + len(result.dropped)
-    transcriber._model = None
+    transcriber.unload()
 
     # diarization: the pretrained pipeline (segmentation, ResNet34 embeddings, VBx)
     diarizer: Any = build_diarizer(settings, store)
