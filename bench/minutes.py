@@ -1,7 +1,9 @@
 """Minutes benchmark: generated council sessions through the whole pipeline, scored per TOP.
 
 The sessions of `bench/minutes_sessions.py` (6 municipalities, 6-10 agenda items each,
-every result of `protokoll.minutes.RESULTS` and the vote phrasings councils use) are
+every result of `protokoll.minutes.RESULTS` and the vote phrasings councils use; the
+"dev" split, used while the rules were written) and the three held-out sessions of
+`bench/minutes_heldout.py` (the "heldout" split, written afterwards) are
 synthesised turn by turn with espeak-ng and the MBROLA German voices, as the bundled
 sample is, so the recogniser's real errors reach the minutes stage. Each session is
 transcribed and diarized once by `protokoll run` (cached); the minutes stage then runs
@@ -19,8 +21,14 @@ OpenAI-compatible server with `--llm-url`), and is scored against the references
   Verlauf;
 - time of the minutes stage per session.
 
+With `--peer`, the glued peer of `bench/minutes_peer.py` (the same transcript text and
+the same embedded LLM, asked plainly for each TOP's result and counts as JSON, in one
+call per session or, with `--peer-mode item`, one per TOP) runs on the same sessions and
+is scored by the same functions (results and counts only).
+
     python bench/minutes.py [--sessions s1 s2] [--llm-url http://host:8000/v1 --llm-model M]
     python bench/minutes.py --rules-only      # results, counts and starts without the model
+    python bench/minutes.py --split heldout --rules-only --peer   # held out, with the peer
 
 Needs espeak-ng, mbrola and mbrola-de1..7, sox and ffmpeg (Debian contrib/non-free).
 Audio and transcripts are cached under ~/.cache/protokoll/test-data/bench-minutes;
@@ -39,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,13 +56,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import minutes_peer
 from bench.common import ROOT
+from bench.minutes_heldout import HELDOUT
 from bench.minutes_sessions import SESSIONS, ItemRef, Person, Session, normalise, to_spoken
 from bench.minutes_speed import CountingLLM
 from bench.speaker_voices import cache_dir
 from protokoll.config import Settings, load_settings
 from protokoll.domain.agenda import load_agenda
 from protokoll.domain.minutes import Minutes, MinutesItem
+from protokoll.domain.speakers import names_in
 from protokoll.domain.transcript import Transcript
 from protokoll.llm.base import ChatMessage, Generation
 from protokoll.minutes.draft import MinutesDrafter
@@ -75,10 +87,16 @@ from samples.make_sample import (
 OUT = ROOT / "out" / "bench-minutes"
 BOUNDARY_TOLERANCE_S = 5.0
 COUNT_FIELDS = ("yes", "no", "abstain", "biased")
+SPLITS: dict[str, tuple[Session, ...]] = {
+    "dev": SESSIONS,  # used while the rules were written
+    "heldout": HELDOUT,  # written afterwards, without reading the rules
+    "all": SESSIONS + HELDOUT,
+}
 
 
 def session_dir(session: Session) -> Path:
-    """The session's cache folder; a changed script or voice gets a new one."""
+    """The session's cache folder; a changed script or voice gets a new one. Keys differ
+    between the splits (s… and h…), so their folders never collide."""
     digest = hashlib.sha256(repr(session).encode()).hexdigest()[:10]
     return cache_dir() / "bench-minutes" / f"{session.key}-{digest}"
 
@@ -211,14 +229,22 @@ class Score:
         }
 
 
-def minutes_text(item: MinutesItem) -> str:
+def minutes_text(item: MinutesItem, names: Mapping[str, str] | None = None) -> str:
+    """The item's text as readers see it: speaker labels replaced by the names."""
     parts = [s.text for s in item.summary] + list(item.motions)
     if item.resolution_text:
         parts.append(item.resolution_text)
-    return " ".join(parts)
+    return names_in(" ".join(parts), names or {})
 
 
-def score_item(ref: ItemRef, item: MinutesItem, start: float | None, heard: str, tag: str) -> Score:
+def score_item(
+    ref: ItemRef,
+    item: MinutesItem,
+    start: float | None,
+    heard: str,
+    tag: str,
+    names: Mapping[str, str] | None = None,
+) -> Score:
     score = Score()
     if item.result == ref.result:
         score.results["right"] += 1
@@ -246,7 +272,7 @@ def score_item(ref: ItemRef, item: MinutesItem, start: float | None, heard: str,
     score.boundaries["right" if right else "wrong"] += 1
     if not right:
         score.findings.append(f"{tag}: starts at {item.start_s}, reference {start}")
-    text = normalise(minutes_text(item))
+    text = normalise(minutes_text(item, names))
     heard_text = normalise(heard)
     for variants in ref.facts:
         score.facts["total"] += 1
@@ -283,18 +309,19 @@ def score_session(
         item = by_number[ref.number]
         start = reference["boundaries"].get(ref.number)
         heard = heard_text(transcript, reference, ref.number)
-        total.add(score_item(ref, item, start, heard, f"{session.key} TOP {ref.number}"))
+        tag = f"{session.key} TOP {ref.number}"
+        total.add(score_item(ref, item, start, heard, tag, minutes.speaker_names))
     return total
 
 
 # ---- running -----------------------------------------------------------------------
 
 
-def settings_for(args: argparse.Namespace) -> Settings:
+def settings_for(args: argparse.Namespace, rules_only: bool | None = None) -> Settings:
     """The configured settings, with the model switched off or to a server (settings are
     frozen, so through the environment overrides `load_settings` reads)."""
     environ = dict(os.environ)
-    if args.rules_only:
+    if args.rules_only if rules_only is None else rules_only:
         environ["PROTOKOLL_LLM__BACKEND"] = "none"
     elif args.llm_url:
         environ |= {"PROTOKOLL_LLM__BACKEND": "openai", "PROTOKOLL_LLM__BASE_URL": args.llm_url,
@@ -342,6 +369,59 @@ def draft(
     return minutes, timing
 
 
+def votes_only(summary: dict[str, Any]) -> dict[str, Any]:
+    """The part of a score the peer can be compared on: it gives no starts and no text."""
+    keys = ("result_accuracy", "results", "counts", "wrong_counts")
+    return {key: summary[key] for key in keys}
+
+
+def is_vote_finding(finding: str) -> bool:
+    what = finding.split(": ", 1)[-1]
+    return what.startswith(("result", *(f"{name} =" for name in COUNT_FIELDS)))
+
+
+def run_peer(
+    session: Session,
+    folder: Path,
+    llm: Any,
+    settings: Settings,
+    transcript: Transcript,
+    reference: dict[str, Any],
+    mode: str,
+    max_tokens: int | None,
+) -> tuple[Score, dict[str, Any]]:
+    """The glued peer on one session, scored by the same functions as the minutes."""
+    agenda = load_agenda(folder / "agenda.toml")
+    started = time.monotonic()
+    if mode == "session":
+        ask, default_tokens = minutes_peer.ask, minutes_peer.MAX_TOKENS
+    else:
+        ask, default_tokens = minutes_peer.ask_per_item, minutes_peer.ITEM_MAX_TOKENS
+    context = settings.llm.context_tokens
+    answer = ask(llm, agenda, transcript, context, max_tokens or default_tokens)
+    seconds = time.monotonic() - started
+    suffix = "" if mode == "session" else f"-{mode}"
+    (OUT / f"{session.key}.peer{suffix}.json").write_text(
+        json.dumps(
+            {"answer": answer.raw, "minutes": answer.minutes.to_dict()},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    score = score_session(session, answer.minutes, transcript, reference)
+    generations = answer.generations
+    timing = {
+        "peer_mode": mode,
+        "peer_s": round(seconds, 1),
+        "llm_calls": len(generations),
+        "prompt_tokens": sum(g.prompt_tokens for g in generations),
+        "completion_tokens": sum(g.completion_tokens for g in generations),
+        "cut_off": sum(g.finish_reason == "length" for g in generations),
+    }
+    return score, timing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", nargs="*", help="session keys (prefixes); default: all")
@@ -350,16 +430,40 @@ def main() -> None:
     parser.add_argument("--prepare", action="store_true", help="only synthesise and transcribe")
     parser.add_argument("--verbose", action="store_true", help="one line per model call")
     parser.add_argument("--rules-only", action="store_true", help="no model: rules in seconds")
+    parser.add_argument(
+        "--split",
+        choices=sorted(SPLITS),
+        default="dev",
+        help="dev: S1-S6 (default); heldout: H1-H3; all: both",
+    )
+    parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="also the glued peer (same transcript, same LLM, plain prompt)",
+    )
+    parser.add_argument(
+        "--peer-mode",
+        choices=("session", "item"),
+        default="session",
+        help="session: one call for the whole session; item: one call per TOP",
+    )
+    parser.add_argument("--peer-max-tokens", type=int, help="default: 600 (session), 80 (item)")
     args = parser.parse_args()
-    chosen = [s for s in SESSIONS
+    chosen = [s for s in SPLITS[args.split]
               if not args.sessions or any(s.key.startswith(k) for k in args.sessions)]  # fmt: skip
     settings = settings_for(args)
+    peer_settings = settings_for(args, rules_only=False)
+    peer_llm = None
+    if args.peer and not args.prepare:
+        peer_llm = build_llm(peer_settings, model_store(peer_settings))
+        if peer_llm is None:
+            parser.error("--peer needs a model ([llm] backend is none)")
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"# machine: {platform.machine()}, {os.cpu_count()} CPUs, python "
           f"{platform.python_version()}, llm {settings.llm.backend} "
           f"{settings.llm.api_model or settings.llm.model}")  # fmt: skip
-    total = Score()
-    report: dict[str, Any] = {"sessions": {}}
+    total, peer_total = Score(), Score()
+    report: dict[str, Any] = {"split": args.split, "sessions": {}}
     for session in chosen:
         folder = synthesize(session)
         transcribe(folder)
@@ -381,14 +485,49 @@ def main() -> None:
         print(f"## {session.key}", json.dumps({**timing, **score.summary()}, ensure_ascii=False))
         for finding in score.findings:
             print("   ", finding)
+        if peer_llm is not None:
+            peer, peer_timing = run_peer(
+                session,
+                folder,
+                peer_llm,
+                peer_settings,
+                transcript,
+                reference,
+                args.peer_mode,
+                args.peer_max_tokens,
+            )
+            peer_total.add(peer)
+            findings = [f for f in peer.findings if is_vote_finding(f)]
+            report["sessions"][session.key]["peer"] = {
+                **peer_timing,
+                **votes_only(peer.summary()),
+                "findings": findings,
+            }
+            print(
+                f"## {session.key} peer",
+                json.dumps({**peer_timing, **votes_only(peer.summary())}, ensure_ascii=False),
+            )
+            for finding in findings:
+                print("   ", finding)
     if args.prepare:
         return
     report["total"] = total.summary()
     print("## total", json.dumps(total.summary(), ensure_ascii=False))
-    name = "results.json"
+    if peer_llm is not None:
+        report["peer_total"] = votes_only(peer_total.summary())
+        print("## peer total", json.dumps(report["peer_total"], ensure_ascii=False))
+    name = "results"
     if args.rules_only or args.llm_url:
-        name = "results-rules.json" if args.rules_only else "results-openai.json"
-    (OUT / name).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        name = "results-rules" if args.rules_only else "results-openai"
+    if args.split != "dev":  # dev keeps the names it always had
+        name += f"-{args.split}"
+    if peer_llm is not None and args.peer_mode != "session":
+        name += f"-peer-{args.peer_mode}"
+    if args.sessions:
+        name += "-" + "-".join(args.sessions)
+    (OUT / f"{name}.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -176,6 +176,32 @@ PUBLISHED_FILES = (
 # documents a reviewer can have rendered for any version of the minutes
 VERSION_FILES = ("niederschrift.docx", "minutes.json", "transcript.docx", "transcript.vtt")
 
+# the German name a document gets when it is downloaded (after "<date>_<body>_"); the
+# stored names above stay as they are: the OParl export, scripts and folders rely on them
+DOWNLOAD_NAMES: dict[str, str] = {
+    "niederschrift.pdf": "Niederschrift.pdf",
+    "niederschrift.docx": "Niederschrift.docx",
+    "minutes.json": "Niederschrift.json",
+    "niederschrift.oeffentlich.pdf": "Niederschrift_öffentlich.pdf",
+    "niederschrift.oeffentlich.docx": "Niederschrift_öffentlich.docx",
+    "minutes.oeffentlich.json": "Niederschrift_öffentlich.json",
+    "oparl.json": "OParl-Export.json",
+    "transcript.docx": "Wortprotokoll.docx",
+    "transcript.json": "Transkript.json",
+    "transcript.vtt": "Untertitel.vtt",
+    "diarization.rttm": "Sprecherwechsel.rttm",
+}
+
+
+def download_name(name: str, version: int | None = None) -> str:
+    """The German download name of the stored document ``name`` ("transcript.json" →
+    "Transkript.json"), of one version of the minutes ("Niederschrift_Fassung-3.docx")."""
+    german = DOWNLOAD_NAMES.get(name, name)
+    if version is None:
+        return german
+    stem, _, suffix = german.rpartition(".")
+    return f"{stem}_Fassung-{version}.{suffix}"
+
 
 def has_public_version(minutes: Minutes) -> bool:
     """A separate public version exists only when some item is non-public."""

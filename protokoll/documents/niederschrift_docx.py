@@ -134,7 +134,6 @@ from protokoll.documents.niederschrift_layout import (
     SIGNATURE_HINT,
     SPEAKER_NAME_PROPERTY_PREFIX,
     SPEAKER_TABLE_HEADER,
-    VOTE_LABELS,
     counts_shown,
     format_sources,
     format_votes,
@@ -143,6 +142,7 @@ from protokoll.documents.niederschrift_layout import (
     names_in,
     paper_parts,
     resolution_blocks,
+    speaker_display_name,
     speaker_labels,
     top_heading,
 )
@@ -157,6 +157,7 @@ from protokoll.domain.minutes import (
     Minutes,
     MinutesItem,
     SourceRange,
+    counts_not_said,
 )
 from protokoll.errors import ConfigError
 from protokoll.formatting import format_hms
@@ -187,9 +188,9 @@ APPROVED_NOTICE_TEXT = (
 
 # the speaker appendix
 SPEAKERS_NOTE = (
-    "Die Kennungen stammen aus der automatischen Sprechererkennung; ein Sprecher ohne Namen "
-    "erscheint im Text als „Sprecher N“ (N ist die Nummer der Kennung plus 1). Namen bitte "
-    "hier eintragen oder korrigieren – nach dem Hochladen gelten sie im ganzen Dokument. "
+    "Die Kennungen („Sprecher 1“, „Sprecher 2“ …) stammen aus der automatischen "
+    "Sprechererkennung; ein Sprecher ohne Namen erscheint im Text unter seiner Kennung. Namen "
+    "bitte hier eintragen oder korrigieren – nach dem Hochladen gelten sie im ganzen Dokument. "
     "Die Spalte „Kennung“ bitte nicht ändern."
 )
 
@@ -759,8 +760,8 @@ class _NiederschriftBuilder:
             anchors.vote.append(
                 Flag(
                     "stimmen_nicht_genannt",
-                    "Im Mitschnitt nicht genannt: " + ", ".join(missing) + ". Bitte die "
-                    "Stimmenzahlen ergänzen oder „–“ stehen lassen; sie wurden nicht geschätzt.",
+                    counts_not_said(missing) + " Bitte die Stimmenzahlen ergänzen oder „–“ "
+                    "stehen lassen; sie wurden nicht geschätzt.",
                 )
             )
         return anchors
@@ -892,7 +893,7 @@ class _NiederschriftBuilder:
             row = table.add_row()
             _set_row_widths(row, widths)
             _row_property(row, "cantSplit")
-            row.cells[0].paragraphs[0].add_run(label)
+            row.cells[0].paragraphs[0].add_run(speaker_display_name(label))
             name = (self.names.get(label) or "").strip()
             if name:
                 row.cells[1].paragraphs[0].add_run(name)
@@ -983,9 +984,7 @@ def _missing_counts(item: MinutesItem) -> list[str]:
     if item.result is None or item.result in NO_VOTE_RESULTS:
         return []
     votes = item.votes
-    return [
-        VOTE_LABELS[field] for field in ("yes", "no", "abstain") if getattr(votes, field) is None
-    ]
+    return [field for field in ("yes", "no", "abstain") if getattr(votes, field) is None]
 
 
 def _remove(paragraph: Paragraph) -> None:

@@ -18,6 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import time
 
 from protokoll.domain.minutes import MinutesItem, SourceRange
+from protokoll.domain.speakers import SPEAKER_LABEL as SPEAKER_LABEL
+from protokoll.domain.speakers import labels_only
+from protokoll.domain.speakers import names_in as names_in
 from protokoll.domain.transcript import UNKNOWN_SPEAKER
 from protokoll.domain.transcript import UNKNOWN_SPEAKER_NAME as UNKNOWN_SPEAKER_NAME
 from protokoll.domain.transcript import speaker_display_name as speaker_display_name
@@ -103,7 +106,6 @@ PUBLIC_VERSION_PROPERTY = "public_version"
 
 # --- patterns -------------------------------------------------------------------------
 
-SPEAKER_LABEL = re.compile(r"\bSPEAKER_\d+\b")  # the diarization's labels
 # a source time mark as the reader finds it; its text is read by `parse_sources`
 SOURCE_MARK = re.compile(r"\[([^\[\]]{1,400})\]")
 _SOURCE_RANGE = re.compile(r"(\d{1,3}):([0-5]\d):([0-5]\d)\s*[-–—]\s*(\d{1,3}):([0-5]\d):([0-5]\d)")
@@ -175,17 +177,6 @@ def german_time(value: str) -> str:
 # --- speakers -------------------------------------------------------------------------
 
 
-def names_in(text: str, names: Mapping[str, str]) -> str:
-    """Speaker labels in ``text`` replaced by the names readers see: the mapped name, or
-    "Sprecher 4" for an unmapped ``SPEAKER_03``."""
-    if names:
-        labels = sorted((k for k in names if k.strip()), key=len, reverse=True)
-        if labels:
-            pattern = r"\b(?:" + "|".join(re.escape(k) for k in labels) + r")\b"
-            text = re.sub(pattern, lambda m: speaker_display_name(m.group(0), names), text)
-    return SPEAKER_LABEL.sub(lambda m: speaker_display_name(m.group(0), names), text)
-
-
 def speaker_labels(items: Iterable[MinutesItem], names: Mapping[str, str]) -> list[str]:
     """Every speaker label of ``items`` (their speakers, labels in their texts), in order
     of number ("SPEAKER_2" before "SPEAKER_10"): the rows of the speaker table."""
@@ -195,7 +186,7 @@ def speaker_labels(items: Iterable[MinutesItem], names: Mapping[str, str]) -> li
         re.compile(r"\b(?:" + "|".join(re.escape(k) for k in known) + r")\b") if known else None
     )
     for item in items:
-        found.update(s for s in item.speakers if s and s.strip())
+        found.update(labels_only(item.speakers, names))
         texts = [s.text for s in item.summary] + list(item.motions)
         if item.resolution_text:
             texts.append(item.resolution_text)

@@ -196,7 +196,10 @@ def _facts(
         rows.append(
             (
                 "Zuordnung",
-                "; ".join(f"{s} = {speaker_display_name(s, speaker_names)}" for s in mapped),
+                "; ".join(
+                    f"{speaker_display_name(s)} = {speaker_display_name(s, speaker_names)}"
+                    for s in mapped
+                ),
             )
         )
     if transcript.models:

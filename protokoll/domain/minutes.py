@@ -84,6 +84,20 @@ class Votes:
         return any(v is not None for v in (self.yes, self.no, self.abstain, self.biased))
 
 
+_COUNT_NAMES = {"yes": "Ja-Stimmen", "no": "Nein-Stimmen", "abstain": "Enthaltungen",
+                "biased": "Befangenen"}  # fmt: skip
+
+
+def counts_not_said(fields: list[str]) -> str:
+    """What the reviewer reads about vote counts the recording does not say (``fields`` of
+    `Votes`): "In der Aufnahme wurde die Zahl der Ja-Stimmen nicht genannt." """
+    names = [_COUNT_NAMES[f] for f in fields]
+    if len(names) == 1:
+        return f"In der Aufnahme wurde die Zahl der {names[0]} nicht genannt."
+    joined = ", ".join(names[:-1]) + " und der " + names[-1]
+    return f"In der Aufnahme wurden die Zahlen der {joined} nicht genannt."
+
+
 @dataclass
 class MinutesItem:
     number: str

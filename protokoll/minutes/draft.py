@@ -31,6 +31,7 @@ from protokoll.domain.minutes import (
     Votes,
 )
 from protokoll.domain.progress import ProgressHook, null_hook
+from protokoll.domain.speakers import SpeakerNames, label_of
 from protokoll.domain.transcript import Transcript, speaker_display_name
 from protokoll.errors import StageError
 from protokoll.formatting import format_hms
@@ -178,8 +179,8 @@ class MinutesDrafter:
         if not own:
             return out
         text = " ".join(s.text for s in own)
-        out.speakers = sorted({names.get(s.speaker or "", speaker_display_name(s.speaker))
-                               for s in own})  # fmt: skip
+        # labels, in order of first appearance (docs/minutes-schema.md); readers see names
+        out.speakers = list(dict.fromkeys(s.speaker for s in own if s.speaker is not None))
 
         result, result_ev = extract_result(own)
         counts = extract_counts(own)
@@ -230,7 +231,7 @@ class MinutesDrafter:
         if self.settings.protocol_type == "wort":
             out.summary = [
                 SummarySentence(
-                    f"{names.get(s.speaker or '', speaker_display_name(s.speaker))}: {s.text}",
+                    f"{_speaker_key(s.speaker, names)}: {s.text}",
                     [SourceRange(s.start_s, s.end_s)],
                 )
                 for s in own
@@ -239,11 +240,12 @@ class MinutesDrafter:
             header = _item_header(item)
             debate = _debate_only(own, out)
             known = [m.name for m in self.agenda.members]
+            shown = [speaker_display_name(label, names) for label in out.speakers]
             year = self.agenda.meeting.date.year
             try:
                 if self.verlauf is not None:
                     checker = sentence_checker(
-                        text, known, out.speakers, reference_text=header, session_year=year
+                        text, known, shown, reference_text=header, session_year=year
                     )
                     summary = self.verlauf.write(
                         header, debate, self._with_position(names), checker=checker
@@ -279,10 +281,14 @@ class MinutesDrafter:
                 out.summary,
                 text,
                 known_names=known,
-                speaker_names=out.speakers,
+                speaker_names=shown,
                 reference_text=header,
                 session_year=year,
             )
+            # texts keep labels, so that a speaker named later is renamed in them too
+            symbolic = SpeakerNames(out.speakers, [names])
+            for sentence in out.summary:
+                sentence.text = symbolic.symbolic(sentence.text, out.speakers)
         out.flags += _low_confidence_flags(own, self.low_confidence)
 
     def _with_position(self, names: Mapping[str, str]) -> Callable[[str | None], str]:
@@ -506,6 +512,14 @@ class MinutesDrafter:
             models=models,
             flags=flags,
         )
+
+
+def _speaker_key(label: str | None, names: Mapping[str, str]) -> str:
+    """How a Wortprotokoll line names its speaker in the stored text: the label, which
+    readers see as the name (`protokoll.domain.speakers`); "Unbekannt" without one."""
+    if label is not None and label_of(label) is not None:
+        return label
+    return speaker_display_name(label, names)
 
 
 def _debate_only(sentences: Sequence[Sentence], item: MinutesItem) -> list[Sentence]:

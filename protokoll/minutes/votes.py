@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from protokoll.domain.minutes import Evidence, Flag, Votes
+from protokoll.domain.minutes import Evidence, Flag, Votes, counts_not_said
 from protokoll.minutes.numbers_de import parse_number
 from protokoll.minutes.sentences import Sentence
 
@@ -742,16 +742,16 @@ def check_votes(result: str | None, votes: Votes) -> list[Flag]:
     """Flags for counts that were not said and for results that contradict the counts."""
     flags: list[Flag] = []
     missing = [
-        label
-        for label, value in (("Ja", votes.yes), ("Nein", votes.no), ("Enthaltung", votes.abstain))
+        field
+        for field, value in (("yes", votes.yes), ("no", votes.no), ("abstain", votes.abstain))
         if value is None
     ]
     if result not in _NO_VOTE and missing:
         flags.append(
             Flag(
                 "stimmen_nicht_genannt",
-                "Im Mitschnitt nicht genannt: " + ", ".join(missing) + ". Die Zahlen bitte "
-                "ergänzen oder „–“ stehen lassen; sie wurden nicht geschätzt.",
+                counts_not_said(missing) + " Die Zahlen bitte ergänzen oder „–“ stehen lassen; "
+                "sie wurden nicht geschätzt.",
             )
         )
     if result is None:

@@ -423,11 +423,22 @@ def write_transcript_documents(
     return artifacts.publish(out_dir, artifacts.writers(artifacts.TRANSCRIPT_FILES, products))
 
 
+def letterhead(settings: Settings) -> str | None:
+    """The municipality's name for the shipped template's letterhead placeholder, where the
+    settings know it (`[ai_register] organization`, else `[oparl] body_name`)."""
+    for name in (settings.ai_register.organization, settings.oparl.body_name):
+        if name.strip():
+            return name.strip()
+    return None
+
+
 def write_minutes_documents(minutes: Minutes, out_dir: Path, settings: Settings) -> dict[str, Path]:
     """The minutes' documents (with a public version where there is a non-public part),
     written atomically into `out_dir`; a public version left from an earlier run goes."""
     names = artifacts.minutes_names(minutes, public_version=settings.minutes.public_version)
-    products = artifacts.Products(minutes=minutes, template=settings.minutes.template)
+    products = artifacts.Products(
+        minutes=minutes, template=settings.minutes.template, letterhead=letterhead(settings)
+    )
     return artifacts.publish(
         out_dir, artifacts.writers(names, products), stale=artifacts.MINUTES_FILES
     )

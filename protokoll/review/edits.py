@@ -11,14 +11,22 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from protokoll.domain.minutes import RESULTS, Boundary, Minutes, MinutesItem, SummarySentence, Votes
+from protokoll.domain.speakers import (
+    SPEAKER_LABEL,
+    SpeakerNames,
+    label_of,
+    labels_only,
+    names_in,
+    shown_name,
+)
+from protokoll.domain.transcript import UNKNOWN_SPEAKER
 from protokoll.errors import InputError
 
 MAX_TEXT_CHARS = 100_000
-_LABEL = re.compile(r"SPEAKER_\d{2,3}")
 
 
 @dataclass(frozen=True)
@@ -41,9 +49,12 @@ def map_speakers(
     Labels may come from the minutes or from the transcript (``transcript_labels``).
     """
     known = set(_labels(minutes)) | set(transcript_labels)
+    names = {label_of(key) or key: name for key, name in names.items()}
     unknown = sorted(set(names) - known)
     if unknown:
-        raise InputError(f"Unbekannte Sprecherkennung: {', '.join(unknown)}.")
+        raise InputError(
+            f"Unbekannte Sprecherkennung: {', '.join(shown_name(u) for u in unknown)}."
+        )
     edited = copy.deepcopy(minutes)
     mapping = dict(minutes.speaker_names)
     for label, name in names.items():
@@ -53,21 +64,40 @@ def map_speakers(
         else:
             mapping.pop(label, None)
     edited.speaker_names = dict(sorted(mapping.items()))
+    # a renamed speaker's old name in the texts becomes its label, so the new name shows
+    renamed = sorted(k for k in known if mapping.get(k) != minutes.speaker_names.get(k))
+    if renamed:
+        old = SpeakerNames(renamed, [minutes.speaker_names])
+        for item in edited.items:
+            context = labels_only(item.speakers, minutes.speaker_names)
+            for sentence in item.summary:
+                sentence.text = old.symbolic(sentence.text, context)
+            item.motions = [old.symbolic(m, context) for m in item.motions]
+            item.speakers = labels_only(item.speakers, minutes.speaker_names)
     return edited
 
 
 def _labels(minutes: Minutes) -> list[str]:
     found: set[str] = set(minutes.speaker_names)
     for item in minutes.items:
-        found.update(item.speakers)
-        for sentence in item.summary:
-            found.update(_LABEL.findall(sentence.text))
+        # older drafts kept names ("Sprecher 4", a proposed name) here, not labels
+        found.update(labels_only(item.speakers, minutes.speaker_names))
+        for text in [*(s.text for s in item.summary), *item.motions]:
+            found.update(SPEAKER_LABEL.findall(text))
+    found.discard(UNKNOWN_SPEAKER)
     return sorted(found)
 
 
 def speaker_labels(minutes: Minutes, transcript_labels: Sequence[str] = ()) -> list[str]:
-    """Every label of the minutes and the transcript, sorted."""
-    return sorted(set(_labels(minutes)) | set(transcript_labels))
+    """Every speaker of the minutes and the transcript, each once, in the order readers
+    count them ("Sprecher 2" before "Sprecher 10"): the rows of the mapping table."""
+    labels = set(_labels(minutes)) | {t for t in transcript_labels if t != UNKNOWN_SPEAKER}
+
+    def order(label: str) -> tuple[int, int, str]:
+        match = re.fullmatch(r"SPEAKER_(\d+)", label)
+        return (0, int(match.group(1)), label) if match else (1, 0, label)
+
+    return sorted(labels, key=order)
 
 
 def edit_item(
@@ -79,13 +109,21 @@ def edit_item(
     if index is None:
         raise InputError(f"TOP {number} gibt es in dieser Niederschrift nicht.")
     item = edited.items[index]
+    # texts may come as readers see them ("Sprecher 4", a name): stored with labels
+    context = labels_only(item.speakers, minutes.speaker_names)
+    names = SpeakerNames(_labels(minutes), [minutes.speaker_names])
+
+    def symbolic(text: str) -> str:
+        return names.symbolic(text, context)
+
     if edit.summary is not None:
-        item.summary = _sentences(item.summary, edit.summary)
+        item.summary = _sentences(item.summary, edit.summary, symbolic)
     if edit.motions is not None:
-        item.motions = [_text(m, "Antrag") for m in edit.motions if m.strip()]
+        item.motions = [symbolic(_text(m, "Antrag")) for m in edit.motions if m.strip()]
     if edit.resolution_text is not None:
         text = _text(edit.resolution_text, "Beschlusstext").strip()
-        if text != (item.resolution_text or "").strip():
+        old = (item.resolution_text or "").strip()
+        if text not in (old, names_in(old, minutes.speaker_names)):
             item.resolution_text = text or None
             item.flags = [
                 f for f in item.flags if f.kind not in ("beschluss_ki", "beschluss_fehlt")
@@ -111,14 +149,17 @@ def edit_item(
     return edited
 
 
-def _sentences(old: list[SummarySentence], texts: Sequence[str]) -> list[SummarySentence]:
-    by_text = {s.text.strip(): s for s in old}
+def _sentences(
+    old: list[SummarySentence], texts: Sequence[str], symbolic: Callable[[str], str]
+) -> list[SummarySentence]:
+    by_text = {symbolic(" ".join(s.text.split())): s for s in old}
     result = []
     for position, raw in enumerate(t for t in texts if t.strip()):
-        text = " ".join(_text(raw, "Satz").split())
+        text = symbolic(" ".join(_text(raw, "Satz").split()))
         kept = by_text.get(text)
         if kept is not None:
             result.append(copy.deepcopy(kept))
+            result[-1].text = text
             continue
         sources = list(old[position].sources) if position < len(old) else []
         result.append(SummarySentence(text=text, sources=sources, flags=[]))

@@ -131,7 +131,7 @@ def test_review_in_the_browser(browser: Browser, seeded: tuple[Service, str]) ->
     rtab.go(review_path)
     expect(rpage.locator("#review-state")).to_have_text("In Prüfung")
     assert rpage.evaluate(A11Y_CHECK) == []  # labelled fields, ordered headings
-    rpage.get_by_label("SPEAKER_01").fill("Jonas Keller (CDU)")
+    rpage.get_by_label("Sprecher 2", exact=True).fill("Jonas Keller (CDU)")
     rpage.get_by_role("button", name="Zuordnung speichern").click()
     expect(notice(rpage)).to_contain_text("Sprecherzuordnung")
     expect(rpage.locator("#current-version")).to_have_text("2")

@@ -940,6 +940,9 @@ def test_agenda_upload_refuses_other_formats_and_broken_files(service: Service) 
     assert ".toml, .json oder .docx" in pdf.json()["detail"]
     broken = client.put(url, files={"file": ("to.toml", b"[meeting\nbody = 1", "text/plain")})
     assert broken.status_code == 422 and broken.json()["detail"]
+    # the message names the uploaded file, not the name it is stored under (issue #17)
+    assert "to.toml" in broken.json()["detail"]
+    assert "tagesordnung" not in broken.json()["detail"]
     assert client.get(f"/api/meetings/{meeting['id']}").json()["agenda"] is None
 
 
@@ -1183,7 +1186,10 @@ def test_documents_per_role_and_their_content(service: Service) -> None:
     full = service.client("pruefer").get(f"{url}/niederschrift.docx")
     assert full.status_code == 200
     disposition = full.headers["content-disposition"]
-    assert f"{meeting['date']}_" in disposition and "niederschrift.docx" in disposition
+    # German download names (issue #17); the stored name stays "niederschrift.docx"
+    assert f"{meeting['date']}_" in disposition and "_Niederschrift.docx" in disposition
+    transcript = service.client("pruefer").get(f"{url}/transcript.json")
+    assert "_Transkript.json" in transcript.headers["content-disposition"]
     assert NON_PUBLIC_TITLE in docx_text(full.content)
     public = service.client("admin").get(f"{url}/niederschrift.oeffentlich.docx")
     assert public.status_code == 200

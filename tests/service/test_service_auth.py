@@ -239,7 +239,10 @@ def test_role_changes_are_checked(service: Service) -> None:
     target = service.user_ids["pruefer"]
     for roles in ([], ["chef"]):
         response = admin.patch(f"/api/users/{target}", json={"roles": roles})
-        assert response.status_code == 422 and "Erlaubte Rollen" in response.json()["detail"]
+        assert (
+            response.status_code == 422
+            and "möglich sind: Schriftführung" in response.json()["detail"]
+        )
     assert admin.patch("/api/users/999999", json={"display_name": "x"}).status_code == 404
     promoted = admin.patch(f"/api/users/{target}", json={"roles": ["schriftfuehrer", "pruefer"]})
     assert promoted.status_code == 200

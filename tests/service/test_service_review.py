@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tests.support.pdf import needs_office
 from tests.support.service import (
     NON_PUBLIC_TITLE,
     PASSWORD,
+    USERS,
     Service,
     make_service,
     sample_agenda_data,
@@ -172,6 +174,43 @@ def test_one_mapping_applies_to_every_document(service: Service) -> None:
     docx = Document(io.BytesIO(client.get(f"{base}/niederschrift.docx").content))
     assert docx.core_properties.identifier == f"protokoll:{meeting_id}:2"
     assert client.get(f"{base}/geheim.txt").status_code == 404
+
+
+def test_readers_never_see_a_speaker_label_and_a_name_renames_the_minutes(
+    service: Service,
+) -> None:
+    """Issue #17: minutes text keeps labels (as after a Word upload: "SPEAKER_01
+    erläuterte …"); the review page, the documents and the transcript show "Sprecher 2" or
+    the name given, and a name given renames the minutes text as well as the transcript."""
+    meeting_id = meeting_with_draft(service)
+    number = version_minutes(service, meeting_id, 1)["items"][1]["number"]
+    stored = "SPEAKER_01 erläuterte den Antrag."
+    edit(service, meeting_id, {"base": 1, "items": {number: {"summary": [stored]}}})
+    assert version_minutes(service, meeting_id, 2)["items"][1]["summary"][0]["text"] == stored
+    client, _csrf = service.login(USERS["pruefer"][0])
+
+    def visible(html: str) -> str:
+        html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+        return re.sub(r"<[^>]+>", " ", html)
+
+    page = visible(client.get(f"/sitzungen/{meeting_id}/pruefung").text)
+    assert "SPEAKER_" not in page
+    assert "Sprecher 2 erläuterte den Antrag." in page
+    edit(service, meeting_id, {"base": 2, "speaker_names": {"SPEAKER_01": "Jonas Keller"}})
+    page = visible(client.get(f"/sitzungen/{meeting_id}/pruefung").text)
+    assert "SPEAKER_" not in page and "Jonas Keller erläuterte den Antrag." in page
+    base = f"/api/meetings/{meeting_id}/versions/3/documents"
+    for name in ("transcript.docx", "niederschrift.docx"):
+        doc = Document(io.BytesIO(client.get(f"{base}/{name}").content))
+        texts = [p.text for p in doc.paragraphs] + [
+            c.text for t in doc.tables for row in t.rows for c in row.cells
+        ]
+        assert not any("SPEAKER_" in t for t in texts), name
+        if name == "niederschrift.docx":
+            assert "Jonas Keller erläuterte den Antrag." in texts
+    assert "SPEAKER_" not in client.get(f"{base}/transcript.vtt").text
+    segments = client.get(f"/api/meetings/{meeting_id}/transcript").json()["segments"]
+    assert not any(s["name"].startswith("SPEAKER_") for s in segments)
 
 
 # ---- the review steps ----------------------------------------------------------------------

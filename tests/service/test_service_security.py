@@ -121,7 +121,8 @@ def test_downloads_work_for_any_meeting_name(service: Service, body: str) -> Non
         disposition.encode("latin-1")  # a header must be encodable at all
         assert disposition.startswith("attachment;")
         name_seen = filename_of(disposition)
-        assert name_seen.endswith(f"_fassung-1.{name.rpartition('.')[2]}")
+        german = {"niederschrift.docx": "Niederschrift", "transcript.vtt": "Untertitel"}[name]
+        assert name_seen.endswith(f"_{german}_Fassung-1.{name.rpartition('.')[2]}")
         assert name_seen.startswith(f"{meeting['date']}_")
     outputs = client.get(f"/api/jobs/{job['id']}/outputs/niederschrift.docx")
     assert outputs.status_code == 200

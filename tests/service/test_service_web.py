@@ -154,7 +154,8 @@ def test_non_admin_gets_403_on_user_management(tab: Tab) -> None:
     expect(tab.page.get_by_role("link", name="Benutzerverwaltung")).to_have_count(0)
     response = tab.page.goto(tab.base + "/verwaltung/benutzer")
     assert response is not None and response.status == 403
-    expect(tab.page.get_by_role("alert")).to_contain_text("Benutzer verwaltet nur die Verwaltung")
+    alert = tab.page.get_by_role("alert")
+    expect(alert).to_contain_text("Benutzer verwaltet nur, wer die Rolle Verwaltung hat")
 
 
 # ---- meetings, uploads, jobs ---------------------------------------------------------------

@@ -46,6 +46,7 @@ from protokoll.documents.niederschrift_layout import (
     speaker_labels,
 )
 from protokoll.domain.minutes import Minutes, MinutesItem, SourceRange, SummarySentence, Votes
+from protokoll.domain.speakers import label_of
 from protokoll.minutes.numbers_de import parse_number
 from protokoll.review.docx_import.names import Names
 from protokoll.review.docx_import.scan import Top, View
@@ -123,9 +124,10 @@ class Merger:
                 )
             return names
         seen: set[str] = set()
-        for label, name in rows:
-            if not label:
+        for key, name in rows:
+            if not key:
                 continue
+            label = key if key in known else (label_of(key) or key)
             if label not in known and not SPEAKER_LABEL.fullmatch(label):
                 self.warnings.append(
                     f"Sprecherzuordnung: Die Kennung „{label}“ ist unbekannt und wurde nicht "

@@ -27,7 +27,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from protokoll import __version__
 from protokoll.errors import InputError, ProtokollError
-from protokoll.formatting import date_de, datetime_de, format_duration, size_de
+from protokoll.formatting import (
+    date_de,
+    datetime_de,
+    format_duration,
+    number_de,
+    percent_de,
+    size_de,
+)
 from protokoll.review.workflow import STATE_LABELS as STATE_LABELS_REVIEW
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api import set_session_cookie
@@ -106,7 +113,12 @@ def duration_short(seconds: float | None) -> str:
 
 
 templates.env.filters.update(
-    datum=date_de, zeitpunkt=datetime_de, groesse=size_short, dauer=duration_short
+    datum=date_de,
+    zeitpunkt=datetime_de,
+    groesse=size_short,
+    dauer=duration_short,
+    prozent=percent_de,
+    zahl=number_de,
 )
 
 
@@ -129,6 +141,8 @@ def render(
         "can_admin": bool(user and access.can_manage_users(user)),
         "can_district": bool(user and access.can_manage_municipalities(user)),
         "version": __version__,
+        # base.html reads this one: a page's own "version" (a minutes version) cannot hide it
+        "app_version": __version__,
         "notice": NOTICES.get(request.query_params.get("hinweis", "")),
         "error": None,
         "nav": "",

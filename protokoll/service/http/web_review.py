@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from protokoll.domain.minutes import RESULTS, Minutes
+from protokoll.domain.speakers import names_in
+from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError, ProtokollError
 from protokoll.formatting import date_de
 from protokoll.review import edits
@@ -115,7 +117,7 @@ def _draft_context(
                 "start": seg.start_s,
                 "end": seg.end_s,
                 "clock": edits.format_clock(seg.start_s),
-                "speaker": names.get(seg.speaker or "", seg.speaker or "–"),
+                "speaker": speaker_display_name(seg.speaker, names),
                 "text": seg.text,
                 "flagged": hit,
             }
@@ -131,12 +133,13 @@ def _draft_context(
             {
                 "item": item,
                 "start_clock": edits.format_clock(item.start_s) if item.start_s is not None else "",
-                "summary_text": "\n".join(s.text for s in item.summary),
-                "motions_text": "\n".join(item.motions),
+                "summary_text": "\n".join(names_in(s.text, names) for s in item.summary),
+                "motions_text": "\n".join(names_in(m, names) for m in item.motions),
+                "resolution_text": names_in(item.resolution_text or "", names),
                 "flags": [
                     {
-                        "message": f.message,
-                        "text": f.text,
+                        "message": names_in(f.message, names),
+                        "text": names_in(f.text, names) if f.text else f.text,
                         "start": f.start_s,
                         "clock": edits.format_clock(f.start_s) if f.start_s is not None else "",
                     }
@@ -155,7 +158,10 @@ def _draft_context(
         "minutes": minutes,
         "lines": lines,
         "items": items,
-        "labels": edits.speaker_labels(minutes, transcript_labels),
+        "speakers": [
+            {"label": label, "shown": speaker_display_name(label), "name": names.get(label, "")}
+            for label in edits.speaker_labels(minutes, transcript_labels)
+        ],
         "names": names,
         "members": members,
         "audio": audio,

@@ -22,6 +22,7 @@ from protokoll.errors import ProtokollError
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import (
     DEFAULT_MUNICIPALITY,
+    ROLE_LABELS,
     ROLES,
     ApiToken,
     AuthSession,
@@ -89,8 +90,8 @@ def create_user(
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ProtokollError(
-            f"Unbekannte oder fehlende Rolle: {', '.join(sorted(unknown)) or '–'}. "
-            f"Erlaubt sind: {', '.join(ROLES)}."
+            f"Unbekannte oder fehlende Rolle: {', '.join(sorted(unknown)) or '–'}. Erlaubt "
+            f"sind: {', '.join(f'{ROLE_LABELS[r]} ({r})' for r in ROLES)}."
         )
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise ProtokollError(f"Den Benutzer „{username}“ gibt es bereits.")

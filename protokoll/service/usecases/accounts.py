@@ -64,7 +64,9 @@ def create_user(
 
 
 def require_admin(user: User) -> None:
-    access.require(access.can_manage_users(user), "Benutzer verwaltet nur die Verwaltung.")
+    access.require(
+        access.can_manage_users(user), "Benutzer verwaltet nur, wer die Rolle Verwaltung hat."
+    )
 
 
 def get_user(s: Session, admin: User, user_id: int) -> User:

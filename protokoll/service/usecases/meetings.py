@@ -153,7 +153,9 @@ def set_agenda_file(
     folder = files(ctx, meeting).agenda_dir(meeting.id)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        path = Path(tmp) / f"tagesordnung{suffix}"
+        # read under the uploaded name, so that a message names the user's file
+        readable = len(name.encode()) <= 200 and name not in (".", "..")
+        path = Path(tmp) / (name if readable else f"tagesordnung{suffix}")
         path.write_bytes(data)
         agenda = load_agenda_source(path)
         stored = folder / f"tagesordnung{suffix}"

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, object_session
 from protokoll.documents import artifacts
 from protokoll.domain.minutes import Minutes
 from protokoll.formatting import date_de
+from protokoll.pipeline.runner import letterhead
 from protokoll.publication.oparl_export import PublishedFile, oparl_meeting, write_oparl_json
 from protokoll.publication.pdf import docx_to_pdf
 from protokoll.service.context import ServiceContext
@@ -45,10 +46,9 @@ def letterhead_name(ctx: ServiceContext, meeting: Meeting) -> str:
     """The municipality's name for the letterhead of its documents: `[ai_register]
     organization`, else `[oparl] body_name`, else the municipality's own name (not that of
     the unnamed default municipality); "" if none is known."""
-    settings = ctx.of(meeting).settings
-    for name in (settings.ai_register.organization, settings.oparl.body_name):
-        if name.strip():
-            return name.strip()
+    named = letterhead(ctx.of(meeting).settings)
+    if named:
+        return named
     s = object_session(meeting)
     municipality = s.get(Municipality, meeting.municipality_id) if s is not None else None
     if municipality is None or municipality.id == DEFAULT_MUNICIPALITY:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from bench.minutes import score_item
-from bench.minutes_sessions import ItemRef
+from bench.minutes import SPLITS, score_item, session_dir
+from bench.minutes_heldout import HELDOUT
+from bench.minutes_sessions import SESSIONS, ItemRef
 from protokoll.domain.minutes import MinutesItem, SummarySentence, Votes
 
 REF = ItemRef("2", "Sanierung", "", True, "mehrheitlich beschlossen", yes=14, no=3, abstain=None,
@@ -45,3 +46,10 @@ def test_facts_match_across_unit_spellings_and_count_what_was_heard() -> None:
     score = score_item(REF, item, 100.0, "Die Kosten: 1,8 Millionen Euro am Lindenweg.", "t")
     assert score.facts == {"found": 1, "heard": 2, "found_of_heard": 1, "total": 2}
     assert score.sentences == {"flagged": 0, "total": 1}
+
+
+def test_the_splits_keep_dev_as_default_and_never_share_a_cache_folder() -> None:
+    assert SPLITS["dev"] == SESSIONS and SPLITS["heldout"] == HELDOUT
+    assert SPLITS["all"] == SESSIONS + HELDOUT
+    folders = {session_dir(s).name.rsplit("-", 1)[0] for s in SPLITS["all"]}
+    assert len(folders) == len(SPLITS["all"])

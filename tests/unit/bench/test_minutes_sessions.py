@@ -1,6 +1,7 @@
 """The minutes benchmark's sessions must be consistent, so that a typo fails here and
 not as a wrong score: marks name agenda items, speakers are listed people, counts fit
-the members present, and every reference fact is said in its item."""
+the members present, and every reference fact is said in its item. The checks of one
+session run on the development sessions and on the held-out ones alike."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import Counter
 
 import pytest
 
+from bench.minutes_heldout import HELDOUT
 from bench.minutes_sessions import (
     MARK,
     SESSIONS,
@@ -29,7 +31,8 @@ VOICES = {"de1", "de2", "de3", "de4", "de5", "de6", "de7"}
 MEETING_KEYS = {"body", "session_number", "date", "place", "start_time"}
 MAX_TURN_WORDS = 45
 
-SESSION_IDS = [s.key for s in SESSIONS]
+ALL = SESSIONS + HELDOUT
+SESSION_IDS = [s.key for s in ALL]
 
 
 def _marks(session: Session) -> list[str]:
@@ -50,12 +53,37 @@ def _counts(item: ItemRef) -> list[int | None]:
 
 def test_there_are_six_sessions_with_distinct_keys_seeds_and_bodies() -> None:
     assert len(SESSIONS) >= 6
-    assert len(set(SESSION_IDS)) == len(SESSIONS)
-    assert len({s.seed for s in SESSIONS}) == len(SESSIONS)
-    assert len({s.meeting["body"] for s in SESSIONS}) == len(SESSIONS)
+    assert len(set(SESSION_IDS)) == len(ALL)
+    assert len({s.seed for s in ALL}) == len(ALL)
+    assert len({s.meeting["body"] for s in ALL}) == len(ALL)
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+def test_held_out_keys_never_collide_with_development_keys() -> None:
+    """`--sessions` selects by key prefix and the cache folder starts with the key: a
+    held-out session must not be picked, or cached, as a development one."""
+    assert len(HELDOUT) == 3
+    for held_out in HELDOUT:
+        assert held_out.key.startswith("h")
+        for other in ALL:
+            if other is not held_out:
+                assert not other.key.startswith(held_out.key.split("_")[0] + "_")
+                assert not held_out.key.startswith(other.key.split("_")[0] + "_")
+
+
+def test_held_out_sessions_cover_every_result() -> None:
+    results = Counter(i.result for s in HELDOUT for i in s.items)
+    assert set(results) == set(RESULTS), set(RESULTS) - set(results)
+
+
+def test_held_out_sessions_have_the_hard_cases() -> None:
+    items = [i for s in HELDOUT for i in s.items]
+    assert sum(i.biased is not None for i in items) >= 2
+    assert any((i.biased or 0) >= 2 for i in items)
+    assert sum(i.result == "geändert beschlossen" for i in items) >= 2
+    assert all(6 <= len(s.items) <= 8 for s in HELDOUT)
+
+
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_meeting_has_the_agenda_fields(session: Session) -> None:
     assert set(session.meeting) == MEETING_KEYS
     assert re.fullmatch(r"202[67]-\d\d-\d\d", session.meeting["date"])
@@ -63,7 +91,7 @@ def test_meeting_has_the_agenda_fields(session: Session) -> None:
     assert all(session.meeting[k] for k in MEETING_KEYS)
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_people_are_well_formed(session: Session) -> None:
     people = session.people
     assert len({p.key for p in people}) == len(people)
@@ -86,7 +114,7 @@ def test_people_are_well_formed(session: Session) -> None:
     assert not any(p.administration for p in silent), "staff who never speak are not listed"
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_every_speaker_is_a_present_person(session: Session) -> None:
     people = {p.key: p for p in session.people}
     for label, text in _turns(session):
@@ -95,13 +123,13 @@ def test_every_speaker_is_a_present_person(session: Session) -> None:
         assert text.strip(), label
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_turns_are_short(session: Session) -> None:
     for label, text in _turns(session):
         assert len(text.split()) <= MAX_TURN_WORDS, (label, text)
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_items_are_well_formed(session: Session) -> None:
     assert 6 <= len(session.items) <= 10
     numbers = [i.number for i in session.items]
@@ -120,7 +148,7 @@ def test_items_are_well_formed(session: Session) -> None:
             assert fact and all(variant.strip() for variant in fact), item.number
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_non_public_items_come_after_the_public_ones(session: Session) -> None:
     public = [i.public for i in session.items]
     assert public == sorted(public, reverse=True)
@@ -132,7 +160,7 @@ def test_every_result_is_covered_at_least_twice() -> None:
     assert min(results.values()) >= 2, results
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_marks_name_agenda_items_once(session: Session) -> None:
     marks = _marks(session)
     items = {i.number: i for i in session.items}
@@ -147,7 +175,7 @@ def test_marks_name_agenda_items_once(session: Session) -> None:
     assert session.script[0][0] != MARK, "the chair opens the session before item 1"
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_dropped_items_are_announced_in_the_opening(session: Session) -> None:
     opening = opening_text(session).lower()
     for item in session.items:
@@ -158,7 +186,7 @@ def test_dropped_items_are_announced_in_the_opening(session: Session) -> None:
 
 def test_some_item_is_taken_out_of_order() -> None:
     out_of_order = []
-    for session in SESSIONS:
+    for session in ALL:
         agenda = [i.number for i in session.items]
         marks = _marks(session)
         if marks != sorted(marks, key=agenda.index):
@@ -173,7 +201,7 @@ def _first_turns(session: Session) -> dict[str, tuple[str, str]]:
     return {text: script[i + 1] for i, (label, text) in enumerate(script[:-1]) if label == MARK}
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_the_chair_calls_every_item(session: Session) -> None:
     chair = next(p.key for p in session.people if p.chair)
     for number, (label, _) in _first_turns(session).items():
@@ -183,14 +211,15 @@ def test_the_chair_calls_every_item(session: Session) -> None:
 def test_some_items_are_announced_by_title_only() -> None:
     by_title = [
         (s.key, number)
-        for s in SESSIONS
+        for s in ALL
         for number, (_, text) in _first_turns(s).items()
         if not re.search(rf"punkt {number}\b", text.lower())
     ]
     assert len(by_title) >= 3, by_title
+    assert len({key for key, _ in by_title if key.startswith("h")}) >= 2, by_title
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_non_public_part_starts_with_the_public_leaving(session: Session) -> None:
     texts = item_texts(session)
     spoken_non_public = [n for n in _marks(session) if not _item(session, n).public]
@@ -203,7 +232,7 @@ def _item(session: Session, number: str) -> ItemRef:
     return next(i for i in session.items if i.number == number)
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_facts_are_said_in_their_item(session: Session) -> None:
     texts = {n: normalise(t) for n, t in item_texts(session).items()}
     for item in session.items:
@@ -212,7 +241,7 @@ def test_facts_are_said_in_their_item(session: Session) -> None:
             assert normalise(fact[0]) in texts[item.number], (item.number, fact)
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_counts_fit_the_members_present(session: Session) -> None:
     present = voters(session)
     for item in session.items:
@@ -224,7 +253,7 @@ def test_counts_fit_the_members_present(session: Session) -> None:
             assert sum(said) + biased == present, item.number
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_counts_agree_with_the_result(session: Session) -> None:
     for item in session.items:
         yes, no, _ = _counts(item)
@@ -240,7 +269,7 @@ def test_counts_agree_with_the_result(session: Session) -> None:
             assert "deferral" in item.note, "a counted deferral vote is noted"
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_befangenheit_is_declared_where_counted(session: Session) -> None:
     texts = item_texts(session)
     for item in session.items:
@@ -253,7 +282,7 @@ def test_some_items_have_befangene_members() -> None:
     assert biased and max(biased) >= 2
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_vocabulary_has_no_numbers_and_is_used(session: Session) -> None:
     assert len(set(session.vocabulary)) == len(session.vocabulary)
     said = " ".join(
@@ -271,7 +300,7 @@ def test_vocabulary_has_no_numbers_and_is_used(session: Session) -> None:
 _MISREAD = re.compile(r"\d{4}|\d\.\d|\d/\d|\d:\d|\d\.(\s|$)|\d[^\W\d_]|[^\W\d_]\d")
 
 
-@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+@pytest.mark.parametrize("session", ALL, ids=SESSION_IDS)
 def test_spoken_covers_what_espeak_misreads(session: Session) -> None:
     script = " ".join(text for _, text in _turns(session))
     for printed, words in session.spoken.items():

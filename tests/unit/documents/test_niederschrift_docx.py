@@ -17,6 +17,7 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 from protokoll import __version__
+from protokoll.config import Settings
 from protokoll.documents import niederschrift_docx as nd
 from protokoll.documents.docx_common import HEADER_TEXT, add_field
 from protokoll.documents.niederschrift_docx import (
@@ -36,6 +37,7 @@ from protokoll.documents.templates.make_default_template import (
 )
 from protokoll.domain.minutes import Flag, Minutes, MinutesItem, SourceRange, SummarySentence, Votes
 from protokoll.errors import ConfigError
+from protokoll.pipeline.runner import letterhead, write_minutes_documents
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CREATED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -309,7 +311,7 @@ def test_counts_not_said_are_dashes_and_flagged(path: Path, doc: DocxDocument) -
             strict=True,
         )
     )
-    assert "nicht genannt: Ja, Nein, Enthaltungen" in comments[ids[0]]
+    assert "Zahlen der Ja-Stimmen, Nein-Stimmen und der Enthaltungen nicht" in comments[ids[0]]
 
 
 def _comment_elements(path: Path) -> list[ET.Element]:
@@ -698,13 +700,14 @@ def test_speaker_appendix(path: Path, doc: DocxDocument) -> None:
     assert "Namen bitte hier eintragen oder korrigieren" in note
     table = doc.tables[-1]
     rows = [[c.text for c in row.cells] for row in table.rows]
-    # every label of the minutes: speakers of the TOPs and labels in texts, by number
+    # every label of the minutes: speakers of the TOPs and labels in texts, by number; the
+    # reader sees "Sprecher 4", never the label SPEAKER_03 (issue #17)
     assert rows == [
         ["Kennung", "Name"],
-        ["SPEAKER_00", "Bürgermeisterin Schäfer"],
-        ["SPEAKER_03", "Ratsmitglied Öztürk"],  # given by the caller
-        ["SPEAKER_05", ""],  # no name known: empty
-        ["SPEAKER_07", ""],
+        ["Sprecher 1", "Bürgermeisterin Schäfer"],
+        ["Sprecher 4", "Ratsmitglied Öztürk"],  # given by the caller
+        ["Sprecher 6", ""],  # no name known: empty
+        ["Sprecher 8", ""],
     ]
     assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     # the caller's extra name is kept in a property, so the text can be recognised on upload
@@ -721,27 +724,38 @@ def test_speaker_appendix_order_and_public_version(minutes: Minutes, tmp_path: P
     full = _open(_write(minutes, tmp_path))
     labels = [row.cells[0].text for row in full.tables[-1].rows[1:]]
     assert labels == [
-        "SPEAKER_00",
-        "SPEAKER_2",
-        "SPEAKER_03",
-        "SPEAKER_05",
-        "SPEAKER_07",
-        "SPEAKER_10",
-        "SPEAKER_11",
-        "SPEAKER_12",
+        "Sprecher 1",
+        "Sprecher 3",
+        "Sprecher 4",
+        "Sprecher 6",
+        "Sprecher 8",
+        "Sprecher 11",
+        "Sprecher 12",
+        "Sprecher 13",
     ]
     public_path = _write(minutes, tmp_path, "oeffentlich.docx", public_only=True)
     public = _open(public_path)
     labels = [row.cells[0].text for row in public.tables[-1].rows[1:]]
     assert labels == [
-        "SPEAKER_00",
-        "SPEAKER_2",
-        "SPEAKER_03",
-        "SPEAKER_05",
-        "SPEAKER_07",
-        "SPEAKER_10",
+        "Sprecher 1",
+        "Sprecher 3",
+        "Sprecher 4",
+        "Sprecher 6",
+        "Sprecher 8",
+        "Sprecher 11",
     ]
     assert "Herr Geheim" not in _all_text(public_path)
+
+
+def test_speaker_appendix_one_row_per_speaker_for_older_drafts(
+    minutes: Minutes, tmp_path: Path
+) -> None:
+    """Older drafts kept the names readers see in a TOP's speakers ("Sprecher 4", a
+    proposed name): still one row per speaker, none of them a name as its key (issue #17)."""
+    minutes.items[0].speakers = ["Sprecher 4", "Bürgermeisterin Schäfer", "Sprecher 8"]
+    doc = _open(_write(minutes, tmp_path))
+    rows = [[c.text for c in row.cells] for row in doc.tables[-1].rows[1:]]
+    assert [r[0] for r in rows] == ["Sprecher 1", "Sprecher 4", "Sprecher 6", "Sprecher 8"]
 
 
 def test_speaker_appendix_without_speakers(minutes: Minutes, tmp_path: Path) -> None:
@@ -836,6 +850,21 @@ def test_letterhead_names_the_municipality(minutes: Minutes, tmp_path: Path) -> 
         headers = _header_texts(_open(path))
         assert headers[0] == "Gemeinde Lindenau"
         assert "Platzhalter" not in _all_text(path) and LETTERHEAD not in _all_text(path)
+
+
+def test_a_job_draft_names_the_municipality_its_settings_know(
+    minutes: Minutes, tmp_path: Path
+) -> None:
+    """The draft a job writes (`protokoll run`, a worker) fills the letterhead from
+    `[ai_register] organization`, else `[oparl] body_name`; without either the placeholder
+    stays, for the clerk to see that the template has no letterhead yet."""
+    named = Settings.model_validate({"ai_register": {"organization": "Stadt Olfen"}})
+    written = write_minutes_documents(minutes, tmp_path / "mit", named)
+    assert _header_texts(_open(written["niederschrift.docx"]))[0] == "Stadt Olfen"
+    by_body = Settings.model_validate({"oparl": {"body_name": "Gemeinde Lindenau"}})
+    assert letterhead(by_body) == "Gemeinde Lindenau"
+    written = write_minutes_documents(minutes, tmp_path / "ohne", Settings())
+    assert LETTERHEAD in _header_texts(_open(written["niederschrift.docx"]))
 
 
 def test_own_template_letterhead_is_left_alone(minutes: Minutes, tmp_path: Path) -> None:

@@ -73,6 +73,12 @@ def test_facts_table(doc: DocxDocument) -> None:
     assert facts["Sprecher"] == "2"
     assert facts["Erstellt am"] == "13.03.2024, 09:30 Uhr"
     assert "faster-whisper-large-v3" in facts["Modelle"]
+    # readers never see a diarization label (issue #17): "Sprecher 1 = Name"
+    assert facts["Zuordnung"].startswith("Sprecher 1 = ")
+    everything = _texts(doc) + [
+        c for t in doc.tables for r in t.rows for c in (x.text for x in r.cells)
+    ]
+    assert not any("SPEAKER_" in text for text in everything)
 
 
 def test_speaker_blocks_names_and_timestamps(doc: DocxDocument) -> None:

@@ -11,7 +11,8 @@ import pytest
 from protokoll.config import MinutesSettings
 from protokoll.domain.agenda import load_agenda
 from protokoll.domain.minutes import Minutes
-from protokoll.domain.transcript import Transcript
+from protokoll.domain.speakers import names_in
+from protokoll.domain.transcript import Transcript, speaker_display_name
 from protokoll.llm.base import ChatMessage, Generation, LLMInfo
 from protokoll.minutes.draft import MinutesDrafter
 from tests.support.minutes_reference import BOUNDARIES, BOUNDARY_TOLERANCE_S, EXPECTED
@@ -255,6 +256,35 @@ def test_empty_summary_for_a_debated_item_is_flagged() -> None:
     assert any(f.kind == "ki_leer" for f in item2.flags)
     missing = [f for f in item2.flags if f.kind == "beitrag_fehlt"]
     assert missing and all(f.start_s is not None and f.text for f in missing)
+
+
+def test_speakers_are_labels_and_texts_keep_them_so_a_rename_reaches_the_minutes() -> None:
+    """Issue #17: a TOP's speakers are labels (the schema says so), and a sentence naming a
+    speaker as the draft showed them ("Sprecher 2", a proposed name) keeps the label, so a
+    name given later in the review renames the minutes too."""
+    llm = FakeLLM(
+        {"beitraege": [
+            {"nr": 1, "saetze": ["Kämmerer Michael Hartmann erläuterte die Kosten der Sanierung."]},
+            {"nr": 2, "saetze": ["Sprecher 2 erklärte, die Fraktion stimme der Sanierung zu."]},
+        ]}
+    )  # fmt: skip
+    minutes = _draft(llm)
+    for item in minutes.items:
+        assert all(s.startswith("SPEAKER_") for s in item.speakers), item.speakers
+    texts = [s.text for s in minutes.items[1].summary]
+    named = minutes.speaker_names["SPEAKER_02"]
+    assert named.endswith("Michael Hartmann")
+    assert texts[0] == "SPEAKER_02 erläuterte die Kosten der Sanierung."
+    assert not any("Sprecher 2 " in t for t in texts)
+    assert any(t.startswith("SPEAKER_01 erklärte") for t in texts)
+    assert names_in(texts[-1], minutes.speaker_names).startswith(
+        speaker_display_name("SPEAKER_01", minutes.speaker_names)
+    )
+
+
+def test_wortprotokoll_lines_name_the_speaker_by_label() -> None:
+    item = _draft(protocol_type="wort").items[1]
+    assert all(s.text.split(":")[0].startswith("SPEAKER_") for s in item.summary)
 
 
 def test_end_time_from_the_closing_words_when_no_time_is_said() -> None:

@@ -399,8 +399,8 @@ def test_check_complete_votes() -> None:
 def test_check_missing_counts_are_listed() -> None:
     flags = check_votes("einstimmig beschlossen", Votes(None, 0, None))
     assert [f.kind for f in flags] == ["stimmen_nicht_genannt"]
-    assert "Ja, Enthaltung" in flags[0].message
-    assert "Nein" not in flags[0].message.split(":")[1].split(".")[0]
+    assert "Zahlen der Ja-Stimmen und der Enthaltungen nicht genannt" in flags[0].message
+    assert "Nein" not in flags[0].message.split(".")[0]
     assert kinds("abgelehnt", Votes()) == ["stimmen_nicht_genannt"]
 
 
@@ -457,3 +457,14 @@ def test_more_answers() -> None:
     ) == (12, 0, 0, None)
     assert counts("Wer stimmt zu? Das ist die Mehrheit. Gegenstimmen? 3.") == (None, 3, None, None)
     assert counts("Die Fraktion enthält sich.") == (None, None, None, None)
+
+
+def test_counts_not_said_are_named_in_words() -> None:
+    """Issue #17: "Im Mitschnitt nicht genannt: Ja." was cryptic."""
+    [flag] = check_votes("beschlossen", Votes(no=0, abstain=1))
+    assert flag.message.startswith("In der Aufnahme wurde die Zahl der Ja-Stimmen nicht genannt.")
+    [flag] = check_votes("abgelehnt", Votes())
+    assert flag.message.startswith(
+        "In der Aufnahme wurden die Zahlen der Ja-Stimmen, Nein-Stimmen und der Enthaltungen "
+        "nicht genannt."
+    )

@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 
 from protokoll.documents.niederschrift_docx import write_niederschrift_docx
 from protokoll.domain.minutes import Minutes, SourceRange, SummarySentence, Votes
+from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError, ProtokollError
 from protokoll.review.docx_import import (
     FOREIGN,
@@ -91,7 +92,9 @@ def _insert_after(paragraph: Paragraph, text: str, style: str | None = None) -> 
 def _speaker_row(doc: DocxDocument, label: str) -> Any:
     table = doc.tables[-1]
     assert [c.text for c in table.rows[0].cells] == ["Kennung", "Name"]
-    return next(r for r in table.rows if r.cells[0].text == label)
+    # readers see "Sprecher 4", never the label SPEAKER_03 (issue #17)
+    assert all(not r.cells[0].text.startswith("SPEAKER_") for r in table.rows)
+    return next(r for r in table.rows if r.cells[0].text == speaker_display_name(label))
 
 
 def _read(path: Path, base: Minutes) -> Any:

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from protokoll.domain.minutes import Minutes, SourceRange
+from protokoll.domain.speakers import names_in
 from protokoll.errors import InputError
 from protokoll.review.edits import (
     ItemEdit,
@@ -37,7 +38,7 @@ def test_speaker_mapping_sets_and_removes_names(minutes: Minutes) -> None:
     assert mapped.speaker_names["SPEAKER_03"] == "Ratsfrau Öztürk"
     unmapped = map_speakers(mapped, {"SPEAKER_03": ""})
     assert "SPEAKER_03" not in unmapped.speaker_names
-    with pytest.raises(InputError, match="SPEAKER_99"):
+    with pytest.raises(InputError, match="Sprecher 100"):
         map_speakers(minutes, {"SPEAKER_99": "Niemand"})
 
 
@@ -117,3 +118,45 @@ def test_clock_parsing_refuses_nonsense(text: str) -> None:
 def test_sources_survive_a_round_trip(minutes: Minutes) -> None:
     edited = edit_item(minutes, "1", ItemEdit(summary=["Ganz anders formuliert."]))
     assert edited.items[0].summary[0].sources == [SourceRange(70.2, 81.9)]
+
+
+def test_mapping_table_has_one_row_per_speaker_even_for_older_drafts(minutes: Minutes) -> None:
+    """Issue #17: 10 rows for 5 speakers: older drafts kept "Sprecher 4" or a proposed name
+    in a TOP's speakers; they are the transcript's labels, not speakers of their own."""
+    minutes.items[1].speakers = ["Bürgermeisterin Schäfer", "Sprecher 4", "Sprecher 8"]
+    transcript = ["SPEAKER_00", "SPEAKER_03", "SPEAKER_05", "SPEAKER_07", "SPEAKER_10"]
+    assert speaker_labels(minutes, transcript) == transcript
+
+
+def test_a_name_given_to_a_speaker_renames_the_minutes_text(minutes: Minutes) -> None:
+    """Issue #17: "Sprecher 4" (an older draft's text) and the old name of a renamed speaker
+    become the label, so the new name shows wherever the text is rendered."""
+    minutes.items[1].summary[0].text = "Sprecher 4 erklärte, die Fraktion stimme zu."
+    minutes.items[1].motions = ["Antrag von Bürgermeisterin Schäfer: Vertagung."]
+    mapped = map_speakers(minutes, {"SPEAKER_03": "Emine Öztürk", "SPEAKER_00": "Anna Berger"})
+    item = mapped.items[1]
+    assert item.summary[0].text == "SPEAKER_03 erklärte, die Fraktion stimme zu."
+    assert item.motions == ["Antrag von SPEAKER_00: Vertagung."]
+    shown = names_in(item.summary[0].text, mapped.speaker_names)
+    assert shown == "Emine Öztürk erklärte, die Fraktion stimme zu."
+    assert item.summary[0].sources == minutes.items[1].summary[0].sources
+    # the key readers see is accepted too
+    again = map_speakers(mapped, {"Sprecher 4": "Frau Öztürk"})
+    assert again.speaker_names["SPEAKER_03"] == "Frau Öztürk"
+
+
+def test_texts_edited_as_shown_are_stored_with_labels_and_keep_their_flags(
+    minutes: Minutes,
+) -> None:
+    """The browser shows names ("Sprecher 6 fragte …"); saving turns them back into labels,
+    and an unchanged sentence stays the same sentence (its sources and flags kept)."""
+    item = minutes.items[1]
+    shown = [names_in(s.text, minutes.speaker_names) for s in item.summary]
+    assert not any("SPEAKER_" in t for t in shown)
+    edited = edit_item(minutes, item.number, ItemEdit(summary=shown))
+    assert [s.text for s in edited.items[1].summary] == [
+        " ".join(s.text.split()) for s in item.summary
+    ]
+    assert [s.flags for s in edited.items[1].summary] == [s.flags for s in item.summary]
+    changed = edit_item(minutes, item.number, ItemEdit(summary=["Sprecher 6 fragte erneut."]))
+    assert changed.items[1].summary[0].text == "SPEAKER_05 fragte erneut."

@@ -1,5 +1,5 @@
 """Helpers shared by several modules of the JSON API: the public view of a user account and
-the date-and-body prefix of downloaded file names. Nothing here imports an API module."""
+the German names of downloaded files. Nothing here imports an API module."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import unicodedata
 from email.utils import encode_rfc2231
 from typing import Any
 
+from protokoll.documents import artifacts
 from protokoll.service.infra.storage import safe_display_name
 from protokoll.service.infra.tables import Meeting, User
 
@@ -26,6 +27,12 @@ def user_view(user: User) -> dict[str, Any]:
 def download_prefix(meeting: Meeting) -> str:
     """The start of a download's file name: meeting date and body, without quotes."""
     return f"{meeting.date.isoformat()}_{safe_display_name(meeting.body)}".replace('"', "")
+
+
+def download_filename(meeting: Meeting, name: str, version: int | None = None) -> str:
+    """The whole download name of a stored document, German throughout:
+    ``2026-11-19_Gemeinderat_Niederschrift.docx``, ``…_Transkript.json``."""
+    return f"{download_prefix(meeting)}_{artifacts.download_name(name, version)}"
 
 
 def attachment(filename: str) -> dict[str, str]:

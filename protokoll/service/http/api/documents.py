@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
+from protokoll.service.http.api.common import download_filename
 from protokoll.service.http.deps import CtxDep, DbDep, UserDep
 from protokoll.service.infra import audit
-from protokoll.service.infra.storage import safe_display_name
 from protokoll.service.usecases import meetings as svc
 
 router = APIRouter(prefix="/api", tags=["Dokumente"])
@@ -45,5 +45,4 @@ def download_output(
         s, "document.downloaded", user=user, meeting_id=meeting.id, job_id=job.id,
         details={"name": name},
     )  # fmt: skip
-    download = f"{meeting.date.isoformat()}_{safe_display_name(meeting.body)}_{name}"
-    return FileResponse(path, filename=download)
+    return FileResponse(path, filename=download_filename(meeting, name))

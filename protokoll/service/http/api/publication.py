@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from protokoll.service.context import ServiceContext
-from protokoll.service.http.api.common import download_prefix
+from protokoll.service.http.api.common import download_filename
 from protokoll.service.http.deps import CtxDep, DbDep, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import Meeting, User
@@ -56,5 +56,5 @@ def download_published(
     )  # fmt: skip
     return FileResponse(
         ctx.of(meeting).layout.published(meeting.id) / name,
-        filename=f"{download_prefix(meeting)}_{name}",
+        filename=download_filename(meeting, name),
     )

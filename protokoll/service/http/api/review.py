@@ -15,10 +15,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from protokoll.domain.minutes import Minutes
+from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError
 from protokoll.review import edits
 from protokoll.service.context import ServiceContext
-from protokoll.service.http.api.common import attachment, download_prefix
+from protokoll.service.http.api.common import attachment, download_filename
 from protokoll.service.http.deps import MAX_DB_INT, CtxDep, DbDep, RowId, UserDep
 from protokoll.service.infra import audit
 from protokoll.service.infra.tables import Meeting, MinutesVersion, Recording, User
@@ -162,8 +163,7 @@ def version_document(
         s, "document.downloaded", user=user, meeting_id=meeting.id,
         details={"name": name, "version": number},
     )  # fmt: skip
-    stem, _, suffix = name.rpartition(".")
-    filename = f"{download_prefix(meeting)}_{stem}_fassung-{number}.{suffix}"
+    filename = download_filename(meeting, name, number)
     return Response(
         content, media_type=review_docs.VERSION_DOCUMENTS[name],
         headers=attachment(filename),
@@ -184,7 +184,7 @@ def get_transcript(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> dic
         "speaker_names": names,
         "segments": [
             {"start_s": seg.start_s, "end_s": seg.end_s, "speaker": seg.speaker,
-             "name": names.get(seg.speaker or "", seg.speaker), "text": seg.text}
+             "name": speaker_display_name(seg.speaker, names), "text": seg.text}
             for seg in transcript.segments
         ],
     }  # fmt: skip
