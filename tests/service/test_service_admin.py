@@ -101,7 +101,7 @@ def test_roles_are_edited_on_the_user_page(service: Service) -> None:
 
 def test_messages_name_roles_in_german(service: Service) -> None:
     refused = service.client("pruefer").get("/api/users")
-    assert refused.json()["detail"] == "Benutzer verwaltet nur die Verwaltung."
+    assert refused.json()["detail"] == "Benutzer verwaltet nur, wer die Rolle Verwaltung hat."
     created = service.client("admin").post(
         "/api/users", json={"username": "neu", "password": "x" * 12, "roles": []}
     )

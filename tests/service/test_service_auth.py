@@ -241,7 +241,7 @@ def test_role_changes_are_checked(service: Service) -> None:
         response = admin.patch(f"/api/users/{target}", json={"roles": roles})
         assert (
             response.status_code == 422
-            and "möglich sind: Schriftführung" in response.json()["detail"]
+            and "Erlaubte Rollen: Schriftführung" in response.json()["detail"]
         )
     assert admin.patch("/api/users/999999", json={"display_name": "x"}).status_code == 404
     promoted = admin.patch(f"/api/users/{target}", json={"roles": ["schriftfuehrer", "pruefer"]})
