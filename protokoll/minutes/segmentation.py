@@ -63,6 +63,31 @@ _NEXT_ITEM = re.compile(
     r"\bnächste[nr]?\s+(tagesordnungs|ordnungs)?pun[kg]t|\bnächsten?\s+top\b|"
     r"\b(kommen|komme|gehen|gehe)\b(\s+\w+){0,2}\s+zu(m)?\s+(dem\s+)?nächsten\b"
 )
+# a change of the agenda's order agreed at the opening ("Ich schlage vor, Punkt 6 vor
+# Punkt 4 zu behandeln", "TOP 5 ziehen wir vor", "Die Punkte 3 und 4 tauschen wir"): it
+# names the item but does not call it
+_REORDER = re.compile(
+    r"\bvorzuziehen\b|\bvorziehen\b|\bvorgezogen\b|\bziehen\b(?:\s+\w+){1,6}?\s+vor\b"
+    r"|\b(?:vor|nach|hinter)\s+(?:den\s+|dem\s+)?(?:tagesordnungs\w*|punkt|top)\s*\w*\s+"
+    r"(?:\w+\s+){0,2}?(?:zu\s+)?(?:behandeln|beraten|aufzurufen|aufrufen|nehmen|setzen|"
+    r"verschieben|behandelt|beraten|genommen|gesetzt)\b"
+    r"|\breihenfolge\b|\btauschen\b|\bgetauscht\b|\bumstell\w*|\bumgestellt\b"
+    r"|\b(?:änderung|erweiterung)\s+der\s+tagesordnung\b"
+)
+# the chair calling an item now, even when it was moved ("Ich rufe jetzt den vorgezogenen
+# Tagesordnungspunkt 6 auf")
+_CALLED_NOW = re.compile(
+    r"\brufe\b(?:\s+\w+){0,8}?\s+auf\b|\b(?:kommen|komme|gehen|gehe)\s+(?:\w+\s+)?"
+    r"(?:jetzt|nun|damit|dann)\s+zu(?:m|r)?\b|\b(?:kommen|komme)\s+zu(?:m|r)?\b"
+    r"|\b(?:ziehen|nehmen|behandeln)\s+wir\s+(?:\w+\s+)?(?:jetzt|nun)\b"
+)
+_REORDER_SCORE = 0.5  # below any call by number or title
+# an item called by its title alone ("Wir kommen zu den Gebühren der Kindertagesstätten"):
+# a call by the chair and half of the title, compound parts counted
+_CALLED_TITLE_MIN = 0.5
+_COMPOUND_PART_MIN = 6
+_COMPOUND_PART_SHARE = 0.4  # "Kinder" is too little of "Kindertageseinrichtungen"
+
 _VOTE_OR_RESOLUTION = re.compile(
     r"beschlie(ß|ss)t|beschlussvorschlag|\bstimm\w*\b.*\bzu\b|abstimm|gegenstimm|"
     r"enthaltung|\bbeschlossen\b|\bangenommen\b|\babgelehnt\b|\bgenehmigt\b"
@@ -400,12 +425,49 @@ def _candidates(
                 score += _CHAIR_BONUS
             if coverage >= NUMBERED_TITLE_MIN:
                 score += 1.0 + coverage
+            if _REORDER.search(text) and not _CALLED_NOW.search(text):
+                score = _REORDER_SCORE  # a fallback only: the real call comes later
             out.append(_Candidate(score, sentence, "ankündigung"))
-        elif coverage >= TITLE_MATCH_MIN and not _VOTE_OR_RESOLUTION.search(text):
+        elif _VOTE_OR_RESOLUTION.search(text):
+            continue
+        elif coverage >= TITLE_MATCH_MIN:
             if len(wanted) < 2 and not cue:
                 continue  # "Mitteilungen", "Anfragen": only when called
             out.append(_Candidate(1.0 + coverage + cue, sentence, "titel"))
+        elif (
+            len(wanted) >= 2
+            and (chair is None or sentence.speaker == chair)
+            and _CALLED_NOW.search(text)
+            and not _REORDER.search(text)
+        ):
+            loose = compound_coverage(wanted, words[k])
+            if loose >= _CALLED_TITLE_MIN:
+                out.append(_Candidate(1.0 + loose, sentence, "titel"))
     return out
+
+
+def _compound_part(wanted: str, heard: str) -> bool:
+    """One word is a part of the other German compound ("Gebühren" of
+    "Gebührensatzung", "Radwegekonzept" of "Radwegekonzepts"), with at least
+    `_COMPOUND_PART_MIN` letters and 40 % of the longer word in common."""
+    if wanted.isdigit() or heard.isdigit():
+        return wanted == heard
+    short, long_ = sorted((wanted, heard), key=len)
+    return len(short) >= max(_COMPOUND_PART_MIN, _COMPOUND_PART_SHARE * len(long_)) and (
+        long_.startswith(short) or long_.endswith(short)
+    )
+
+
+def compound_coverage(wanted: Sequence[str], heard: set[str]) -> float:
+    """Share of title words heard, loosely or as a part of a compound."""
+    if not wanted:
+        return 0.0
+    found = sum(
+        1
+        for w in wanted
+        if w in heard or any(_similar(w, h) or _compound_part(w, h) for h in heard)
+    )
+    return found / len(wanted)
 
 
 _PAPER_SAID = re.compile(r"\b(vorlage|antrag|drucksache|beschlussvorlage)\b")

@@ -40,7 +40,8 @@ _NOT_KEYWORDS = frozenset(
         "erhaltung", "erhaltungen", "unterhaltung", "unterhaltungen", "haltung", "haltungen",
         "zustimmung", "abstimmung", "abstimmungen", "bestimmungen", "stimmungen", "gefangen",
         "gefangene", "einhaltung", "einhaltungen", "beinhaltung", "zustimmen", "zustimmt",
-        "zustimmte", "zustimmend", "enthalten", "erhalten",
+        "zustimmte", "zustimmend", "enthalten", "erhalten", "gefangener", "gefangenen",
+        "gefangenheit",
     }
 )  # fmt: skip
 _ZERO_WORDS = {"keine", "kein", "keiner", "keinen", "niemand", "null"}
@@ -67,7 +68,7 @@ _PENDING_SENTENCES = 2  # ... and at most this many sentences on
 
 _DECISION = re.compile(
     r"\b(beschlossen|genehmigt|angenommen|gefasst|abgelehnt|zugestimmt|einstimmig|"
-    r"m\w{0,2}rheitlich|vertagt|zurückgezogen)\b"
+    r"m\w{0,2}rheitlich|vertagt|zurückgezogen|zurückgenommen)\b"
 )
 _RESOLUTION_BODY = (
     r"(?:[\w-]+\s+und\s+)?[\w-]*(?:rat|ausschuss|kreistag|gemeindevertretung|"
@@ -116,10 +117,27 @@ _DECISION_WORDS = re.compile(r"\b(angenommen|abgelehnt|beschlossen|gefasst|geneh
 # ---- words ---------------------------------------------------------------------------
 
 
+# "befangen" heard as the real word "gefangen": read as "befangen" only where nothing but a
+# Befangenheit can be meant (a declaration, the chair's question, a count of members)
+_MISHEARD_BIAS = (
+    (re.compile(r"\b(für|sich|ist|bin|sind|sei|war|waren|als|wegen)(\s*)gefangen(e|en|er|heit)?\b",
+                re.IGNORECASE), r"\1\2befangen\3"),
+    (re.compile(r"\bgefangen(e|en|er|heit)?\b(?=\s*(\?|erklärt|gemeldet|angezeigt))",
+                re.IGNORECASE), r"befangen\1"),
+)  # fmt: skip
+
+
+def fix_misheard(text: str) -> str:
+    """Case-preserving repairs of keywords the recogniser turns into other real words."""
+    for pattern, replacement in _MISHEARD_BIAS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _joined_keywords(text: str) -> str:
     """Lower case, with the vote keywords in one word: "Ja-Stimmen" and "Jahre Stimmen"
     (how the recogniser often writes it) become "jastimmen"."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = fix_misheard(unicodedata.normalize("NFKC", text)).lower()
     text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)
     return re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
 
@@ -147,6 +165,12 @@ def _category(token: str) -> str | None:
                 and token.endswith(word)
                 and 0 < len(token) - len(word) <= _GLUED_PREFIX_MAX
             ):
+                return category
+    # the first sound misheard, the rest exact ("Meinstimmen" for "Neinstimmen"); real
+    # words of that shape ("gefangen") are in _NOT_KEYWORDS
+    for category, words in _CATEGORY_WORDS.items():
+        for word in words:
+            if len(word) >= 7 and len(token) == len(word) and token[1:] == word[1:]:
                 return category
     # loosely ("14-Jährstimmen"), but from the same first letter: "stimmen", "bestimmen",
     # "zustimmen" or "abstimmen" are no "Jastimmen"
@@ -333,6 +357,44 @@ def _answer_follows(tokens: Sequence[_Token], j: int) -> bool:
     return _stands_alone(tokens, k) and _forward_category(tokens, k) is None
 
 
+# short answers to a vote question that carry no count and hide none
+_NON_ANSWERS = {
+    "danke", "gut", "okay", "ok", "so", "bitte", "also", "ja", "nein", "prima", "schön",
+    "einstimmig", "mehrheitlich", "alle", "dann", "und", "vielen", "herzlichen", "sehr",
+    "wunderbar", "bestens", "klar", "genau", "gleichfalls", "ebenso", "auch", "hände",
+    "handzeichen", "bitteschön", "dankeschön", "na", "ähm", "äh", "hm",
+}  # fmt: skip
+_WORD_ANSWER_MAX = 2
+
+
+def _word_answer(tokens: Sequence[_Token], i: int) -> bool:
+    """A vote question answered by a word that is no count ("Gegenstimmen? Neuen." for
+    "Neun"): the count was said but not understood."""
+    if i == 0 or tokens[i - 1].kind != "punct" or tokens[i - 1].text != "?":
+        return False
+    prior, _ = _neighbour(tokens, i, -1)
+    if prior is None or prior.kind != "category":
+        return False
+    j = i
+    same = tokens[i].sentence
+    while (
+        j < len(tokens)
+        and tokens[j].sentence == same
+        and tokens[j].kind == "word"
+        and j - i < _WORD_ANSWER_MAX + 1
+    ):
+        if tokens[j].text in _NON_ANSWERS or len(tokens[j].text) < 3:
+            return False
+        j += 1
+    if j - i > _WORD_ANSWER_MAX:
+        return False
+    return (
+        j == len(tokens)
+        or tokens[j].sentence != same
+        or (tokens[j].kind == "punct" and tokens[j].text in ".!?;")
+    )
+
+
 _DECLARING_BEFORE = {"für", "sich", "ist", "bin", "sind", "sei", "war", "waren", "als", "wegen"}
 _DECLARING_AFTER = {"erklärt", "erklären", "erklärte", "gemeldet", "angezeigt", "verlässt"}
 
@@ -374,7 +436,7 @@ def declared_bias(sentences: Sequence[Sentence]) -> tuple[int, list[int]]:
     where: list[int] = []
     summary: int | None = None
     for at, sentence in enumerate(sentences):
-        text = sentence.text
+        text = fix_misheard(sentence.text)
         match = _BIAS_DECLARATION.search(text)
         if match is None or text.rstrip().endswith("?"):
             continue
@@ -435,6 +497,13 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
                 continue  # "erklärt sich für befangen": no question, its "keine" is no count
             pending = [p for p in pending if p.category != tok.category]
             pending.append(_Pending(tok.category, i, tok.sentence))
+            continue
+        if tok.kind == "word" and pending and _word_answer(tokens, i):
+            prior, _ = _neighbour(tokens, i, -1)
+            unread = next((p for p in pending if tokens[p.token] is prior), None)
+            if unread is not None:
+                blocks[-1].unreadable[unread.category] = tok.sentence
+                pending = [p for p in pending if p is not unread]
             continue
         if tok.kind == "number" and pending and _stands_alone(tokens, i):
             # an answer that is no count ("Gegenstimmen? 9.12."): that question is answered,
@@ -551,10 +620,18 @@ _UNANIMOUS = re.compile(r"\beinstimmig\b")
 _MAJORITY = re.compile(
     r"\bm\w{0,2}rheitlich\b|\bmit\s+(großer\s+|breiter\s+|knapper\s+)?mehrheit\b"
     r"|\bmit\s+\w*m\w{0,2}rheit\b"  # "mit Großamirheit" for "mit großer Mehrheit"
+    r"|\bdas\s+ist\s+die\s+(große\s+|klare\s+|deutliche\s+)?mehrheit\b"
 )
 _DEFERRED = re.compile(r"\bvertagt\b")
 _DEFERRAL_WORD = re.compile(r"\bvertag\w*")
-_WITHDRAWN = re.compile(r"(?<!nicht )\bzurückgezogen\b")
+_WITHDRAWN = re.compile(
+    r"(?<!nicht )\b(?:zurückgezogen|zurückgenommen)\b"
+    # "Dann ziehen wir unseren Antrag zurück", "Ich nehme den Antrag hiermit zurück"
+    r"|\b(?:ziehe|ziehen|nehme|nehmen)\s+(?:\w+\s+){0,4}?(?:\w*antrag|vorschlag)\w*\s+"
+    r"(?:\w+\s+){0,2}?zurück\b"
+    r"|\b(?:möchte|möchten|werde|werden|will|wollen)\s+(?:\w+\s+){0,4}?(?:\w*antrag|vorschlag)"
+    r"\w*\s+(?:\w+\s+){0,2}?zurück(?:ziehen|nehmen)\b"
+)
 _NOTED = re.compile(
     r"\bzur\s+kenntnis\s+genommen\b|\bnimmt\b.*\bzur\s+kenntnis\b|\bkenntnis\s+genommen\b"
 )
@@ -567,13 +644,27 @@ _AMENDMENT = re.compile(r"\b(änderungs|ergänzungs)antr\w*")
 _PLAIN_ACCEPTED = ("beschlossen", "einstimmig beschlossen", "mehrheitlich beschlossen")
 # the chair stating that no decision is taken: "Ein Beschluss ist dazu nicht zu fassen",
 # "Zur Anfrage ist kein Beschluss zu fassen", "Ein Beschluss ist nicht erforderlich"
+# ("Beschlüsse sind hier nicht zu fassen", "Eine Beschlussfassung ist nicht vorgesehen",
+# "Zu beschließen ist heute nichts")
+_DECISION_NOUN = r"beschl[uü]ss(?!fähig)\w*"
 _NO_DECISION = re.compile(
-    r"\b(?:kein\w*\s+beschluss(?!fähig)\w*|beschluss(?!fähig)\w*\b(?:\s+\w+){0,5}?\s+nicht)\b"
-    r"(?:\s+\w+){0,5}?\s+(?:zu\s+fassen|fassen|gefasst|erforderlich|nötig|notwendig)\b"
-    r"|\bbeschluss(?!fähig)\w*\s+(?:fassen|treffen)\s+wir\b(?:\s+\w+){0,5}?\s+nicht\b"
+    r"\b(?:kein\w*\s+" + _DECISION_NOUN + r"|" + _DECISION_NOUN + r"\b(?:\s+\w+){0,5}?\s+nicht)\b"
+    r"(?:\s+\w+){0,5}?\s+(?:zu\s+fassen|fassen|gefasst|erforderlich|nötig|notwendig|"
+    r"vorgesehen)\b"
+    r"|\b" + _DECISION_NOUN + r"\s+(?:fassen|treffen)\s+wir\b(?:\s+\w+){0,5}?\s+nicht\b"
     r"|\bohne\s+beschluss(?:fassung)?\s+(?:zur\s+kenntnis|erledigt|beendet)"
+    r"|\b(?:zu\s+beschlie(?:ß|ss)en|beschlie(?:ß|ss)en\s+müssen)\b(?:\s+\w+){0,4}?\s+nichts\b"
+    r"|\bnichts\s+(?:\w+\s+){0,3}?zu\s+beschlie(?:ß|ss)en\b"
 )
-_MAIN_MATTER = re.compile(r"\bbeschluss(?!fähig)\w*|\bvorlage\b|\bbeschlussvorschlag\b")
+_MAIN_MATTER = re.compile(r"\b" + _DECISION_NOUN + r"|\bvorlage\b|\bbeschlussvorschlag\b")
+# an item that takes no decision, closed by the chair ("Damit schließe ich die
+# Einwohnerfragestunde"): "ohne Beschluss" when nothing in the item was voted on
+_QUESTION_TIME_CLOSED = re.compile(
+    r"\b(?:schlie(?:ß|ss)e|beende)\s+(?:ich\s+)?(?:\w+\s+){0,3}?"
+    r"(?:\w*fragestunde|anfragen|fragen|mitteilungen)\b"
+    r"|\b(?:\w*fragestunde|anfragen|mitteilungen)\b(?:\s+\w+){0,3}?\s+(?:ist|sind)\s+"
+    r"(?:\w+\s+)?(?:geschlossen|beendet|erledigt)\b"
+)
 _CONFIRM_WINDOW = 2  # "Der Punkt wird vertagt. Das ist so beschlossen." keeps "vertagt"
 
 
@@ -664,6 +755,14 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
         result, result_at = value, at
         since_special = 0 if value in ("vertagt", "zurückgezogen") else None
         evidence = Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
+    if result is None:
+        closed = next(
+            (s for s in sentences if _QUESTION_TIME_CLOSED.search(_normalize(s.text))), None
+        )
+        if closed is not None and not any(_VOTE_TAKING.search(s.text) for s in sentences):
+            return "ohne Beschluss", Evidence(
+                closed.text, closed.start_s, closed.end_s, closed.speaker
+            )
     if result in _PLAIN_ACCEPTED and amendment_at is not None and result_at > amendment_at:
         result = "geändert beschlossen"  # the matter, adopted after an amendment to it
     elif amendment_at is not None and result_at == amendment_at:
@@ -829,7 +928,7 @@ def check_consistency(
                 f"Mitglieder ({present}). Bitte die Zahlen mit der Aufnahme prüfen.",
             )
         )
-    declared = next((s for s in sentences if _BIAS_DECLARED.search(s.text)), None)
+    declared = next((s for s in sentences if _BIAS_DECLARED.search(fix_misheard(s.text))), None)
     if declared is not None and votes.biased is None and result not in _NO_VOTE:
         flags.append(
             Flag(
