@@ -42,6 +42,7 @@ from protokoll.minutes.segmentation import (
     ItemSpan,
     Segmentation,
     apply_corrections,
+    dropped_by_title,
     find_boundaries,
     is_procedural,
     sentences_in,
@@ -442,6 +443,10 @@ class MinutesDrafter:
             )
         names, name_flags = self.speaker_names(sentences, confirmed_names)
         dropped = dropped_items(sentences, [i.number for i in self.agenda.items])
+        for number, said in dropped_by_title(
+            sentences, self.agenda.items, segmentation.spans
+        ).items():
+            dropped.setdefault(number, Evidence(said.text, said.start_s, said.end_s, said.speaker))
         items: list[MinutesItem] = []
         steps = 2 * len(self.agenda.items)
         # first the rules (and the model's result and resolution where they found none) for

@@ -823,3 +823,46 @@ def sentences_in(span: ItemSpan, sentences: Sequence[Sentence]) -> list[Sentence
         return []
     end = span.end_s if span.end_s is not None else math.inf
     return [s for s in sentences if span.start_s <= s.start_s < end]
+
+
+# an item taken off the agenda in words the item-number rules could not read ("Tage soch
+# nuns und sieben, Verlängerung der Schulsozialarbeit, wird heute abgesetzt"): its title
+_DROP_WORDS = re.compile(
+    r"\b(?:abgesetzt|absetzen|abzusetzen|gestrichen)\b"
+    r"|\bvon\s+der\s+tagesordnung\s+(?:genommen|gestrichen|nehmen)\b"
+)
+_DROPPED_TITLE_MIN = 0.5
+
+
+def dropped_by_title(
+    sentences: Sequence[Sentence], items: Sequence[AgendaItem], spans: Sequence[ItemSpan]
+) -> dict[str, Sentence]:
+    """Items whose title is heard in a sentence that drops an item, said before the first
+    item was called by its number; one item per sentence, the best covered. An item
+    counts if it has no start or its start is that very sentence (its title, read out
+    there, taken for a call)."""
+    called = [s.start_s for s in spans if s.boundary is not None and s.boundary.method ==
+              "ankündigung" and s.start_s is not None]  # fmt: skip
+    first = min(called, default=math.inf)
+    out: dict[str, Sentence] = {}
+    for sentence in sentences:
+        if sentence.start_s >= first:
+            break
+        text = _normalize(sentence.text)
+        if not _DROP_WORDS.search(text):
+            continue
+        missing = [
+            i
+            for i, s in zip(items, spans, strict=True)
+            if s.start_s is None or s.start_s == sentence.start_s
+        ]
+        heard = set(text.split())
+        scored = [
+            (compound_coverage(_content_words(i.title), heard), i.number)
+            for i in missing
+            if i.number not in out and len(_content_words(i.title)) >= 2
+        ]
+        best = max(scored, default=(0.0, ""))
+        if best[0] >= _DROPPED_TITLE_MIN and [c for c, _ in scored].count(best[0]) == 1:
+            out[best[1]] = sentence
+    return out

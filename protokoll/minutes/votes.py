@@ -24,6 +24,7 @@ from difflib import SequenceMatcher
 
 from protokoll.domain.minutes import Evidence, Flag, Votes, counts_not_said
 from protokoll.minutes.numbers_de import parse_number
+from protokoll.minutes.phonetic import sounds_like
 from protokoll.minutes.sentences import Sentence
 
 YES, NO, ABSTAIN, BIASED = "yes", "no", "abstain", "biased"
@@ -634,6 +635,9 @@ _WITHDRAWN = re.compile(
 )
 _NOTED = re.compile(
     r"\bzur\s+kenntnis\s+genommen\b|\bnimmt\b.*\bzur\s+kenntnis\b|\bkenntnis\s+genommen\b"
+    # the verb lost ("der Ortschaftsrat ... die Bekanntgaben zur Kenntnis."), but not the
+    # administration giving ("Ich gebe zur Kenntnis, dass ...")
+    r"|^(?!.*\b(?:gebe|geben|gibt|bringe|bringen|bringt)\b).*\bzur\s+kenntnis\s*$"
 )
 _AMENDED = re.compile(
     r"\bgeändert\w*\s+(beschlossen|fassung|angenommen|vorlage|beschlussvorschlag)\b"
@@ -668,6 +672,20 @@ _QUESTION_TIME_CLOSED = re.compile(
 _CONFIRM_WINDOW = 2  # "Der Punkt wird vertagt. Das ist so beschlossen." keeps "vertagt"
 
 
+# result words the recogniser spells by ear ("Der Punkt ist Werthagd", "vertaugt")
+_BY_EAR = ("vertagt", "vertagung", "vertagen", "abgesetzt", "zurückgezogen")
+
+
+def _by_ear(text: str) -> str:
+    """`text` (normalised) with words that sound like a result word replaced by it."""
+    words = text.split()
+    repaired = [
+        next((w for w in _BY_EAR if len(word) >= 5 and sounds_like(word, w)), word)
+        for word in words
+    ]
+    return " ".join(repaired) if repaired != words else text
+
+
 def _accepted_result(text: str) -> str:
     if _AMENDED.search(text):
         return "geändert beschlossen"
@@ -694,7 +712,7 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
     amendment_at: int | None = None  # where an amendment was adopted
     result_at = -1
     for at, sentence in enumerate(sentences):
-        text = _normalize(sentence.text)
+        text = _by_ear(_normalize(sentence.text))
         if _AMENDMENT.search(text) and (
             _VOTE_TAKING.search(sentence.text) or sentence.text.rstrip().endswith("?")
         ):

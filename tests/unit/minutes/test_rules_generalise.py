@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from protokoll.domain.agenda import AgendaItem
-from protokoll.minutes.segmentation import compound_coverage, find_boundaries
+from protokoll.minutes.phonetic import cologne, sounds_like
+from protokoll.minutes.segmentation import compound_coverage, dropped_by_title, find_boundaries
 from protokoll.minutes.sentences import Sentence
 from protokoll.minutes.votes import (
     check_consistency,
@@ -200,3 +201,45 @@ def test_withdrawing_an_amendment_does_not_withdraw_the_item() -> None:
         "Dann stimmen wir über die Vorlage ab. Wer ist dafür? Einstimmig beschlossen.",
     )
     assert extract_result(lines)[0] == "einstimmig beschlossen"
+
+
+# ---- words spelled by ear, a lost verb, an item dropped by its title -------------------
+
+
+def test_cologne_codes_match_the_published_examples() -> None:
+    assert cologne("Müller-Lüdenscheidt") == "65752682"
+    assert cologne("Wikipedia") == "3412"
+    assert cologne("Breschnew") == "17863"
+
+
+def test_a_result_word_spelled_by_ear() -> None:
+    assert sounds_like("Werthagd", "vertagt") and sounds_like("vertaugt", "vertagt")
+    assert not sounds_like("verdeckt", "vertagt")  # the same code, another word
+    lines = sents("Gibt es Widerspruch? Ich sehe keinen.", "Der Punkt ist werthagd.")
+    assert extract_result(lines)[0] == "vertagt"
+    hidden = sents(("SPEAKER_02", "Der Schaden am Dach war lange verdeckt."))
+    assert extract_result(hidden)[0] is None
+
+
+def test_taking_note_with_the_verb_lost() -> None:
+    lines = sents("Der Ortschaftsrat die Bekanntgaben zur Kenntnis.")
+    assert extract_result(lines)[0] == "zur Kenntnis genommen"
+    giving = sents(("SPEAKER_03", "Ich gebe Ihnen noch zur Kenntnis."))
+    assert extract_result(giving)[0] is None
+
+
+def test_an_item_dropped_at_the_opening_by_its_title() -> None:
+    items = [*ITEMS, AgendaItem(number="5", title="Verlängerung der Schulsozialarbeit")]
+    lines = sents(
+        "Ich eröffne die Sitzung.",
+        "Tage soch nuns fünf, Verlängerung der Schulsozialarbeit, wird heute abgesetzt.",
+        "Ich rufe Tagesordnungspunkt 1 auf.",
+        "Wer ist dafür? Einstimmig.",
+        "Wir kommen zu Punkt 2.",
+        ("SPEAKER_02", "Die Schulsozialarbeit wird abgesetzt, wenn das Land nicht zahlt."),
+    )
+    spans = find_boundaries(lines, items).spans
+    dropped = dropped_by_title(lines, items, spans)
+    assert list(dropped) == ["5"] and dropped["5"].start_s == 5.0
+    # after the first call, the same words drop nothing
+    assert dropped_by_title(lines[2:], items, find_boundaries(lines[2:], items).spans) == {}
