@@ -2,8 +2,10 @@
 
 The sessions of `bench/minutes_sessions.py` (6 municipalities, 6-10 agenda items each,
 every result of `protokoll.minutes.RESULTS` and the vote phrasings councils use; the
-"dev" split, used while the rules were written) and the three held-out sessions of
-`bench/minutes_heldout.py` (the "heldout" split, written afterwards) are
+"dev" split, used while the rules were written), the three held-out sessions of
+`bench/minutes_heldout.py` (the "heldout" split, written afterwards, since looked at in
+failure analysis) and the three of `bench/minutes_heldout_b.py` (the "heldout-b" split,
+written after that without reading the rules; `--split all` runs every split) are
 synthesised turn by turn with espeak-ng and the MBROLA German voices, as the bundled
 sample is, so the recogniser's real errors reach the minutes stage. Each session is
 transcribed and diarized once by `protokoll run` (cached); the minutes stage then runs
@@ -29,6 +31,7 @@ is scored by the same functions (results and counts only).
     python bench/minutes.py [--sessions s1 s2] [--llm-url http://host:8000/v1 --llm-model M]
     python bench/minutes.py --rules-only      # results, counts and starts without the model
     python bench/minutes.py --split heldout --rules-only --peer   # held out, with the peer
+    python bench/minutes.py --split heldout-b --prepare   # synthesis and transcription only
 
 Needs espeak-ng, mbrola and mbrola-de1..7, sox and ffmpeg (Debian contrib/non-free).
 Audio and transcripts are cached under ~/.cache/protokoll/test-data/bench-minutes;
@@ -59,6 +62,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import minutes_peer
 from bench.common import ROOT
 from bench.minutes_heldout import HELDOUT
+from bench.minutes_heldout_b import HELDOUT_B
 from bench.minutes_sessions import SESSIONS, ItemRef, Person, Session, normalise, to_spoken
 from bench.minutes_speed import CountingLLM
 from bench.speaker_voices import cache_dir
@@ -90,7 +94,8 @@ COUNT_FIELDS = ("yes", "no", "abstain", "biased")
 SPLITS: dict[str, tuple[Session, ...]] = {
     "dev": SESSIONS,  # used while the rules were written
     "heldout": HELDOUT,  # written afterwards, without reading the rules
-    "all": SESSIONS + HELDOUT,
+    "heldout-b": HELDOUT_B,  # written after H1-H3 had been looked at, without the rules
+    "all": SESSIONS + HELDOUT + HELDOUT_B,
 }
 
 
@@ -434,7 +439,7 @@ def main() -> None:
         "--split",
         choices=sorted(SPLITS),
         default="dev",
-        help="dev: S1-S6 (default); heldout: H1-H3; all: both",
+        help="dev: S1-S6 (default); heldout: H1-H3; heldout-b: H4-H6; all: every split",
     )
     parser.add_argument(
         "--peer",

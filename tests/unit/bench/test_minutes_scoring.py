@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bench.minutes import SPLITS, score_item, session_dir
 from bench.minutes_heldout import HELDOUT
+from bench.minutes_heldout_b import HELDOUT_B
 from bench.minutes_sessions import SESSIONS, ItemRef
 from protokoll.domain.minutes import MinutesItem, SummarySentence, Votes
 
@@ -50,6 +51,7 @@ def test_facts_match_across_unit_spellings_and_count_what_was_heard() -> None:
 
 def test_the_splits_keep_dev_as_default_and_never_share_a_cache_folder() -> None:
     assert SPLITS["dev"] == SESSIONS and SPLITS["heldout"] == HELDOUT
-    assert SPLITS["all"] == SESSIONS + HELDOUT
+    assert SPLITS["heldout-b"] == HELDOUT_B
+    assert SPLITS["all"] == SESSIONS + HELDOUT + HELDOUT_B
     folders = {session_dir(s).name.rsplit("-", 1)[0] for s in SPLITS["all"]}
     assert len(folders) == len(SPLITS["all"])

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from bench.minutes_heldout import HELDOUT
+from bench.minutes_heldout_b import HELDOUT_B
 from bench.minutes_sessions import (
     MARK,
     SESSIONS,
@@ -31,7 +32,7 @@ VOICES = {"de1", "de2", "de3", "de4", "de5", "de6", "de7"}
 MEETING_KEYS = {"body", "session_number", "date", "place", "start_time"}
 MAX_TURN_WORDS = 45
 
-ALL = SESSIONS + HELDOUT
+ALL = SESSIONS + HELDOUT + HELDOUT_B
 SESSION_IDS = [s.key for s in ALL]
 
 
