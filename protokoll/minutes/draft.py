@@ -42,7 +42,7 @@ from protokoll.minutes.segmentation import (
     ItemSpan,
     Segmentation,
     apply_corrections,
-    dropped_by_title,
+    dropped_at_opening,
     find_boundaries,
     is_procedural,
     sentences_in,
@@ -443,7 +443,7 @@ class MinutesDrafter:
             )
         names, name_flags = self.speaker_names(sentences, confirmed_names)
         dropped = dropped_items(sentences, [i.number for i in self.agenda.items])
-        for number, said in dropped_by_title(
+        for number, said in dropped_at_opening(
             sentences, self.agenda.items, segmentation.spans
         ).items():
             dropped.setdefault(number, Evidence(said.text, said.start_s, said.end_s, said.speaker))

@@ -80,6 +80,8 @@ _CALLED_NOW = re.compile(
     r"\brufe\b(?:\s+\w+){0,8}?\s+auf\b|\b(?:kommen|komme|gehen|gehe)\s+(?:\w+\s+)?"
     r"(?:jetzt|nun|damit|dann)\s+zu(?:m|r)?\b|\b(?:kommen|komme)\s+zu(?:m|r)?\b"
     r"|\b(?:ziehen|nehmen|behandeln)\s+wir\s+(?:\w+\s+)?(?:jetzt|nun)\b"
+    r"|\bes\s+folgt\b|\bals\s+nächst\w*\s+(?:folgt|kommt|haben)\b"
+    r"|\bweiter\s+geht\s+es\s+mit\b|\b(?:nun|jetzt|dann)\s+(?:weiter\s+)?mit\s+(?:dem|der)\b"
 )
 _REORDER_SCORE = 0.5  # below any call by number or title
 # an item called by its title alone ("Wir kommen zu den Gebühren der Kindertagesstätten"):
@@ -262,12 +264,13 @@ class _Announcement:
     prefix: str = ""
 
 
-def _announcements(text: str) -> list[_Announcement]:
-    """Item numbers announced in a sentence, clause by clause."""
+def _announcements(text: str, *, with_deferrals: bool = False) -> list[_Announcement]:
+    """Item numbers announced in a sentence, clause by clause (a clause that defers or
+    drops its item is no announcement, unless `with_deferrals`)."""
     out: list[_Announcement] = []
     for clause in re.split(r"[,;:!?()]|\.(?!\d)|\s[-–]\s", text):
         tokens = _tokens(clause)
-        if not tokens or _DEFERRAL.search(" ".join(tokens)):
+        if not tokens or (not with_deferrals and _DEFERRAL.search(" ".join(tokens))):
             continue
         i = 0
         while i < len(tokens):
@@ -825,42 +828,55 @@ def sentences_in(span: ItemSpan, sentences: Sequence[Sentence]) -> list[Sentence
     return [s for s in sentences if span.start_s <= s.start_s < end]
 
 
-# an item taken off the agenda in words the item-number rules could not read ("Tage soch
-# nuns und sieben, Verlängerung der Schulsozialarbeit, wird heute abgesetzt"): its title
+# an item taken off the agenda in words the strict rules of `votes.dropped_items` cannot
+# read ("Tage Sortenungspunkte 7, Änderung der Friedhofsgebührensatzung, wird von der
+# Tage Sortenung abgesetzt"): its number read as loosely as a call's, or its title
 _DROP_WORDS = re.compile(
     r"\b(?:abgesetzt|absetzen|abzusetzen|gestrichen)\b"
-    r"|\bvon\s+der\s+tagesordnung\s+(?:genommen|gestrichen|nehmen)\b"
+    r"|\bvon\s+der\s+\w+(?:\s+\w+)?\s+(?:genommen|gestrichen|nehmen|abgesetzt)\b"
 )
 _DROPPED_TITLE_MIN = 0.5
 
 
-def dropped_by_title(
+def dropped_at_opening(
     sentences: Sequence[Sentence], items: Sequence[AgendaItem], spans: Sequence[ItemSpan]
 ) -> dict[str, Sentence]:
-    """Items whose title is heard in a sentence that drops an item, said before the first
-    item was called by its number; one item per sentence, the best covered. An item
-    counts if it has no start or its start is that very sentence (its title, read out
-    there, taken for a call)."""
-    called = [s.start_s for s in spans if s.boundary is not None and s.boundary.method ==
-              "ankündigung" and s.start_s is not None]  # fmt: skip
+    """Items dropped in a sentence said before the first item was called by its number:
+    the one item whose number that sentence announces, or else the one whose title it
+    covers best. An item counts if it has no start or its start is that very sentence
+    (its number or title there taken for a call)."""
+    drops = [s for s in sentences if _DROP_WORDS.search(_normalize(s.text))]
+    drop_starts = {s.start_s for s in drops}
+    called = [
+        s.start_s
+        for s in spans
+        if s.boundary is not None
+        and s.boundary.method == "ankündigung"
+        and s.start_s is not None
+        and s.start_s not in drop_starts
+    ]
     first = min(called, default=math.inf)
     out: dict[str, Sentence] = {}
-    for sentence in sentences:
+    for sentence in drops:
         if sentence.start_s >= first:
             break
-        text = _normalize(sentence.text)
-        if not _DROP_WORDS.search(text):
-            continue
-        missing = [
+        open_items = [
             i
             for i, s in zip(items, spans, strict=True)
-            if s.start_s is None or s.start_s == sentence.start_s
+            if i.number not in out and (s.start_s is None or s.start_s == sentence.start_s)
         ]
-        heard = set(text.split())
+        said = {(a.main, a.sub) for a in _announcements(sentence.text, with_deferrals=True)}
+        by_number = [
+            i for i in open_items if (n := _item_number(i.number)) and (n[0], n[1]) in said
+        ]
+        if len(by_number) == 1:
+            out[by_number[0].number] = sentence
+            continue
+        heard = set(_normalize(sentence.text).split())
         scored = [
             (compound_coverage(_content_words(i.title), heard), i.number)
-            for i in missing
-            if i.number not in out and len(_content_words(i.title)) >= 2
+            for i in open_items
+            if len(_content_words(i.title)) >= 2
         ]
         best = max(scored, default=(0.0, ""))
         if best[0] >= _DROPPED_TITLE_MIN and [c for c, _ in scored].count(best[0]) == 1:

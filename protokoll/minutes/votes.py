@@ -42,7 +42,7 @@ _NOT_KEYWORDS = frozenset(
         "zustimmung", "abstimmung", "abstimmungen", "bestimmungen", "stimmungen", "gefangen",
         "gefangene", "einhaltung", "einhaltungen", "beinhaltung", "zustimmen", "zustimmt",
         "zustimmte", "zustimmend", "enthalten", "erhalten", "gefangener", "gefangenen",
-        "gefangenheit",
+        "gefangenheit", "entlastung", "entlastungen", "entfaltung", "entfaltungen",
     }
 )  # fmt: skip
 _ZERO_WORDS = {"keine", "kein", "keiner", "keinen", "niemand", "null"}
@@ -111,6 +111,11 @@ _MOTION = re.compile(
     r"|\bstelle(n)?\s+(hiermit\s+)?(den|einen)\s+(\w+)?antrag\b"
     r"|\b(änderungs|ergänzungs|geschäftsordnungs)antrag\b",
     re.IGNORECASE,
+)
+# a vote category said in plain words (a summary "12 Ja-Stimmen, 2 dagegen")
+_CATEGORY_SAID = re.compile(
+    r"\b(?:ja|nein|gegen)stimm\w*|\benth[aä]lt\w*|\bbefangen\w*|\bdafür\b|\bdagegen\b"
+    r"|\bgegenprobe\b"
 )
 _DECISION_WORDS = re.compile(r"\b(angenommen|abgelehnt|beschlossen|gefasst|genehmigt)\b", re.I)
 
@@ -464,8 +469,22 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
     """Counts per category, from numbers said next to the category's keyword."""
     tokens: list[_Token] = []
     decided: set[int] = set()  # sentences that state a result: they close a vote
+    # counts are read from the first sentence that takes a vote or states a result on: a
+    # number next to a word like a keyword in the debate before ("die Anwohner warten auf
+    # eine Entlastung") is no count
+    voting = next(
+        (
+            pos
+            for pos, s in enumerate(sentences)
+            if _VOTE_TAKING.search(_joined_keywords(s.text))
+            or _DECISION.search(_normalize(s.text))
+            or _CATEGORY_SAID.search(_joined_keywords(s.text))
+        ),
+        len(sentences),
+    )
     for pos, sentence in enumerate(sentences):
-        tokens += _tokens(sentence, pos)
+        if pos >= voting:
+            tokens += _tokens(sentence, pos)
         if _DECISION.search(_normalize(sentence.text)):
             decided.add(pos)
     blocks: list[_Block] = [_Block()]
@@ -616,12 +635,15 @@ _REJECTED = re.compile(
 _ACCEPTED = re.compile(
     r"\b(beschlossen|genehmigt|angenommen|gefasst|zugestimmt|einstimmig|m\w{0,2}rheitlich)\b"
     r"|\bmit\s+(\w+\s+)?mehrheit\b"
+    r"|\b(?:das\s+ist|ist)\s+(?:eine|die)\s+(?:große\s+|klare\s+|deutliche\s+|breite\s+)?"
+    r"mehrheit\b"
 )
 _UNANIMOUS = re.compile(r"\beinstimmig\b")
 _MAJORITY = re.compile(
     r"\bm\w{0,2}rheitlich\b|\bmit\s+(großer\s+|breiter\s+|knapper\s+)?mehrheit\b"
     r"|\bmit\s+\w*m\w{0,2}rheit\b"  # "mit Großamirheit" for "mit großer Mehrheit"
-    r"|\bdas\s+ist\s+die\s+(große\s+|klare\s+|deutliche\s+)?mehrheit\b"
+    r"|\b(?:das\s+ist|ist)\s+(?:eine|die)\s+(?:große\s+|klare\s+|deutliche\s+|breite\s+)?"
+    r"mehrheit\b"
 )
 _DEFERRED = re.compile(r"\bvertagt\b")
 _DEFERRAL_WORD = re.compile(r"\bvertag\w*")
@@ -665,8 +687,8 @@ _MAIN_MATTER = re.compile(r"\b" + _DECISION_NOUN + r"|\bvorlage\b|\bbeschlussvor
 # Einwohnerfragestunde"): "ohne Beschluss" when nothing in the item was voted on
 _QUESTION_TIME_CLOSED = re.compile(
     r"\b(?:schlie(?:ß|ss)e|beende)\s+(?:ich\s+)?(?:\w+\s+){0,3}?"
-    r"(?:\w*fragestunde|anfragen|fragen|mitteilungen)\b"
-    r"|\b(?:\w*fragestunde|anfragen|mitteilungen)\b(?:\s+\w+){0,3}?\s+(?:ist|sind)\s+"
+    r"(?:\w*frage\s?stunde|anfragen|fragen|mitteilungen)\b"  # "Frage stunde", split
+    r"|\b(?:\w*frage\s?stunde|anfragen|mitteilungen)\b(?:\s+\w+){0,3}?\s+(?:ist|sind)\s+"
     r"(?:\w+\s+)?(?:geschlossen|beendet|erledigt)\b"
 )
 _CONFIRM_WINDOW = 2  # "Der Punkt wird vertagt. Das ist so beschlossen." keeps "vertagt"
@@ -735,7 +757,9 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
                 value = "vertagt"
             else:
                 deferral_open = (
-                    deferral_open or question or bool(_VOTE_TAKING.search(sentence.text))
+                    deferral_open
+                    or question
+                    or bool(_VOTE_TAKING.search(sentence.text) or _VOTE_CUE.search(sentence.text))
                 )
                 continue
         elif _WITHDRAWN.search(text):
