@@ -167,6 +167,24 @@ def test_a_correction_on_an_old_version_is_refused_and_nothing_changes(service: 
             if a == "transcript.edited"] == [2]  # fmt: skip
 
 
+def test_the_word_round_trip_keeps_the_corrections(service: Service) -> None:
+    meeting_id = draft(service)
+    correct(service, meeting_id, 0, 1, CORRECTED)
+    client = service.client("schriftfuehrer")
+    docs = f"/api/meetings/{meeting_id}/versions"
+    doc = Document(io.BytesIO(client.get(f"{docs}/2/documents/niederschrift.docx").content))
+    target = next(p for p in doc.paragraphs if p.text == "kein Beschluss")
+    for run in target.runs[1:]:
+        run.text = ""
+    target.runs[0].text = "Der Rat nimmt Kenntnis."
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    files = {"file": ("fassung.docx", buffer.getvalue(), "application/octet-stream")}
+    response = client.post(f"{docs}/docx", files=files)
+    assert response.status_code == 201, response.text
+    assert client.get(f"{docs}/3").json()["minutes"]["transcript_edits"] == {"0": CORRECTED}
+
+
 def test_who_may_correct_follows_the_rules_for_draft_edits(service: Service) -> None:
     meeting_id = draft(service)
     other = correct(service, meeting_id, 0, 1, CORRECTED, role="schriftfuehrer2", expect=404)
@@ -182,6 +200,10 @@ def test_an_approved_or_published_draft_cannot_be_corrected(service: Service) ->
     meeting_id = draft(service)
     correct(service, meeting_id, 0, 1, CORRECTED)
     service.publish(meeting_id)
+    published = service.client("schriftfuehrer").get(
+        f"/api/meetings/{meeting_id}/published/minutes.json"
+    )
+    assert published.status_code == 200 and published.json()["transcript_edits"] == {}
     refused = correct(service, meeting_id, 1, 2, "Wir beantragen Tempo 20.", expect=409)
     assert "nicht geändert" in refused["detail"] or "veröffentlicht" in refused["detail"].lower()
     # the page is read-only: no editor, no links to the form, the form page refuses

@@ -116,6 +116,8 @@ def _lines(
                 "text": w.text.strip(),
                 "uncertain": w.probability < threshold,
                 "percent": round(w.probability * 100),
+                # the recogniser writes "SPD" "-Fraktion": a space only where it has one
+                "space": w.text[:1].isspace(),
             }
             for w in seg.words
             if w.text.strip()

@@ -199,7 +199,7 @@ def segment_view(index: int, seg: Segment, names: dict[str, str], edited: bool) 
         "edited": edited,
         "words": [
             {"start_s": w.start_s, "end_s": w.end_s, "text": w.text.strip(),
-             "probability": w.probability}
+             "probability": w.probability, "space": w.text[:1].isspace()}
             for w in seg.words
         ],
     }  # fmt: skip

@@ -250,8 +250,8 @@
           node.classList.add("uncertain");
           node.title = "unsicher erkannt (" + Math.round(word.probability * 100) + " %)";
         }
+        if (i > 0 && word.space) span.appendChild(document.createTextNode(" "));
         span.appendChild(node);
-        if (i < segment.words.length - 1) span.appendChild(document.createTextNode(" "));
       });
     }
 
@@ -401,14 +401,19 @@
         lines.forEach(function (line) {
           const text = line.querySelector(".text");
           if (!text) return;
-          const words = text.querySelectorAll(".w");
-          const parts = words.length ? Array.prototype.slice.call(words) : [text];
+          // the line's text as shown, and where each word lies in it
           let joined = "";
-          const offsets = parts.map(function (part) {
-            const begin = joined.length;
-            joined += part.textContent.toLowerCase() + " ";
-            return [begin, begin + part.textContent.length];
+          let parts = [];
+          let offsets = [];
+          text.childNodes.forEach(function (node) {
+            const part = node.textContent.replace(/\s+/g, " ").toLowerCase();
+            if (node.nodeType === 1 && node.classList.contains("w")) {
+              parts.push(node);
+              offsets.push([joined.length, joined.length + part.length]);
+            }
+            joined += part;
           });
+          if (!parts.length) { parts = [text]; offsets = [[0, joined.length]]; }
           let from = joined.indexOf(query);
           while (from >= 0) {
             const to = from + query.length;
