@@ -388,7 +388,10 @@
     });
   }
 
-  // ---- review: the transcript editor and the player live in review.js ------------------
+  // ---- review: the transcript editor and the player are in review.js (loaded by the
+  // review page only) ----------------------------------------------------------------------
+
+  function initReview() { /* nothing here: see review.js */ }
 
   // ---- small helpers -------------------------------------------------------------------
 
@@ -403,5 +406,6 @@
     if (form) initUpload(form);
     initJobs();
     initSelectOnFocus();
+    initReview();
   });
 })();
