@@ -107,7 +107,8 @@ class SampleStages(FakeStages):
             item.summary = [
                 SummarySentence(
                     f"Zu TOP {item.number} wurde beraten.", sources=[SourceRange(start, end)]
-                )
+                ),
+                SummarySentence("Weitere Wortmeldungen gab es nicht."),  # cites no source
             ]
         return minutes
 
@@ -274,7 +275,11 @@ def test_top_dividers_search_and_sources_to_listen_to(
     search.fill("gibt es nicht im Transkript")
     expect(page.locator("#search-count")).to_have_text("Kein Treffer")
 
-    # each Verlauf sentence plays its sources
+    # each Verlauf sentence plays its sources; one without sources says so
+    top1 = page.locator("article.top-edit").first
+    expect(top1.locator(".sentence-sources li")).to_have_count(2)
+    expect(top1.locator(".play-source")).to_have_count(1)
+    expect(top1.locator(".sentence-sources li").nth(1)).to_contain_text("(ohne Quelle)")
     top2 = page.locator("article.top-edit").nth(1)
     play = top2.get_by_role("button", name=re.compile(r"^Satz 1 anhören \(ab 00:00:43\)"))
     play.click()

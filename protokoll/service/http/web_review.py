@@ -209,10 +209,9 @@ def _draft_context(
                     {
                         "text": names_in(s.text, names),
                         "ranges": _ranges([(r.start_s, r.end_s) for r in s.sources]),
-                        "clock": edits.format_clock(s.sources[0].start_s),
+                        "clock": edits.format_clock(s.sources[0].start_s) if s.sources else "",
                     }
                     for s in item.summary
-                    if s.sources
                 ],
                 "motions_text": "\n".join(names_in(m, names) for m in item.motions),
                 "resolution_text": names_in(item.resolution_text or "", names),

@@ -164,13 +164,23 @@
 
     function start(node) { return parseFloat(node.getAttribute("data-start")); }
 
+    // the lines in order of their start: the last one begun, if it has not ended half a
+    // second ago (found by halving: a long session has thousands of lines)
+    const starts = lines.map(start);
+    const ends = lines.map(function (line) { return parseFloat(line.getAttribute("data-end")); });
+
     function lineAt(t) {
-      let found = null;
-      for (let i = 0; i < lines.length; i++) {
-        if (start(lines[i]) > t) break;
-        if (t < parseFloat(lines[i].getAttribute("data-end")) + 0.5) found = lines[i];
+      let lo = 0;
+      let hi = lines.length - 1;
+      let last = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] <= t) { last = mid; lo = mid + 1; } else { hi = mid - 1; }
       }
-      return found;
+      for (let i = last; i >= 0 && i > last - 3; i--) {
+        if (t < ends[i] + 0.5) return lines[i];
+      }
+      return null;
     }
 
     function wordAt(line, t) {
