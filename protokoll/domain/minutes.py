@@ -150,6 +150,9 @@ class Minutes:
     models: list[dict[str, Any]] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     ai_generated: bool = True
+    # the reviewer's corrections of the transcript: segment index (as a string, in the
+    # transcript.json of the job the minutes were drafted from) → corrected text
+    transcript_edits: dict[str, str] = field(default_factory=dict)
 
     def public_items(self) -> list[MinutesItem]:
         return [i for i in self.items if i.public]
@@ -164,6 +167,9 @@ class Minutes:
             data["models"] = [
                 {k: v for k, v in m.items() if k != "parameters"} for m in self.models
             ]
+        if public_only:
+            # corrected transcript text may quote a non-public item
+            data["transcript_edits"] = {}
         data["schema_version"] = MINUTES_SCHEMA_VERSION
         data["public_version"] = public_only
         return data
@@ -181,6 +187,9 @@ class Minutes:
             models=list(data.get("models") or []),
             flags=[_build(Flag, f) for f in data.get("flags") or []],
             ai_generated=bool(data.get("ai_generated", True)),
+            transcript_edits={
+                str(k): str(v) for k, v in (data.get("transcript_edits") or {}).items()
+            },
         )
 
 

@@ -692,6 +692,21 @@ def check_new_version(w: World, role: str, r: Response) -> None:
         assert count == w.notes["versions_before"]
 
 
+def _segment_edit(w: World, role: str, ok: int) -> tuple[str, dict[str, Any]]:
+    body = {"base": _current_version(w), "text": f"Ich eröffne die Sitzung ({role})."}
+    w.notes["versions_before"] = w.svc.count(MinutesVersion, meeting_id=w.meeting_id)
+    return f"/api/meetings/{w.meeting_id}/transcript/segments/0", json_body(body)
+
+
+def check_segment_edit(w: World, role: str, r: Response) -> None:
+    count = w.svc.count(MinutesVersion, meeting_id=w.meeting_id)
+    if r.status_code == 200:
+        assert count == w.notes["versions_before"] + 1 == r.json()["version"]["number"]
+        assert r.json()["segment"]["text"] == f"Ich eröffne die Sitzung ({role})."
+    else:
+        assert count == w.notes["versions_before"]
+
+
 def _docx_upload(w: World, role: str, ok: int) -> tuple[str, dict[str, Any]]:
     content = b"PK\x03\x04 kein Dokument"
     if ok < 300:
@@ -799,6 +814,8 @@ REVIEW_CASES = [
     Case("GET", "/api/meetings/{meeting_id}/transcript", reviewers(200),
          _review_path("/transcript")),
     Case("GET", "/api/meetings/{meeting_id}/audio", reviewers(200), _review_path("/audio")),
+    Case("PUT", "/api/meetings/{meeting_id}/transcript/segments/{index}", reviewers(200),
+         _segment_edit, check_segment_edit),
     Case("POST", "/api/meetings/{meeting_id}/review/{action}", reviewers(200),
          _fresh_draft_step("einreichen"), check_step),
     Case("GET", "/api/meetings/{meeting_id}/published", viewers(200),

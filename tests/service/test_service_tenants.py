@@ -196,7 +196,7 @@ def _fill(path: str, two: Two, kind: str) -> str:
         "meeting_id": meeting, "job_id": two.b_job, "recording_id": two.b_recording,
         "upload_id": two.b_upload, "user_id": str(two.b_user_ids["schriftfuehrer"]),
         "token_id": str(two.b_token_id), "number": "1", "name": "transcript.json",
-        "file_name": "niederschrift.pdf", "action": "freigeben", "what": "sperren",
+        "file_name": "niederschrift.pdf", "index": "0", "action": "freigeben", "what": "sperren",
         "ziel": "de", "kind": "meeting", "body_key": "1", "kommune": "standard",
     }  # fmt: skip
     if "/oparl/" in path:

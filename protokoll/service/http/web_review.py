@@ -17,10 +17,10 @@ from starlette.datastructures import FormData, UploadFile
 
 from protokoll.domain.minutes import RESULTS, Minutes
 from protokoll.domain.speakers import names_in
-from protokoll.domain.transcript import speaker_display_name
+from protokoll.domain.transcript import Segment, speaker_display_name
 from protokoll.errors import InputError, ProtokollError
 from protokoll.formatting import date_de
-from protokoll.review import edits
+from protokoll.review import edits, transcript_edits
 from protokoll.review.workflow import ACTION_LABELS, Step
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api import VersionBody, edited_minutes, recording_of_version
@@ -46,6 +46,7 @@ router: APIRouter = APIRouter(include_in_schema=False)
 REVIEW_NOTICES = {
     "gespeichert": "Die Änderung wurde als neue Fassung gespeichert.",
     "sprecher_zugeordnet": "Die Sprecherzuordnung wurde als neue Fassung gespeichert.",
+    "transkript": "Die Korrektur des Transkripts wurde als neue Fassung gespeichert.",
     "word": "Das Word-Dokument wurde als neue Fassung übernommen.",
     "einreichen": "Die Niederschrift wurde zur Prüfung gegeben.",
     "zurueckgeben": "Die Niederschrift wurde zur Überarbeitung zurückgegeben.",
@@ -93,6 +94,86 @@ def _page(
     )
 
 
+HEARING_SAMPLE_S = 8.0  # how long a "Hörprobe" plays at most
+
+
+def _ranges(pairs: list[tuple[float, float]]) -> str:
+    """Time ranges for the player (``data-ranges``): "12.40-15.00 20.00-22.10"."""
+    return " ".join(f"{a:.2f}-{max(a, b):.2f}" for a, b in pairs)
+
+
+def _lines(
+    segments: list[Segment], names: dict[str, str], corrected: dict[str, str],
+    flagged: list[tuple[float, float]], threshold: float,
+) -> list[dict[str, Any]]:  # fmt: skip
+    lines = []
+    for index, seg in enumerate(segments):
+        hit = any(start <= seg.end_s and seg.start_s <= end for start, end in flagged)
+        words = [
+            {
+                "start": w.start_s,
+                "end": w.end_s,
+                "text": w.text.strip(),
+                "uncertain": w.probability < threshold,
+                "percent": round(w.probability * 100),
+                # the recogniser writes "SPD" "-Fraktion": a space only where it has one
+                "space": w.text[:1].isspace(),
+            }
+            for w in seg.words
+            if w.text.strip()
+        ]
+        lines.append(
+            {
+                "index": index,
+                "start": seg.start_s,
+                "end": seg.end_s,
+                "clock": edits.format_clock(seg.start_s),
+                "speaker": speaker_display_name(seg.speaker, names),
+                "text": seg.text.strip(),
+                "words": words,
+                "edited": str(index) in corrected,
+                "flagged": hit,
+            }
+        )
+    return lines
+
+
+def _dividers(lines: list[dict[str, Any]], minutes: Minutes) -> dict[int, list[dict[str, Any]]]:
+    """Where each TOP begins in the transcript: line index → the TOPs starting before it
+    (the first line that ends after the TOP's start)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for n, item in enumerate(minutes.items, start=1):
+        if item.start_s is None or not lines:
+            continue
+        at = next((line["index"] for line in lines if line["end"] > item.start_s), None)
+        if at is None:
+            continue
+        found.setdefault(at, []).append(
+            {"item": item, "anchor": _anchor(item.number), "n": n,
+             "clock": edits.format_clock(item.start_s)}
+        )  # fmt: skip
+    return found
+
+
+def _anchor(number: str) -> str:
+    return "top-" + number.replace(".", "-").replace(" ", "-")
+
+
+def _samples(segments: list[Segment]) -> dict[str, str]:
+    """A few seconds of each speaker (their longest segment), as ``data-ranges``."""
+    longest: dict[str, Segment] = {}
+    for seg in segments:
+        if seg.speaker is None:
+            continue
+        best = longest.get(seg.speaker)
+        if best is None or seg.end_s - seg.start_s > best.end_s - best.start_s:
+            longest[seg.speaker] = seg
+    return {
+        label: _ranges([(seg.start_s, min(seg.end_s, seg.start_s + HEARING_SAMPLE_S))])
+        for label, seg in longest.items()
+    }
+
+
 def _draft_context(
     ctx: ServiceContext, meeting: Meeting, version: Any, minutes: Minutes, recording: Any
 ) -> dict[str, Any]:
@@ -109,19 +190,8 @@ def _draft_context(
         for f in [*item.flags, *(f for s in item.summary for f in s.flags)]
         if f.start_s is not None
     ]
-    lines = []
-    for seg in segments:
-        hit = any(start <= seg.end_s and seg.start_s <= end for start, end in flagged)
-        lines.append(
-            {
-                "start": seg.start_s,
-                "end": seg.end_s,
-                "clock": edits.format_clock(seg.start_s),
-                "speaker": speaker_display_name(seg.speaker, names),
-                "text": seg.text,
-                "flagged": hit,
-            }
-        )
+    threshold = ctx.of(meeting).settings.output.low_confidence_threshold
+    lines = _lines(segments, names, minutes.transcript_edits, flagged, threshold)
     members = []
     agenda = svc.agenda_of(meeting)
     if agenda is not None:
@@ -132,8 +202,17 @@ def _draft_context(
         items.append(
             {
                 "item": item,
+                "anchor": _anchor(item.number),
                 "start_clock": edits.format_clock(item.start_s) if item.start_s is not None else "",
                 "summary_text": "\n".join(names_in(s.text, names) for s in item.summary),
+                "sentences": [
+                    {
+                        "text": names_in(s.text, names),
+                        "ranges": _ranges([(r.start_s, r.end_s) for r in s.sources]),
+                        "clock": edits.format_clock(s.sources[0].start_s) if s.sources else "",
+                    }
+                    for s in item.summary
+                ],
                 "motions_text": "\n".join(names_in(m, names) for m in item.motions),
                 "resolution_text": names_in(item.resolution_text or "", names),
                 "flags": [
@@ -153,13 +232,21 @@ def _draft_context(
     for entry in items:
         entry["rate"] = by_number.get(entry["item"].number)
     audio = recording is not None and recording.deleted_at is None
+    samples = _samples(segments)
     return {
         "version": version,
         "minutes": minutes,
         "lines": lines,
+        "dividers": _dividers(lines, minutes),
+        "uncertain_below": threshold,
         "items": items,
         "speakers": [
-            {"label": label, "shown": speaker_display_name(label), "name": names.get(label, "")}
+            {
+                "label": label,
+                "shown": speaker_display_name(label),
+                "name": names.get(label, ""),
+                "sample": samples.get(label, ""),
+            }
             for label in edits.speaker_labels(minutes, transcript_labels)
         ],
         "names": names,
@@ -236,6 +323,49 @@ def map_speakers(
     return _save(
         request, caller, ctx, s, meeting_id, form, {"speaker_names": names},
         "sprecher_zugeordnet", "#sprecher",
+    )  # fmt: skip
+
+
+@router.get("/sitzungen/{meeting_id}/pruefung/transkript/{index}")
+def segment_page(
+    meeting_id: str, index: int, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    """One transcript segment to correct, as a form (the editor on the review page needs
+    script; this page does not)."""
+    meeting = svc.get_meeting(s, caller.user, meeting_id)
+    review.require_review(caller.user, meeting)
+    view = review.review_view(ctx, s, caller.user, meeting)
+    version = review.current_version(s, meeting.id)
+    if version is None:
+        raise NotFound("Es gibt noch keinen Entwurf der Niederschrift.")
+    segments = review_docs.load_transcript(ctx, meeting, version).segments
+    if not 0 <= index < len(segments):
+        raise NotFound(f"Den Transkriptabschnitt {index} gibt es nicht.")
+    seg = segments[index]
+    names = review.minutes_of(version).speaker_names
+    return render(
+        request, caller, "review_segment.html", nav="sitzungen",
+        m=svc.meeting_view(s, caller.user, meeting), r=view, version=version.number,
+        index=index, clock=edits.format_clock(seg.start_s), text=seg.text.strip(),
+        speaker=speaker_display_name(seg.speaker, names),
+    )  # fmt: skip
+
+
+@router.post("/sitzungen/{meeting_id}/pruefung/transkript/{index}")
+def edit_segment(
+    meeting_id: str,
+    index: int,
+    request: Request,
+    form: FormDep,
+    caller: PageCaller,
+    ctx: CtxDep,
+    s: DbDep,
+) -> Response:
+    checked(request, caller, form)
+    text = field(form, "text", transcript_edits.MAX_SEGMENT_CHARS + 1000)
+    return _save(
+        request, caller, ctx, s, meeting_id, form, {"transcript": {str(index): text}},
+        "transkript", f"#seg-{index}",
     )  # fmt: skip
 
 

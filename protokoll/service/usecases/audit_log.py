@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "document.downloaded": "Dokument heruntergeladen",
     "minutes.version": "Neue Fassung der Niederschrift",
     "speakers.mapped": "Sprecher zugeordnet",
+    "transcript.edited": "Transkript korrigiert",
     "review.submitted": "Zur Prüfung gegeben",
     "review.returned": "Zur Überarbeitung zurückgegeben",
     "review.approved": "Freigegeben",

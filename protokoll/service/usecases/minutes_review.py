@@ -198,6 +198,18 @@ def save_version(
             details={"version": number, "mapped": len(minutes.speaker_names),
                      "changed": sorted(changed)},
         )  # fmt: skip
+    old_edits = minutes_of(base).transcript_edits
+    if minutes.transcript_edits != old_edits:
+        segments = {
+            key
+            for key in set(old_edits) | set(minutes.transcript_edits)
+            if old_edits.get(key) != minutes.transcript_edits.get(key)
+        }
+        audit.record(
+            s, "transcript.edited", user=user, meeting_id=meeting.id,
+            details={"version": number, "segments": sorted(int(k) for k in segments),
+                     "corrected": len(minutes.transcript_edits)},
+        )  # fmt: skip
     return version
 
 

@@ -65,6 +65,7 @@ def published_minutes(version: MinutesVersion) -> Minutes:
     """The minutes of a published (or to be published) version: all items, public or not."""
     minutes = Minutes.from_dict(json.loads(version.content))
     minutes.ai_generated = False  # reviewed and approved by a person (schema: ai_generated)
+    minutes.transcript_edits = {}  # corrections of the transcript: not published with it
     return minutes
 
 

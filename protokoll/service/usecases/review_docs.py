@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from protokoll.documents import artifacts
 from protokoll.domain.transcript import Transcript
 from protokoll.errors import InputError
+from protokoll.review import transcript_edits
 from protokoll.review.docx_import import read_document_id, read_niederschrift_docx
 from protokoll.service.context import ServiceContext
 from protokoll.service.infra.tables import Meeting, MinutesVersion, User
@@ -27,14 +28,21 @@ VERSION_DOCUMENTS = {name: artifacts.MEDIA_TYPES[name] for name in artifacts.VER
 MAX_DOCX_BYTES = 20 * 1024**2
 
 
-def load_transcript(ctx: ServiceContext, meeting: Meeting, version: MinutesVersion) -> Transcript:
+def load_transcript(
+    ctx: ServiceContext, meeting: Meeting, version: MinutesVersion, *, corrected: bool = True
+) -> Transcript:
+    """The transcript of ``version``: with the reviewers' corrections that version holds
+    (`Minutes.transcript_edits`), or as recognised (``corrected=False``)."""
     if not version.job_id:
         raise NotFound("Zu dieser Fassung gibt es kein Transkript.")
     path = ctx.of(meeting).layout.out(meeting.id, version.job_id) / artifacts.TRANSCRIPT_JSON
     try:
-        return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        transcript = Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError as exc:
         raise NotFound("Das Transkript dieser Fassung ist nicht mehr vorhanden.") from exc
+    if not corrected:
+        return transcript
+    return transcript_edits.apply(transcript, review.minutes_of(version).transcript_edits)
 
 
 def render(ctx: ServiceContext, meeting: Meeting, version: MinutesVersion, name: str) -> bytes:

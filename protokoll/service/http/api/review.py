@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi import APIRouter, File, Path, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from protokoll.domain.minutes import Minutes
-from protokoll.domain.transcript import speaker_display_name
+from protokoll.domain.transcript import Segment, speaker_display_name
 from protokoll.errors import InputError
-from protokoll.review import edits
+from protokoll.review import edits, transcript_edits
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.api.common import attachment, download_filename
 from protokoll.service.http.deps import MAX_DB_INT, CtxDep, DbDep, RowId, UserDep
@@ -51,10 +51,24 @@ class VersionBody(BaseModel):
     items: dict[str, ItemEditBody] | None = Field(
         default=None, description="Änderungen je TOP (Schlüssel: TOP-Nummer)."
     )
+    transcript: dict[str, str] | None = Field(
+        default=None,
+        description="Korrekturen des Transkripts: Abschnittsnummer (ab 0) → neuer Text; der "
+        "erkannte Text hebt die Korrektur auf.",
+        max_length=100_000,
+    )
     minutes: dict[str, Any] | None = Field(
         default=None,
         description="Die ganze Niederschrift (minutes.json) statt einzelner Änderungen.",
     )
+
+
+class SegmentBody(BaseModel):
+    base: int = Field(
+        ge=1, le=MAX_DB_INT, description="Die Fassung, auf der die Änderung beruht (die aktuelle)."
+    )
+    text: str = Field(max_length=transcript_edits.MAX_SEGMENT_CHARS + 1000)
+    note: str = Field(default="", max_length=2000)
 
 
 class StepBody(BaseModel):
@@ -72,10 +86,12 @@ def apply_edits(
     body: VersionBody,
     duration_s: float | None,
     transcript_labels: Sequence[str] = (),
+    segments: Sequence[Segment] = (),
 ) -> Minutes:
-    """The new minutes from the request: a whole document, or mapping and TOP edits."""
+    """The new minutes from the request: a whole document, or mapping, TOP edits and
+    corrections of the transcript (of ``segments``, as recognised)."""
     if body.minutes is not None:
-        if body.speaker_names is not None or body.items is not None:
+        if body.speaker_names is not None or body.items is not None or body.transcript:
             raise InputError("Bitte entweder die ganze Niederschrift oder Einzeländerungen senden.")
         try:
             minutes = Minutes.from_dict(body.minutes)
@@ -91,6 +107,10 @@ def apply_edits(
         minutes = edits.edit_item(
             minutes, number, edits.ItemEdit(**item.model_dump()), duration_s=duration_s
         )
+    if body.transcript:
+        if not segments:
+            raise NotFound("Zu dieser Fassung gibt es kein Transkript.")
+        minutes, _changed = transcript_edits.edit_segments(minutes, segments, body.transcript)
     return minutes
 
 
@@ -99,11 +119,12 @@ def edited_minutes(ctx: ServiceContext, s: Session, meeting: Meeting, body: Vers
     base = review.get_version(s, meeting.id, body.base)
     recording = recording_of_version(s, base)
     try:
-        labels = review_docs.load_transcript(ctx, meeting, base).speakers
+        transcript = review_docs.load_transcript(ctx, meeting, base, corrected=False)
+        labels, segments = transcript.speakers, transcript.segments
     except NotFound:
-        labels = []
+        labels, segments = [], []
     duration = recording.duration_s if recording else None
-    return apply_edits(review.minutes_of(base), body, duration, labels)
+    return apply_edits(review.minutes_of(base), body, duration, labels, segments)
 
 
 def recording_of_version(s: Session, version: MinutesVersion) -> Recording | None:
@@ -170,24 +191,63 @@ def version_document(
     )  # fmt: skip
 
 
+def segment_view(index: int, seg: Segment, names: dict[str, str], edited: bool) -> dict[str, Any]:
+    """One segment of the transcript as the API and the review page's editor read it."""
+    return {
+        "index": index, "start_s": seg.start_s, "end_s": seg.end_s, "speaker": seg.speaker,
+        "name": speaker_display_name(seg.speaker, names), "text": seg.text.strip(),
+        "edited": edited,
+        "words": [
+            {"start_s": w.start_s, "end_s": w.end_s, "text": w.text.strip(),
+             "probability": w.probability, "space": w.text[:1].isspace()}
+            for w in seg.words
+        ],
+    }  # fmt: skip
+
+
 @router.get("/meetings/{meeting_id}/transcript")
 def get_transcript(meeting_id: str, ctx: CtxDep, user: UserDep, s: DbDep) -> dict[str, Any]:
-    """The transcript of the current version, with its speaker mapping applied."""
+    """The transcript of the current version, with its speaker mapping and corrections."""
     meeting = _meeting_for_review(s, user, meeting_id)
     version = review.current_version(s, meeting.id)
     if version is None:
         raise NotFound("Es gibt noch keinen Entwurf der Niederschrift.")
-    names = review.minutes_of(version).speaker_names
+    minutes = review.minutes_of(version)
     transcript = review_docs.load_transcript(ctx, meeting, version)
     return {
         "version": version.number,
-        "speaker_names": names,
+        "speaker_names": minutes.speaker_names,
         "segments": [
-            {"start_s": seg.start_s, "end_s": seg.end_s, "speaker": seg.speaker,
-             "name": speaker_display_name(seg.speaker, names), "text": seg.text}
-            for seg in transcript.segments
+            segment_view(i, seg, minutes.speaker_names, str(i) in minutes.transcript_edits)
+            for i, seg in enumerate(transcript.segments)
         ],
-    }  # fmt: skip
+    }
+
+
+@router.put("/meetings/{meeting_id}/transcript/segments/{index}")
+def edit_segment(
+    meeting_id: str,
+    index: Annotated[int, Path(ge=0, le=MAX_DB_INT)],
+    body: SegmentBody,
+    ctx: CtxDep,
+    user: UserDep,
+    s: DbDep,
+) -> dict[str, Any]:
+    """Correct the text of one transcript segment: a new version of the minutes, based on
+    ``base`` (which must be the current one), as every edit. Answers the new version and the
+    segment as it reads now (its words keep their times where the text stayed the same)."""
+    meeting = _meeting_for_review(s, user, meeting_id)
+    request = VersionBody(base=body.base, note=body.note, transcript={str(index): body.text})
+    minutes = edited_minutes(ctx, s, meeting, request)
+    version = review.save_version(
+        s, user, meeting, minutes, source="web", base_number=body.base, note=body.note
+    )
+    segment = review_docs.load_transcript(ctx, meeting, version).segments[index]
+    edited = str(index) in minutes.transcript_edits
+    return {
+        "version": review.version_view(version, {user.id: user.display_name or user.username}),
+        "segment": segment_view(index, segment, minutes.speaker_names, edited),
+    }
 
 
 @router.get("/meetings/{meeting_id}/audio")

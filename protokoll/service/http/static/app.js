@@ -388,48 +388,10 @@
     });
   }
 
-  // ---- review: transcript and audio in sync ---------------------------------------------
+  // ---- review: the transcript editor and the player are in review.js (loaded by the
+  // review page only) ----------------------------------------------------------------------
 
-  function initReview() {
-    const player = document.getElementById("player");
-    const lines = Array.prototype.slice.call(document.querySelectorAll("#transcript .line"));
-    const follow = document.getElementById("follow");
-    let current = null;
-
-    function seek(seconds) {
-      if (!player) return;
-      player.currentTime = seconds;
-      const playing = player.play();
-      if (playing && playing.catch) playing.catch(function () { /* autoplay refused */ });
-    }
-    document.querySelectorAll("[data-seek]").forEach(function (button) {
-      button.addEventListener("click", function (event) {
-        event.stopPropagation();
-        seek(parseFloat(button.getAttribute("data-seek")));
-      });
-    });
-    lines.forEach(function (line) {
-      line.addEventListener("click", function () { seek(parseFloat(line.getAttribute("data-start"))); });
-    });
-    if (!player || !lines.length) return;
-    player.addEventListener("timeupdate", function () {
-      const t = player.currentTime;
-      let found = null;
-      for (let i = 0; i < lines.length; i++) {
-        const start = parseFloat(lines[i].getAttribute("data-start"));
-        if (start > t) break;
-        if (t < parseFloat(lines[i].getAttribute("data-end")) + 0.5) found = lines[i];
-      }
-      if (found === current) return;
-      if (current) { current.classList.remove("current"); current.removeAttribute("aria-current"); }
-      current = found;
-      if (current) {
-        current.classList.add("current");
-        current.setAttribute("aria-current", "true");
-        if (!follow || follow.checked) current.scrollIntoView({ block: "nearest" });
-      }
-    });
-  }
+  function initReview() { /* nothing here: see review.js */ }
 
   // ---- small helpers -------------------------------------------------------------------
 
