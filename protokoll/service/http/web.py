@@ -69,6 +69,7 @@ NOTICES = {
     ),
     "tagesordnung": "Tagesordnung und Mitgliederliste wurden gespeichert.",
     "gestartet": "Die Verarbeitung wurde gestartet.",
+    "hochgeladen_gestartet": "Die Aufnahme wurde hochgeladen; die Verarbeitung hat begonnen.",
     "wiederholt": "Der Auftrag wird ab dem letzten Zwischenstand fortgesetzt.",
     "abbruch": "Der Auftrag wird abgebrochen.",
     "sprecher": "Die Sprechererkennung wird neu ausgeführt.",
@@ -140,6 +141,7 @@ def render(
         "can_create": bool(user and access.can_create_meeting(user)),
         "can_admin": bool(user and access.can_manage_users(user)),
         "can_district": bool(user and access.can_manage_municipalities(user)),
+        "has_meetings": bool(user and user.municipality_id is not None),
         "version": __version__,
         # base.html reads this one: a page's own "version" (a minutes version) cannot hide it
         "app_version": __version__,
@@ -272,6 +274,20 @@ def meeting_list(request: Request, caller: PageCaller, s: DbDep) -> Response:
     )  # fmt: skip
 
 
+@router.get("/warteschlange")
+def queue_page(request: Request, caller: PageCaller, s: DbDep) -> Response:
+    """The municipality's processing queue: what waits, what runs, what ended lately."""
+    if access.can_manage_municipalities(caller.user):
+        return redirect("/verwaltung/kommunen")  # a district administrator has no meetings
+    view = svc.queue_view(s, caller.user)
+    for row in [*view["active"], *view["finished"]]:
+        row["percent"] = math.floor(row["progress"] * 100)
+    return render(
+        request, caller, "queue.html", active=view["active"], finished=view["finished"],
+        nav="warteschlange",
+    )  # fmt: skip
+
+
 def _require_create(user: User) -> None:
     access.require(
         access.can_create_meeting(user), "Nur die Schriftführung kann Sitzungen anlegen."
@@ -346,11 +362,18 @@ DRAFT_MINUTES_FILES = frozenset(
 
 
 def _job_row(
-    ctx: ServiceContext, user: User, meeting: Meeting, job: Job, *, published: bool = False
+    ctx: ServiceContext,
+    user: User,
+    meeting: Meeting,
+    job: Job,
+    *,
+    published: bool = False,
+    position: int | None = None,
 ) -> dict[str, Any]:
-    view = svc.job_view(job)
+    view = svc.job_view(job, position)
     view["percent"] = math.floor(view["progress"] * 100)
-    outputs = svc.outputs(ctx, user, meeting, job) if job.state == "done" else []
+    # the transcript's documents as soon as they are written, the minutes' when done
+    outputs = svc.outputs(ctx, user, meeting, job)
     if published:
         outputs = [o for o in outputs if o.name not in DRAFT_MINUTES_FILES]
     view["outputs"] = outputs
@@ -370,8 +393,10 @@ def meeting_page(
 ) -> HTMLResponse:
     view = svc.meeting_view(s, caller.user, meeting)
     locked = bool(view["published"])
+    places = svc.queue_positions(s)
     jobs = [
-        _job_row(ctx, caller.user, meeting, j, published=locked) for j in svc.jobs_of(s, meeting)
+        _job_row(ctx, caller.user, meeting, j, published=locked, position=places.get(j.id))
+        for j in svc.jobs_of(s, meeting)
     ]
     state = review.review_of(s, meeting.id)
     confidential = access.can_see_confidential(caller.user, meeting)

@@ -5,6 +5,7 @@ up, and the progress must not stall at 85–92 % for most of the job."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -63,7 +64,7 @@ def test_time_left_counts_down_and_never_jumps_up(seconds: dict[str, float]) -> 
     shown = [(t, eta) for t, _p, eta, _true in beats if eta is not None]
     assert shown, "no estimate at all"
     assert shown[0][0] < 0.1 * total  # an estimate early on
-    for (_t0, before), (_t1, after) in zip(shown, shown[1:], strict=False):
+    for (_t0, before), (_t1, after) in itertools.pairwise(shown):
         # between two heartbeats 5 s apart the estimate may rise a little, never jump
         assert after <= before + 0.02 * total, (before, after)
     # from a fifth of the job on, the estimate is within a third of the truth
