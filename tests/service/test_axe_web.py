@@ -51,6 +51,7 @@ class Seeded:
     service: Service
     done: str  # a meeting with a finished job (and its draft for review)
     running: str  # a meeting whose job is in its minutes stage, the transcript out
+    running_job: str
     queued: str  # a meeting whose job waits
     user_id: int
 
@@ -62,7 +63,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         svc = make_service(root, monkeypatch)
         try:
             done, _recording, _job = svc.meeting_with_job(agenda=sample_agenda_data())
-            running = _running_meeting(svc)
+            running, running_job = _running_meeting(svc)
             svc.hold_jobs()
             queued = svc.create_meeting(agenda=sample_agenda_data(), body="Finanzausschuss")
             svc.upload(queued["id"])
@@ -74,12 +75,12 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             svc.close()
     service = start_service(root / "data", worker=False, first_start=False)
     try:
-        yield Seeded(service, done["id"], running["id"], queued["id"], user_id)
+        yield Seeded(service, done["id"], running["id"], running_job, queued["id"], user_id)
     finally:
         service.stop()
 
 
-def _running_meeting(svc: Any) -> dict[str, Any]:
+def _running_meeting(svc: Any) -> tuple[dict[str, Any], str]:
     """A job as it looks in its minutes stage: the transcript written, the minutes not yet,
     held by a worker elsewhere (so the service under test leaves it alone)."""
     meeting = svc.create_meeting(agenda=sample_agenda_data(), body="Bauausschuss")
@@ -96,7 +97,7 @@ def _running_meeting(svc: Any) -> dict[str, Any]:
     )  # fmt: skip
     out = svc.ctx.layout.out(meeting["id"], job["id"])
     assert {p.name for p in out.iterdir()} >= set(artifacts.TRANSCRIPT_FILES)
-    return meeting
+    return meeting, str(job["id"])
 
 
 def log_in(tab: Any, username: str) -> None:
@@ -117,6 +118,7 @@ def pages(seeded: Seeded) -> dict[str, list[str]]:
             f"/sitzungen/{done}",
             f"/sitzungen/{running}",
             f"/sitzungen/{queued}",
+            f"/auftraege/{seeded.running_job}/transkript",
             f"/sitzungen/{done}/loeschen",
             "/warteschlange",
             "/konto",
@@ -195,6 +197,11 @@ def test_the_meeting_page_offers_the_transcript_while_the_minutes_are_written(
         with tab.page.expect_download() as download:
             job.get_by_role("link", name="Transkript (JSON)").click()
         assert download.value.suggested_filename.endswith("Transkript.json")
+        job.get_by_role("link", name="Transkript im Browser lesen").click()
+        expect(tab.page.get_by_role("heading", level=1)).to_contain_text("Transkript")
+        expect(tab.page.locator("#transcript-early")).to_contain_text("noch erstellt")
+        expect(tab.page.locator("#transkript li").first).to_contain_text("Sprecher 1:")
+        tab.page.go_back()
         expect(tab.page.locator("#start-form")).to_be_hidden()  # no second job offered
         expect(tab.page.locator("#start-busy")).to_be_visible()
 

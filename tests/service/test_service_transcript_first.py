@@ -77,6 +77,17 @@ def test_transcript_is_offered_while_the_minutes_are_written(service: Service) -
         assert f"/api/jobs/{job['id']}/outputs/transcript.docx" in page  # the Wortprotokoll
         assert f"/api/jobs/{job['id']}/outputs/transcript.vtt" in page
         assert "outputs/niederschrift.docx" not in page
+        assert 'href="/auftraege/{}/transkript"'.format(job["id"]) in page
+        view = service.client("cookie").get(f"/auftraege/{job['id']}/transkript")
+        assert view.status_code == 200
+        assert "die Niederschrift wird noch erstellt" in view.text
+        assert "Sprecher 1:" in view.text and "SPEAKER_" not in view.text
+        # the Prüfung reads it too; another Schriftführung (not theirs) does not
+        assert (
+            service.client("pruefer").get(f"/auftraege/{job['id']}/transkript").status_code == 200
+        )
+        other = service.client("schriftfuehrer2").get(f"/auftraege/{job['id']}/transkript")
+        assert other.status_code == 404
         assert 'id="start-form"' in page and "Neue Verarbeitung starten" in page
         start_form = page.split('id="start-form"', 1)[1].split(">", 1)[0]
         assert "hidden" in start_form  # no second job offered while one runs

@@ -9,6 +9,7 @@ sends a strict CSP: no inline script or style anywhere in the templates.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from protokoll import __version__
+from protokoll.documents import artifacts
+from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError, ProtokollError
 from protokoll.formatting import (
     date_de,
@@ -55,6 +58,7 @@ from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Me
 from protokoll.service.usecases import access, accounts, publishing, retention
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
+from protokoll.service.usecases.access import Gone
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -521,6 +525,30 @@ def job_action(
         return svc.rerun_job(ctx, s, user, job, meeting, "diarization", _speaker_params(form))
 
     return _act(request, caller, ctx, s, meeting, action, JOB_ACTIONS[what])
+
+
+@router.get("/auftraege/{job_id}/transkript")
+def transcript_page(
+    job_id: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    """The transcript to read in the browser, as soon as the speakers are assigned (the
+    minutes may still be being written); only for those who may see the transcript."""
+    job, meeting = svc.get_job(s, caller.user, job_id)
+    path = svc.output_path(ctx, caller.user, meeting, job, artifacts.TRANSCRIPT_JSON)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        lines = [
+            {"start": float(seg["start_s"]), "speaker": speaker_display_name(seg.get("speaker")),
+             "text": str(seg.get("text", ""))}
+            for seg in data.get("segments", [])
+        ]  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        raise Gone("Das Transkript ist nicht lesbar; bitte die Verarbeitung wiederholen.") from None
+    names = [n for n in artifacts.TRANSCRIPT_FILES if n != "diarization.rttm"]
+    return render(
+        request, caller, "transcript.html", m=meeting, job=svc.job_view(job), lines=lines,
+        downloads=[(n, artifacts.LABELS[n]) for n in names], nav="sitzungen",
+    )  # fmt: skip
 
 
 @router.get("/sitzungen/{meeting_id}/aufnahmen/{recording_id}")

@@ -347,6 +347,8 @@
     });
     const docs = card.querySelector(".job-docs");
     if (job.state !== "done" && !job.transcript_ready) docs.hidden = true;
+    const read = card.querySelector(".job-transcript-link");
+    if (read) read.hidden = !job.transcript_ready;
     const note = card.querySelector(".job-docs-note");
     if (note) note.hidden = job.state === "done" || !job.transcript_ready;
   }
