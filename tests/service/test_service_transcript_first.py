@@ -171,6 +171,13 @@ def test_one_job_per_meeting_at_a_time(service: Service) -> None:
     assert other.status_code == 202, other.text
     retry = client.post(f"/api/jobs/{job['id']}/retry")
     assert retry.status_code == 409 and "bereits eine Verarbeitung" in retry.json()["detail"]
+    page = service.client("cookie").get(f"/sitzungen/{meeting['id']}").text
+    for action in ("wiederholen", "sprecher"):  # not offered while the other job waits
+        form = page.split(f'action="/auftraege/{job["id"]}/{action}"', 1)[1].split(">", 1)[0]
+        assert "hidden" in form, action
+    # the meeting list says where the waiting job stands
+    listing = service.client("cookie").get("/").text
+    assert "Platz 1" in listing
 
 
 def test_waiting_jobs_know_their_place_and_finished_ones_their_stage_times(

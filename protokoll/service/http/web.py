@@ -274,7 +274,7 @@ def meeting_list(request: Request, caller: PageCaller, s: DbDep) -> Response:
         rows = [row for row in rows if states[row["meeting"].id].waiting]
     return render(
         request, caller, "meetings.html", rows=rows, state_labels=STATE_LABELS,
-        nav="sitzungen", waiting=waiting, mine_only=mine_only,
+        nav="sitzungen", waiting=waiting, mine_only=mine_only, places=svc.queue_positions(s),
     )  # fmt: skip
 
 

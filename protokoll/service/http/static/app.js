@@ -492,6 +492,14 @@
     const recordings = document.querySelectorAll("#recordings li.recording").length;
     if (startForm) startForm.hidden = active || !recordings;
     if (startBusy) startBusy.hidden = !active;
+    // retry and re-run of the other jobs: only while none of the meeting's jobs is active
+    document.querySelectorAll("[data-job-id]").forEach(function (card) {
+      const state = card.getAttribute("data-state");
+      card.querySelectorAll("form[data-states]").forEach(function (f) {
+        const fits = f.getAttribute("data-states").split(" ").indexOf(state) >= 0;
+        f.hidden = !fits || (active && ACTIVE.indexOf(state) < 0 && f.getAttribute("data-states").indexOf("queued") < 0);
+      });
+    });
   }
 
   function initJobs() {
