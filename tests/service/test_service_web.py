@@ -9,6 +9,7 @@ starts its own service with a worker and processes samples/sitzung.ogg for real.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -418,12 +419,14 @@ def test_acceptance_upload_process_and_download_minutes(browser: Browser, tmp_pa
         expect(notice(page)).to_contain_text("die Verarbeitung hat begonnen")
         job = page.locator("article.job").first
         expect(job.locator(".job-state")).to_have_text(re.compile("wartet|läuft|fertig"))
+        began = time.monotonic()
         expect(job.locator(".job-eta")).to_contain_text("noch ca.", timeout=5 * 60_000)
         # the transcript first: its documents while the minutes are still being written
         expect(job.locator(".job-stage")).to_have_text(
             "Transkript fertig – Niederschrift wird erstellt …", timeout=JOB_TIMEOUT_MIN * 60_000
         )
         expect(job.get_by_role("link", name="Wortprotokoll (Word)")).to_be_visible()
+        transcript_s = time.monotonic() - began
         try:
             expect(job.locator(".job-state")).to_have_text(
                 "fertig", timeout=JOB_TIMEOUT_MIN * 60_000
@@ -431,6 +434,10 @@ def test_acceptance_upload_process_and_download_minutes(browser: Browser, tmp_pa
         except AssertionError:
             state = job.inner_text()
             pytest.fail(f"Auftrag nicht fertig:\n{state}\n{worker_service.log_text()[-3000:]}")
+        whole_s = time.monotonic() - began
+        # issue #17: the transcript in the browser within a third of the whole job's time
+        print(f"Transkript nach {transcript_s:.0f} s, fertig nach {whole_s:.0f} s")
+        assert transcript_s <= whole_s / 3, (transcript_s, whole_s)
         expect(job.locator(".job-percent")).to_have_text("100 %")
         link = job.locator('a[href$="/outputs/niederschrift.docx"]')
         expect(link).to_have_text("Niederschrift (Word)")
