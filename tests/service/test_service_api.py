@@ -280,6 +280,15 @@ def check_meeting_list(w: World, role: str, r: Response) -> None:
         assert ids == ([] if role == "schriftfuehrer2" else [w.meeting_id])
 
 
+def check_queue(w: World, role: str, r: Response) -> None:
+    """The queue holds the jobs of the meetings the caller may see, and no others."""
+    if r.status_code != 200:
+        return  # anonymous, or a cookie without its CSRF header (checked by the matrix)
+    ids = [j["id"] for j in r.json()["finished"]]
+    assert r.json()["active"] == []
+    assert ids == ([] if role == "schriftfuehrer2" else [w.job_id])
+
+
 def check_meeting_created(w: World, role: str, r: Response) -> None:
     if r.status_code == 201:
         assert r.json()["owner_id"] == w.svc.user_ids[role]
@@ -640,6 +649,7 @@ CASES: list[Case] = [
         check_job_list,
     ),
     Case("GET", "/api/jobs/{job_id}", viewers(200), _job(), check_job_view),
+    Case("GET", "/api/queue", everyone(200), _static("/api/queue"), check_queue),
     Case(
         "POST", "/api/jobs/{job_id}/retry", owner_only(202),
         _job_in_state("failed", "/retry"), check_retried,

@@ -467,7 +467,7 @@ def test_progress_and_time_left_are_stored_while_the_job_runs(rig: Rig) -> None:
     wait_for(lambda: rig.job(job_id).eta_s is not None, what="an estimate")
     job = rig.job(job_id)
     expected = overall_progress(ALL_STAGES, "transcription", 0.5)
-    assert job.progress == pytest.approx(expected) == pytest.approx(0.03 + 0.45 * 0.5)
+    assert job.progress == pytest.approx(expected) == pytest.approx(0.01 + 0.06 * 0.5)
     assert job.eta_s is not None and job.eta_s > 0
     assert job.lease_until is not None and job.lease_until > utcnow()
     pause.release.set()
@@ -483,7 +483,7 @@ def test_overall_progress_weights_the_stages() -> None:
     without_minutes = ALL_STAGES[:4]
     assert overall_progress(without_minutes, "assignment", 1.0) == pytest.approx(1.0)
     halfway = overall_progress(without_minutes, "diarization", 0.0)
-    assert halfway == pytest.approx(0.48 / 0.85)
+    assert halfway == pytest.approx(0.07 / 0.16)
 
 
 def test_memory_queue_runs_a_job_inside_enqueue(rig: Rig) -> None:

@@ -9,6 +9,7 @@ starts its own service with a worker and processes samples/sitzung.ogg for real.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +215,7 @@ def test_chunked_upload_survives_a_network_error_and_jobs_can_be_managed(tab: Ta
 
     page.route(re.compile(r"/api/uploads/[0-9a-f]+\?offset="), drop_once)
     data = wav_bytes(80)  # 2.5 MB: three chunks of 1 MB
+    page.get_by_label("Verarbeitung nach dem Upload automatisch starten").uncheck()
     upload(tab, "ausschuss.wav", data, "audio/wav")
     expect(page.locator("#upload-status")).to_contain_text(
         "wurde hochgeladen und geprüft", timeout=30_000
@@ -317,6 +319,48 @@ def test_forms_without_csrf_token_are_refused(tab: Tab, service: Service) -> Non
     assert "Sicherheitsprüfung fehlgeschlagen" in response.text
 
 
+def test_processing_starts_by_itself_after_the_upload(tab: Tab) -> None:
+    page = tab.page
+    log_in(tab, "schrift")
+    path = create_meeting(tab, "Sozialausschuss", SAMPLES / "agenda.toml")
+    expect(page.get_by_text("die Verarbeitung beginnt danach von selbst")).to_be_visible()
+    expect(page.get_by_label("Verarbeitung nach dem Upload automatisch starten")).to_be_checked()
+    upload(tab, "sozial.wav", wav_bytes(5), "audio/wav")
+    # no second click: the page shows the new job (this service has no worker: it waits)
+    expect(notice(page)).to_have_text(
+        "Die Aufnahme wurde hochgeladen; die Verarbeitung hat begonnen.", timeout=30_000
+    )
+    assert page.url.startswith(tab.base + path)
+    jobs = page.locator("article.job")
+    expect(jobs).to_have_count(1)
+    expect(jobs.first.locator(".job-state")).to_have_text("wartet")
+    expect(jobs.first.locator(".job-stage")).to_have_text(
+        re.compile(r"^Platz \d+ in der Warteschlange$")
+    )
+    # while it waits, no second job is offered, and the API refuses one in German
+    expect(page.locator("#start-form")).to_be_hidden()
+    expect(page.locator("#start-busy")).to_be_visible()
+    meeting_id = path.rsplit("/", 1)[1]
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    second = page.request.post(
+        f"{tab.base}/api/meetings/{meeting_id}/jobs", data={}, headers={"X-CSRF-Token": csrf}
+    )
+    assert second.status == 409
+    assert second.json()["detail"] == "Diese Aufnahme wird bereits verarbeitet."
+    # a second upload does not start a second job: it says why
+    upload(tab, "sozial-teil2.wav", wav_bytes(5), "audio/wav")
+    expect(page.locator("#upload-status")).to_contain_text(
+        "Die Verarbeitung wurde nicht gestartet: Für diese Sitzung wartet oder läuft bereits",
+        timeout=30_000,
+    )
+    expect(page.locator("#start-form")).to_be_hidden()
+    tab.go("/warteschlange")
+    expect(page.locator("tr[data-queue-job]", has_text="Sozialausschuss")).to_contain_text(
+        "in der Warteschlange"
+    )
+    assert tab.script_errors() == [], tab.console_errors
+
+
 # ---- accessibility and the CSP -------------------------------------------------------------
 
 
@@ -340,7 +384,7 @@ def test_every_page_is_labelled_ordered_and_free_of_csp_violations(
     # the admin role only: it reads no meeting's content)
     log_in(tab, "schrift")
     meeting = create_meeting(tab, "Hauptausschuss", SAMPLES / "agenda.toml")
-    check(["/", "/sitzungen/neu", meeting, f"{meeting}/loeschen", "/konto"])
+    check(["/", "/sitzungen/neu", meeting, f"{meeting}/loeschen", "/konto", "/warteschlange"])
     page.context.clear_cookies()
     log_in(tab, "admin", service.admin_password)
     check(["/", "/konto", "/verwaltung/benutzer", "/verwaltung/ki-register", "/gibt-es-nicht"])
@@ -371,11 +415,18 @@ def test_acceptance_upload_process_and_download_minutes(browser: Browser, tmp_pa
         page.get_by_role("button", name="Hochladen", exact=True).click()
         expect(page.locator("#upload-percent")).to_have_text("100 %")
         expect(page.locator("#upload-progress")).to_have_js_property("value", 100)
-        expect(page.locator("#upload-status")).to_contain_text("wurde hochgeladen und geprüft")
-        page.get_by_role("button", name="Verarbeitung starten").click()
+        # the processing starts by itself after the upload
+        expect(notice(page)).to_contain_text("die Verarbeitung hat begonnen")
         job = page.locator("article.job").first
         expect(job.locator(".job-state")).to_have_text(re.compile("wartet|läuft|fertig"))
+        began = time.monotonic()
         expect(job.locator(".job-eta")).to_contain_text("noch ca.", timeout=5 * 60_000)
+        # the transcript first: its documents while the minutes are still being written
+        expect(job.locator(".job-stage")).to_have_text(
+            "Transkript fertig – Niederschrift wird erstellt …", timeout=JOB_TIMEOUT_MIN * 60_000
+        )
+        expect(job.get_by_role("link", name="Wortprotokoll (Word)")).to_be_visible()
+        transcript_s = time.monotonic() - began
         try:
             expect(job.locator(".job-state")).to_have_text(
                 "fertig", timeout=JOB_TIMEOUT_MIN * 60_000
@@ -383,6 +434,10 @@ def test_acceptance_upload_process_and_download_minutes(browser: Browser, tmp_pa
         except AssertionError:
             state = job.inner_text()
             pytest.fail(f"Auftrag nicht fertig:\n{state}\n{worker_service.log_text()[-3000:]}")
+        whole_s = time.monotonic() - began
+        # issue #17: the transcript in the browser within a third of the whole job's time
+        print(f"Transkript nach {transcript_s:.0f} s, fertig nach {whole_s:.0f} s")
+        assert transcript_s <= whole_s / 3, (transcript_s, whole_s)
         expect(job.locator(".job-percent")).to_have_text("100 %")
         link = job.locator('a[href$="/outputs/niederschrift.docx"]')
         expect(link).to_have_text("Niederschrift (Word)")

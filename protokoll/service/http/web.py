@@ -9,6 +9,7 @@ sends a strict CSP: no inline script or style anywhere in the templates.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from protokoll import __version__
+from protokoll.documents import artifacts
+from protokoll.domain.transcript import speaker_display_name
 from protokoll.errors import InputError, ProtokollError
 from protokoll.formatting import (
     date_de,
@@ -55,6 +58,7 @@ from protokoll.service.infra.tables import ROLE_LABELS, ROLES, ApiToken, Job, Me
 from protokoll.service.usecases import access, accounts, publishing, retention
 from protokoll.service.usecases import meetings as svc
 from protokoll.service.usecases import minutes_review as review
+from protokoll.service.usecases.access import Gone
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -69,6 +73,7 @@ NOTICES = {
     ),
     "tagesordnung": "Tagesordnung und Mitgliederliste wurden gespeichert.",
     "gestartet": "Die Verarbeitung wurde gestartet.",
+    "hochgeladen_gestartet": "Die Aufnahme wurde hochgeladen; die Verarbeitung hat begonnen.",
     "wiederholt": "Der Auftrag wird ab dem letzten Zwischenstand fortgesetzt.",
     "abbruch": "Der Auftrag wird abgebrochen.",
     "sprecher": "Die Sprechererkennung wird neu ausgeführt.",
@@ -140,6 +145,7 @@ def render(
         "can_create": bool(user and access.can_create_meeting(user)),
         "can_admin": bool(user and access.can_manage_users(user)),
         "can_district": bool(user and access.can_manage_municipalities(user)),
+        "has_meetings": bool(user and user.municipality_id is not None),
         "version": __version__,
         # base.html reads this one: a page's own "version" (a minutes version) cannot hide it
         "app_version": __version__,
@@ -268,7 +274,21 @@ def meeting_list(request: Request, caller: PageCaller, s: DbDep) -> Response:
         rows = [row for row in rows if states[row["meeting"].id].waiting]
     return render(
         request, caller, "meetings.html", rows=rows, state_labels=STATE_LABELS,
-        nav="sitzungen", waiting=waiting, mine_only=mine_only,
+        nav="sitzungen", waiting=waiting, mine_only=mine_only, places=svc.queue_positions(s),
+    )  # fmt: skip
+
+
+@router.get("/warteschlange")
+def queue_page(request: Request, caller: PageCaller, s: DbDep) -> Response:
+    """The municipality's processing queue: what waits, what runs, what ended lately."""
+    if access.can_manage_municipalities(caller.user):
+        return redirect("/verwaltung/kommunen")  # a district administrator has no meetings
+    view = svc.queue_view(s, caller.user)
+    for row in [*view["active"], *view["finished"]]:
+        row["percent"] = math.floor(row["progress"] * 100)
+    return render(
+        request, caller, "queue.html", active=view["active"], finished=view["finished"],
+        nav="warteschlange",
     )  # fmt: skip
 
 
@@ -346,11 +366,18 @@ DRAFT_MINUTES_FILES = frozenset(
 
 
 def _job_row(
-    ctx: ServiceContext, user: User, meeting: Meeting, job: Job, *, published: bool = False
+    ctx: ServiceContext,
+    user: User,
+    meeting: Meeting,
+    job: Job,
+    *,
+    published: bool = False,
+    position: int | None = None,
 ) -> dict[str, Any]:
-    view = svc.job_view(job)
+    view = svc.job_view(job, position)
     view["percent"] = math.floor(view["progress"] * 100)
-    outputs = svc.outputs(ctx, user, meeting, job) if job.state == "done" else []
+    # the transcript's documents as soon as they are written, the minutes' when done
+    outputs = svc.outputs(ctx, user, meeting, job)
     if published:
         outputs = [o for o in outputs if o.name not in DRAFT_MINUTES_FILES]
     view["outputs"] = outputs
@@ -370,8 +397,10 @@ def meeting_page(
 ) -> HTMLResponse:
     view = svc.meeting_view(s, caller.user, meeting)
     locked = bool(view["published"])
+    places = svc.queue_positions(s)
     jobs = [
-        _job_row(ctx, caller.user, meeting, j, published=locked) for j in svc.jobs_of(s, meeting)
+        _job_row(ctx, caller.user, meeting, j, published=locked, position=places.get(j.id))
+        for j in svc.jobs_of(s, meeting)
     ]
     state = review.review_of(s, meeting.id)
     confidential = access.can_see_confidential(caller.user, meeting)
@@ -496,6 +525,30 @@ def job_action(
         return svc.rerun_job(ctx, s, user, job, meeting, "diarization", _speaker_params(form))
 
     return _act(request, caller, ctx, s, meeting, action, JOB_ACTIONS[what])
+
+
+@router.get("/auftraege/{job_id}/transkript")
+def transcript_page(
+    job_id: str, request: Request, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    """The transcript to read in the browser, as soon as the speakers are assigned (the
+    minutes may still be being written); only for those who may see the transcript."""
+    job, meeting = svc.get_job(s, caller.user, job_id)
+    path = svc.output_path(ctx, caller.user, meeting, job, artifacts.TRANSCRIPT_JSON)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        lines = [
+            {"start": float(seg["start_s"]), "speaker": speaker_display_name(seg.get("speaker")),
+             "text": str(seg.get("text", ""))}
+            for seg in data.get("segments", [])
+        ]  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        raise Gone("Das Transkript ist nicht lesbar; bitte die Verarbeitung wiederholen.") from None
+    names = [n for n in artifacts.TRANSCRIPT_FILES if n != "diarization.rttm"]
+    return render(
+        request, caller, "transcript.html", m=meeting, job=svc.job_view(job), lines=lines,
+        downloads=[(n, artifacts.LABELS[n]) for n in names], nav="sitzungen",
+    )  # fmt: skip
 
 
 @router.get("/sitzungen/{meeting_id}/aufnahmen/{recording_id}")

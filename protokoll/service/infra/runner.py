@@ -27,6 +27,7 @@ from protokoll.config import Settings
 from protokoll.domain.agenda import Agenda
 from protokoll.errors import ProtokollError
 from protokoll.pipeline import checkpoints
+from protokoll.pipeline.eta import TimeLeft
 from protokoll.pipeline.runner import Job as PipelineJob
 from protokoll.pipeline.runner import ModelSteps, Observer, Runner, Steps
 from protokoll.pipeline.stages import Stage, overall_progress, stages_for, stages_from
@@ -55,9 +56,16 @@ class _Live:
     stages: list[str]
     stage: str | None = None
     fraction: float = 0.0
-    started: float = field(default_factory=time.monotonic)
-    start_progress: float | None = None
     stop_reason: str | None = None  # "cancelled" | "lost"
+    time_left: TimeLeft = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.time_left = TimeLeft(self.stages)
+
+    def at(self, stage: str, fraction: float) -> None:
+        """The running stage and its own progress (0–1)."""
+        self.stage, self.fraction = stage, fraction
+        self.time_left.update(stage, fraction)
 
     def progress(self) -> float:
         if self.stage is None:
@@ -65,13 +73,7 @@ class _Live:
         return overall_progress(self.stages, self.stage, self.fraction)
 
     def eta_s(self) -> float | None:
-        now = self.progress()
-        if self.start_progress is None:
-            self.start_progress = now
-        gained = now - self.start_progress
-        if gained < 0.02:
-            return None
-        return (time.monotonic() - self.started) * (1.0 - now) / gained
+        return self.time_left.eta_s()
 
 
 def transient(exc: BaseException) -> bool:
@@ -344,7 +346,7 @@ class _JobObserver(Observer):
         return bool(self.job.stages_done.get(stage, {}).get("done"))
 
     def started(self, stage: str) -> None:
-        self.live.stage, self.live.fraction = stage, 0.0
+        self.live.at(stage, 0.0)
         record = dict(self.job.stages_done.get(stage, {}))
         record["started"] = int(record.get("started", 0)) + 1
         record["done"] = False
@@ -356,11 +358,11 @@ class _JobObserver(Observer):
         if self.live.stop_reason is not None:
             raise JobStopped(self.live.stop_reason)
         if stage == self.live.stage and total > 0:
-            self.live.fraction = max(0.0, min(1.0, completed / total))
+            self.live.at(stage, max(0.0, min(1.0, completed / total)))
 
     def finished(self, stage: Stage, seconds: float, record: dict[str, Any]) -> None:
         """Mark the stage finished and write its audit entry, in one transaction."""
-        self.live.fraction = 1.0
+        self.live.at(stage.name, 1.0)
         job = self.job
         state = dict(job.stages_done.get(stage.name, {}))
         state["done"] = True

@@ -574,6 +574,7 @@ def start_job(
     busy = _active_job(s, Job.recording_id == recording.id)
     if busy is not None:
         raise Conflict("Diese Aufnahme wird bereits verarbeitet.")
+    _refuse_second_job(s, meeting)
     job = Job(
         meeting_id=meeting.id,
         recording_id=recording.id,
@@ -596,6 +597,21 @@ def start_job(
     return job
 
 
+BUSY_MEETING = (
+    "Für diese Sitzung wartet oder läuft bereits eine Verarbeitung. Bitte warten, bis sie "
+    "fertig ist, oder sie abbrechen; erst dann kann eine neue beginnen."
+)
+
+
+def _refuse_second_job(s: Session, meeting: Meeting, job: Job | None = None) -> None:
+    """One job per meeting at a time: a second would compete for the same draft."""
+    where = Job.meeting_id == meeting.id
+    if job is not None:
+        where = where & (Job.id != job.id)
+    if _active_job(s, where) is not None:
+        raise Conflict(BUSY_MEETING)
+
+
 def get_job(s: Session, user: User, job_id: str) -> tuple[Job, Meeting]:
     job = s.get(Job, job_id)
     meeting = s.get(Meeting, job.meeting_id) if job else None
@@ -615,6 +631,7 @@ def retry_job(s: Session, user: User, job: Job, meeting: Meeting) -> Job:
     review.refuse_when_published(s, meeting)
     if job.state not in ("failed", "cancelled"):
         raise Conflict("Nur fehlgeschlagene oder abgebrochene Aufträge können wiederholt werden.")
+    _refuse_second_job(s, meeting, job)
     _require_audio(s.get(Recording, job.recording_id))
     review.refuse_new_draft_when_approved(s, meeting)
     job.state, job.error, job.cancel_requested = "queued", None, False
@@ -639,6 +656,7 @@ def rerun_job(
         raise InputError(f"Unbekannter Verarbeitungsschritt „{stage}“.")
     if job.state in ("queued", "running"):
         raise Conflict("Der Auftrag läuft noch; bitte warten oder abbrechen.")
+    _refuse_second_job(s, meeting, job)
     _require_audio(s.get(Recording, job.recording_id))
     review.refuse_new_draft_when_approved(s, meeting)
     if params:
@@ -678,9 +696,36 @@ def outputs(ctx: ServiceContext, user: User, meeting: Meeting, job: Job) -> list
     out = files(ctx, meeting).out(meeting.id, job.id)
     if not out.is_dir():
         return []
-    present = [n for n in OUTPUT_ORDER if (out / n).is_file()]
+    current = current_files(job)
+    present = [n for n in OUTPUT_ORDER if n in current and (out / n).is_file()]
     allowed = access.visible_outputs(user, meeting, present, has_non_public=_job_non_public(out))
     return [OutputFile(n, OUTPUT_LABELS[n], (out / n).stat().st_size) for n in allowed]
+
+
+def current_files(job: Job) -> frozenset[str]:
+    """The documents in the job's folder that belong to its current run: all of them once
+    it is done; while it runs (or after it failed) those of the stages it finished: the
+    transcript's as soon as the speakers are assigned, long before the minutes. Files left
+    from an earlier run of a stage that runs again are not offered."""
+    if job.state == "done":
+        return frozenset(OUTPUT_ORDER)
+    names: set[str] = set()
+    if _stage_done(job, "assignment"):
+        names.update(artifacts.TRANSCRIPT_FILES)
+    if _stage_done(job, "minutes"):
+        names.update(artifacts.MINUTES_FILES)
+    return frozenset(names)
+
+
+def _stage_done(job: Job, stage: str) -> bool:
+    return bool((job.stages or {}).get(stage, {}).get("done"))
+
+
+def queue_positions(s: Session) -> dict[str, int]:
+    """Every waiting job's place in the queue (1: next), across all municipalities: the
+    workers take jobs in the order they were started."""
+    query = select(Job.id).where(Job.state == "queued").order_by(Job.created_at, Job.id)
+    return {job_id: place for place, job_id in enumerate(s.scalars(query), start=1)}
 
 
 def _job_non_public(out: Path) -> bool:
@@ -707,7 +752,8 @@ def output_path(ctx: ServiceContext, user: User, meeting: Meeting, job: Job, nam
 # ---- views (plain dicts for JSON and templates) -------------------------------------------
 
 
-def job_view(job: Job) -> dict[str, Any]:
+def job_view(job: Job, position: int | None = None) -> dict[str, Any]:
+    """The job for the API and the pages; `position`: its place in the queue, if waiting."""
     return {
         "id": job.id,
         "meeting_id": job.meeting_id,
@@ -723,12 +769,26 @@ def job_view(job: Job) -> dict[str, Any]:
         "warnings": list(job.warnings or []),
         "params": dict(job.params or {}),
         "stages": {k: dict(v) for k, v in (job.stages or {}).items()},
+        "stage_times": stage_times(job),
+        "transcript_ready": job.state == "done" or _stage_done(job, "assignment"),
+        "queue_position": position if job.state == "queued" else None,
         "attempts": job.attempts,
         "cancel_requested": job.cancel_requested,
         "created_at": job.created_at.isoformat(),
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def stage_times(job: Job) -> list[dict[str, Any]]:
+    """How long each finished stage took, in the stages' order."""
+    stages = job.stages or {}
+    times = []
+    for name in STAGE_NAMES:
+        record = stages.get(name) or {}
+        if record.get("done") and record.get("seconds") is not None:
+            times.append({"stage": name, "label": LABELS[name], "seconds": record["seconds"]})
+    return times
 
 
 def _stage_label(stage: str | None) -> str | None:
@@ -795,6 +855,40 @@ def meeting_view(s: Session, user: User, meeting: Meeting) -> dict[str, Any]:
             "confidential": confidential,
         },
     }
+
+
+QUEUE_FINISHED_DAYS = 7
+QUEUE_FINISHED_MAX = 20
+
+
+def queue_view(s: Session, user: User) -> dict[str, list[dict[str, Any]]]:
+    """The processing queue as this user may see it: the jobs of the meetings they can see
+    (their own municipality's only), waiting and running ones first (running, then in queue
+    order), then those that ended in the last `QUEUE_FINISHED_DAYS` days, newest first. A
+    waiting job's place counts every waiting job, as the shared workers take them."""
+    meetings = {m.id: m for m in visible_meetings(s, user)}
+    if not meetings:
+        return {"active": [], "finished": []}
+    places = queue_positions(s)
+    since = utcnow() - dt.timedelta(days=QUEUE_FINISHED_DAYS)
+    query = select(Job).where(Job.meeting_id.in_(list(meetings)))
+    active = list(s.scalars(query.where(Job.state.in_(("queued", "running")))))
+    active.sort(key=lambda j: (j.state != "running", places.get(j.id, 0), j.created_at))
+    finished = s.scalars(
+        query.where(Job.state.in_(("done", "failed", "cancelled")), Job.finished_at >= since)
+        .order_by(Job.finished_at.desc())
+        .limit(QUEUE_FINISHED_MAX)
+    )
+
+    def row(job: Job) -> dict[str, Any]:
+        meeting = meetings[job.meeting_id]
+        view = job_view(job, places.get(job.id))
+        view["meeting"] = {"id": meeting.id, "body": meeting.body,
+                           "date": meeting.date.isoformat(), "title": meeting.title}  # fmt: skip
+        view["total_s"] = sum(t["seconds"] for t in view["stage_times"]) or None
+        return view
+
+    return {"active": [row(j) for j in active], "finished": [row(j) for j in finished]}
 
 
 def stage_names() -> list[str]:

@@ -3,12 +3,14 @@ hooks, documents, and a failing minutes stage that costs only the minutes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from protokoll.config import Settings
+from protokoll.documents import artifacts
 from protokoll.domain.agenda import Agenda
 from protokoll.errors import StageError
 from protokoll.pipeline import checkpoints
@@ -173,3 +175,85 @@ def test_a_job_without_checkpoints_leaves_none_and_records_only_when_asked(
     assert result.minutes is not None
     assert not any((job.work_dir / f).exists() for f in checkpoints.STAGE_FILES.values())
     assert quiet.records["intake"] == {} and quiet.records["assignment"] == {}
+
+
+# ---- the transcript first (issue #17) ----------------------------------------------------
+
+
+class _SeesTheTranscript(Recorder):
+    """Looks into the output folder the moment the minutes stage starts."""
+
+    def __init__(self, out: Path | None) -> None:
+        super().__init__()
+        assert out is not None
+        self.out = out
+        self.seen: dict[str, bytes] = {}
+
+    def started(self, stage: str) -> None:
+        super().started(stage)
+        if stage == "minutes":
+            self.seen = {p.name: p.read_bytes() for p in self.out.iterdir() if p.is_file()}
+
+
+def test_the_transcript_documents_are_complete_before_the_minutes_stage_starts(
+    tmp_path: Path, settings: Settings, agenda: Agenda
+) -> None:
+    job = _job(tmp_path, agenda)
+    observer = _SeesTheTranscript(job.out_dir)
+    Runner(settings, FakeStages(), observer).run(job)
+    assert set(observer.seen) == set(artifacts.TRANSCRIPT_FILES)
+    assert json.loads(observer.seen["transcript.json"])["segments"]
+    assert observer.seen["transcript.docx"][:2] == b"PK"  # a whole Word file
+    assert observer.seen["transcript.vtt"].startswith(b"WEBVTT")
+    out = observer.out
+    for name, content in observer.seen.items():  # the minutes did not touch them
+        assert (out / name).read_bytes() == content
+
+
+@pytest.mark.parametrize("crash", [RuntimeError("abgestürzt"), KeyboardInterrupt()])
+def test_a_crash_in_the_minutes_stage_leaves_the_transcript_intact(
+    tmp_path: Path, settings: Settings, agenda: Agenda, crash: BaseException
+) -> None:
+    job = _job(tmp_path, agenda)
+    observer = _SeesTheTranscript(job.out_dir)
+    steps = FakeStages()
+    steps.fail_next("minutes", crash)
+    with pytest.raises(type(crash)):
+        Runner(settings, steps, observer).run(job)
+    out = job.out_dir
+    assert out is not None
+    assert {p.name for p in out.iterdir()} == set(artifacts.TRANSCRIPT_FILES)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == observer.seen
+    assert [p.name for p in out.parent.iterdir() if ".partial-" in p.name] == []
+
+
+def test_a_crash_while_writing_the_minutes_documents_leaves_no_half_written_file(
+    tmp_path: Path, settings: Settings, agenda: Agenda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError("Datenträger voll")
+
+    monkeypatch.setattr(artifacts, "write_minutes_json", broken)  # after the Word file
+    job = _job(tmp_path, agenda)
+    observer = _SeesTheTranscript(job.out_dir)
+    with pytest.raises(OSError):
+        Runner(settings, FakeStages(), observer).run(job)
+    out = job.out_dir
+    assert out is not None
+    assert {p.name for p in out.iterdir()} == set(artifacts.TRANSCRIPT_FILES)
+    assert [p.name for p in out.parent.iterdir() if ".partial-" in p.name] == []
+
+
+def test_the_transcript_documents_appear_all_at_once_or_not_at_all(
+    tmp_path: Path, settings: Settings, agenda: Agenda, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError("Datenträger voll")
+
+    monkeypatch.setattr(artifacts, "write_vtt", broken)
+    job = _job(tmp_path, agenda)
+    with pytest.raises(OSError):
+        Runner(settings, FakeStages(), Recorder()).run(job)
+    out = job.out_dir
+    assert out is not None
+    assert not out.exists() or list(out.iterdir()) == []

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from protokoll.service.context import ServiceContext
 from protokoll.service.http.deps import CtxDep, DbDep, UserDep
+from protokoll.service.infra.tables import Job
 from protokoll.service.usecases import meetings as svc
 
 router = APIRouter(prefix="/api", tags=["Verarbeitung"])
@@ -27,6 +28,11 @@ class RerunBody(BaseModel):
     stage: str = Field(description="intake | transcription | diarization | assignment | minutes")
     min_speakers: int | None = Field(default=None, ge=1, le=200)
     max_speakers: int | None = Field(default=None, ge=1, le=200)
+
+
+def _view(s: Session, job: Job) -> dict[str, Any]:
+    """The job, with its place in the queue while it waits."""
+    return svc.job_view(job, svc.queue_positions(s).get(job.id))
 
 
 def _enqueue(ctx: ServiceContext, s: Session, job_id: str) -> None:
@@ -48,20 +54,31 @@ def start_job(
     job = svc.start_job(ctx, s, user, meeting, recording_id=body.recording_id, params=params)
     _enqueue(ctx, s, job.id)
     s.refresh(job)
-    return svc.job_view(job)
+    return _view(s, job)
 
 
 @router.get("/meetings/{meeting_id}/jobs")
 def list_jobs(meeting_id: str, user: UserDep, s: DbDep) -> list[Any]:
     meeting = svc.get_meeting(s, user, meeting_id)
-    return [svc.job_view(j) for j in svc.jobs_of(s, meeting)]
+    places = svc.queue_positions(s)
+    return [svc.job_view(j, places.get(j.id)) for j in svc.jobs_of(s, meeting)]
+
+
+@router.get("/queue")
+def queue(user: UserDep, s: DbDep) -> dict[str, list[dict[str, Any]]]:
+    """Die Warteschlange der eigenen Kommune: wartende und laufende Aufträge (mit Platz in
+    der Warteschlange, Fortschritt und Restzeit), dann die der letzten 7 Tage beendeten (mit
+    der Dauer jedes Schritts)."""
+    return svc.queue_view(s, user)
 
 
 @router.get("/jobs/{job_id}")
 def get_job(job_id: str, user: UserDep, s: DbDep) -> dict[str, Any]:
-    """Stand, Fortschritt (0–1), geschätzte Restzeit in Sekunden, Fehler."""
+    """Stand, Fortschritt (0–1), geschätzte Restzeit in Sekunden, Fehler, Platz in der
+    Warteschlange (wartende Aufträge), Dauer jedes fertigen Schritts, und ob das Transkript
+    schon fertig ist (seine Dokumente sind dann abrufbar, während die Niederschrift entsteht)."""
     job, _meeting = svc.get_job(s, user, job_id)
-    return svc.job_view(job)
+    return _view(s, job)
 
 
 @router.post("/jobs/{job_id}/retry", status_code=202)
@@ -76,7 +93,7 @@ def retry_job(
     svc.retry_job(s, user, job, meeting)
     _enqueue(ctx, s, job.id)
     s.refresh(job)
-    return svc.job_view(job)
+    return _view(s, job)
 
 
 @router.post("/jobs/{job_id}/rerun", status_code=202)
@@ -94,11 +111,11 @@ def rerun_job(
     svc.rerun_job(ctx, s, user, job, meeting, body.stage, params)
     _enqueue(ctx, s, job.id)
     s.refresh(job)
-    return svc.job_view(job)
+    return _view(s, job)
 
 
 @router.post("/jobs/{job_id}/cancel")
 def cancel_job(job_id: str, user: UserDep, s: DbDep) -> dict[str, Any]:
     job, meeting = svc.get_job(s, user, job_id)
     svc.cancel_job(s, user, job, meeting)
-    return svc.job_view(job)
+    return _view(s, job)

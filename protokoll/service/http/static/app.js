@@ -242,11 +242,34 @@
         if (!done.ok) { fail(detail(done, "Die Datei wurde nicht angenommen.")); return; }
         finish();
         input.value = "";
-        say("„" + done.data.name + "“ wurde hochgeladen und geprüft. Sie können jetzt die Verarbeitung starten.", "ok");
         addRecording(meetingId, done.data);
+        const auto = form.querySelector("#upload-autostart");
+        if (auto && auto.checked) {
+          say("„" + done.data.name + "“ wurde hochgeladen und geprüft. Die Verarbeitung wird gestartet …", "ok");
+          await autostart(meetingId, done.data);
+        } else {
+          say("„" + done.data.name + "“ wurde hochgeladen und geprüft. Sie können jetzt die Verarbeitung starten.", "ok");
+        }
       } catch (error) {
         if (!state.cancelled) fail(error.message);
       }
+    }
+
+    // processing starts by itself after a successful upload (no second click); the page
+    // then shows the new job with its live progress
+    async function autostart(meetingId, rec) {
+      let result;
+      try {
+        result = await api("POST", "/api/meetings/" + meetingId + "/jobs", { recording_id: rec.id });
+      } catch (e) {
+        say("„" + rec.name + "“ wurde hochgeladen, aber die Verarbeitung konnte nicht gestartet werden (keine Verbindung). Bitte unten „Verarbeitung starten“ wählen.", "error");
+        return;
+      }
+      if (!result.ok) {
+        say("„" + rec.name + "“ wurde hochgeladen. Die Verarbeitung wurde nicht gestartet: " + detail(result, "Der Start wurde abgelehnt."), "error");
+        return;
+      }
+      window.location.assign("/sitzungen/" + meetingId + "?hinweis=hochgeladen_gestartet#auftrag-" + result.data.id);
     }
 
     form.addEventListener("submit", function (event) {
@@ -286,7 +309,7 @@
         select.appendChild(option);
         select.value = rec.id;
       }
-      startForm.hidden = false;
+      startForm.hidden = anyActive();
     }
     const noJobs = document.getElementById("no-jobs");
     if (noJobs) noJobs.textContent = "Noch keine Verarbeitung.";
@@ -299,10 +322,14 @@
     const badge = card.querySelector(".job-state");
     badge.textContent = job.state_label;
     badge.className = "badge state-" + job.state + " job-state";
-    let stage = "";
-    if (job.state === "running" && job.stage_label) stage = job.stage_label;
-    else if (job.state === "queued") stage = "wartet auf einen freien Verarbeitungsplatz";
-    card.querySelector(".job-stage").textContent = stage;
+    card.querySelector(".job-stage").textContent = stageText(job);
+    const times = card.querySelector(".job-times");
+    if (times && job.stage_times) {
+      times.querySelector(".job-times-list").textContent = job.stage_times.map(function (t) {
+        return t.label + " " + durationDe(t.seconds);
+      }).join(" · ");
+      times.hidden = job.stage_times.length === 0;
+    }
     const pct = Math.floor((job.progress || 0) * 100);
     const bar = card.querySelector(".job-progress");
     bar.value = pct;
@@ -319,7 +346,78 @@
       f.hidden = f.getAttribute("data-states").split(" ").indexOf(job.state) < 0;
     });
     const docs = card.querySelector(".job-docs");
-    if (job.state !== "done") docs.hidden = true;
+    if (job.state !== "done" && !job.transcript_ready) docs.hidden = true;
+    const read = card.querySelector(".job-transcript-link");
+    if (read) read.hidden = !job.transcript_ready;
+    const note = card.querySelector(".job-docs-note");
+    if (note) note.hidden = job.state === "done" || !job.transcript_ready;
+  }
+
+  function stageText(job) {
+    if (job.state === "running" && job.transcript_ready && job.stage === "minutes") {
+      return "Transkript fertig – Niederschrift wird erstellt …";
+    }
+    if (job.state === "running" && job.stage_label) return job.stage_label;
+    if (job.state === "queued" && job.queue_position) return "Platz " + job.queue_position + " in der Warteschlange";
+    if (job.state === "queued") return "wartet auf einen freien Verarbeitungsplatz";
+    return "";
+  }
+
+  // a visible notice (role=status: screen readers hear it) when the job ends
+  const END_TEXTS = {
+    done: "Verarbeitung abgeschlossen – die Dokumente stehen bereit.",
+    failed: "Verarbeitung fehlgeschlagen.",
+    cancelled: "Verarbeitung abgebrochen."
+  };
+
+  function sayEnd(region, text, ok) {
+    region.textContent = text;
+    region.classList.add("notice");
+    region.classList.toggle("notice-ok", ok);
+    region.classList.toggle("notice-error", !ok);
+  }
+
+  function announceEnd(card, state) {
+    const notice = card.querySelector(".job-finished");
+    if (!notice || !END_TEXTS[state]) return;
+    sayEnd(notice, END_TEXTS[state], state === "done");
+  }
+
+  // ---- the queue page: live places, stages and progress; a notice when a job ends ------
+
+  function initQueue() {
+    const section = document.getElementById("queue");
+    if (!section || section.getAttribute("data-poll") !== "ja") return;
+    const announce = document.getElementById("queue-announce");
+    (async function () {
+      for (;;) {
+        await sleep(POLL_MS * 2);
+        let result;
+        try { result = await api("GET", "/api/queue"); } catch (e) { continue; }
+        if (!result.ok) return;
+        const byId = {};
+        result.data.active.concat(result.data.finished).forEach(function (job) { byId[job.id] = job; });
+        let open = 0;
+        section.querySelectorAll("tr[data-queue-job]").forEach(function (row) {
+          const job = byId[row.getAttribute("data-queue-job")];
+          if (!job) return;
+          const was = row.getAttribute("data-state");
+          row.setAttribute("data-state", job.state);
+          const badge = row.querySelector(".queue-state");
+          badge.textContent = job.state_label;
+          badge.className = "badge state-" + job.state + " queue-state";
+          row.querySelector(".queue-stage").textContent = stageText(job).replace(/^wartet auf .*$/, "");
+          row.querySelector(".queue-percent").textContent = Math.floor((job.progress || 0) * 100) + " %";
+          row.querySelector(".queue-eta").textContent = job.state === "running" && typeof job.eta_s === "number" ? "noch ca. " + durationDe(job.eta_s) : "";
+          if (ACTIVE.indexOf(job.state) >= 0) open += 1;
+          else if (ACTIVE.indexOf(was) >= 0 && END_TEXTS[job.state] && announce) {
+            const name = row.querySelector("a").textContent;
+            sayEnd(announce, END_TEXTS[job.state].replace(/ –.*$/, "") + ": " + name + ".", job.state === "done");
+          }
+        });
+        if (!open) return;
+      }
+    })();
   }
 
   async function loadOutputs(card) {
@@ -366,20 +464,42 @@
       }
       failures = 0;
       applyState(card, result.data);
+      if (result.data.transcript_ready && card.getAttribute("data-transcript") !== "ja") {
+        card.setAttribute("data-transcript", "ja");  // the transcript first, the minutes later
+        await loadOutputs(card);
+      }
       if (ACTIVE.indexOf(result.data.state) < 0) {
         if (result.data.state === "done") await loadOutputs(card);
+        announceEnd(card, result.data.state);
         updateBusyNote();
         return;
       }
     }
   }
 
-  function updateBusyNote() {
-    const note = document.getElementById("busy-note");
-    const active = Array.prototype.some.call(document.querySelectorAll("[data-job-id]"), function (card) {
+  function anyActive() {
+    return Array.prototype.some.call(document.querySelectorAll("[data-job-id]"), function (card) {
       return ACTIVE.indexOf(card.getAttribute("data-state")) >= 0;
     });
+  }
+
+  function updateBusyNote() {
+    const note = document.getElementById("busy-note");
+    const active = anyActive();
     if (note) note.hidden = !active;
+    const startForm = document.getElementById("start-form");
+    const startBusy = document.getElementById("start-busy");
+    const recordings = document.querySelectorAll("#recordings li.recording").length;
+    if (startForm) startForm.hidden = active || !recordings;
+    if (startBusy) startBusy.hidden = !active;
+    // retry and re-run of the other jobs: only while none of the meeting's jobs is active
+    document.querySelectorAll("[data-job-id]").forEach(function (card) {
+      const state = card.getAttribute("data-state");
+      card.querySelectorAll("form[data-states]").forEach(function (f) {
+        const fits = f.getAttribute("data-states").split(" ").indexOf(state) >= 0;
+        f.hidden = !fits || (active && ACTIVE.indexOf(state) < 0 && f.getAttribute("data-states").indexOf("queued") < 0);
+      });
+    });
   }
 
   function initJobs() {
@@ -407,5 +527,6 @@
     initJobs();
     initSelectOnFocus();
     initReview();
+    initQueue();
   });
 })();
