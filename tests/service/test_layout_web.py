@@ -14,6 +14,8 @@ import pytest
 from tests.support.browser import (
     A11Y_CHECK,
     CHROMIUM,
+    LAYOUT_CHECK,
+    REVIEW_REGIONS,
     Service,
     Tab,
     browser,
@@ -35,48 +37,10 @@ __all__ = ["browser"]  # the fixture, shared with the other browser tests
 WIDTHS = (390, 1366)
 LONG_NAME = "Ratsmitglied Dr. Karl-Theodor Müller-Lüdenscheidt (Bündnis 90/Die Grünen)"
 
-# the page's width, and every pair of the named regions that overlap (text on text)
-LAYOUT_CHECK = """(selectors) => {
-  const doc = document.documentElement;
-  const past = (el) => el.getBoundingClientRect().right > innerWidth + 1;
-  const boxes = [];
-  for (const sel of selectors) {
-    for (const el of document.querySelectorAll(sel)) {
-      const r = el.getBoundingClientRect();
-      if (r.width && r.height) {
-        boxes.push([sel, r.left, r.top + scrollY, r.right, r.bottom + scrollY]);
-      }
-    }
-  }
-  const overlaps = [];
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-    const [a, al, at, ar, ab] = boxes[i], [b, bl, bt, br, bb] = boxes[j];
-    if (al < br - 1 && bl < ar - 1 && at < bb - 1 && bt < ab - 1) overlaps.push(a + " / " + b);
-  }
-  // the innermost elements past the right edge (outside a scrolling box), for the message
-  const wide = [];
-  for (const el of document.body.querySelectorAll("*")) {
-    if (!past(el) || [...el.children].some(past)) continue;
-    let scrolls = false;
-    for (let p = el.parentElement; p && !scrolls; p = p.parentElement) {
-      scrolls = ["auto", "scroll"].includes(getComputedStyle(p).overflowX);
-    }
-    if (!scrolls) wide.push(el.tagName.toLowerCase() + "." + el.className + "#" + el.id);
-  }
-  return {width: doc.scrollWidth, viewport: innerWidth, overlaps, wide: wide.slice(0, 8)};
-}"""
 # the right edge of the list's last column (the status): on the screen, not scrolled away
 STATUS_COLUMN = """() => Math.max(0,
   ...[...document.querySelectorAll("table.list tr > :last-child")]
     .map(c => c.getBoundingClientRect().right))"""
-REVIEW_REGIONS = [
-    ".review-state",
-    ".transcript-pane",
-    "#sprecher",
-    "article.top-edit",
-    "#h-word",
-    "table.versions",
-]
 
 
 @pytest.fixture(scope="module")

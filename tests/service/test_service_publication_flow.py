@@ -15,10 +15,21 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from protokoll.config import Settings
 from protokoll.documents.templates.make_default_template import LETTERHEAD
+from protokoll.domain.agenda import Agenda
+from protokoll.domain.minutes import Flag, Minutes
+from protokoll.domain.progress import ProgressHook
+from protokoll.domain.transcript import Transcript
 from protokoll.service.infra.tables import AuditEntry, Recording
 from tests.support.pdf import needs_office
-from tests.support.service import Service, make_service, sample_agenda_data, sample_bytes
+from tests.support.service import (
+    FakeStages,
+    Service,
+    make_service,
+    sample_agenda_data,
+    sample_bytes,
+)
 
 
 @pytest.fixture
@@ -110,6 +121,53 @@ def test_approval_is_confirmed_on_a_page_naming_the_consequences(service: Servic
         assert s.query(Recording).filter(Recording.deleted_at.is_not(None)).count() == 0
 
 
+class FlaggedStages(FakeStages):
+    """The fake draft with two review hints still open, as the walk-through met them."""
+
+    def minutes(
+        self, transcript: Transcript, agenda: Agenda, settings: Settings, hook: ProgressHook
+    ) -> Minutes:
+        minutes = super().minutes(transcript, agenda, settings, hook)
+        minutes.items[1].flags.append(
+            Flag("stimmen_anwesend", "Die genannten Stimmen (19) sind mehr als die "
+                 "anwesenden Mitglieder (8).", start_s=61.0)
+        )  # fmt: skip
+        minutes.flags.append(Flag("ende", "Das Ende (18:04 Uhr) ist aus der Aufnahme berechnet."))
+        return minutes
+
+
+def test_the_confirmation_names_the_open_review_hints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Walk-through, problem 1: the Prüferin approved past "19 votes, 8 present" because the
+    confirmation did not mention it. It now lists every hint still in the version."""
+    svc = make_service(tmp_path, monkeypatch, stages=FlaggedStages())
+    try:
+        meeting_id, _recording = _draft(svc)
+        _step(svc, meeting_id, "einreichen", "schriftfuehrer")
+        page = _page(svc, f"/sitzungen/{meeting_id}/pruefung/bestaetigen/freigeben", "pruefer")
+        hints = page.split('id="open-flags"', 1)[1].split("</div>", 1)[0]
+        assert "2 Prüfhinweise sind in dieser Fassung noch vermerkt" in hints
+        assert "TOP 2</a>: Die genannten Stimmen (19) sind mehr als" in hints
+        assert f'href="/sitzungen/{meeting_id}/pruefung#top-2"' in hints
+        assert "Das Ende (18:04 Uhr) ist aus der Aufnahme berechnet." in hints
+        _step(svc, meeting_id, "freigeben", "pruefer")
+        publish = _page(svc, f"/sitzungen/{meeting_id}/pruefung/bestaetigen/veroeffentlichen")
+        assert 'id="open-flags"' in publish and "vor" in publish
+    finally:
+        svc.close()
+    # a draft without hints has no such box
+    (tmp_path / "clean").mkdir()
+    clean = make_service(tmp_path / "clean", monkeypatch)
+    try:
+        meeting_id, _recording = _draft(clean)
+        _step(clean, meeting_id, "einreichen", "schriftfuehrer")
+        page = _page(clean, f"/sitzungen/{meeting_id}/pruefung/bestaetigen/freigeben", "pruefer")
+        assert 'id="open-flags"' not in page
+    finally:
+        clean.close()
+
+
 @needs_office
 def test_publication_confirmed_deletes_the_recording_and_locks_the_meeting(
     service: Service,
@@ -138,6 +196,8 @@ def test_publication_confirmed_deletes_the_recording_and_locks_the_meeting(
         assert gone not in meeting_page, gone
     assert "bei der Veröffentlichung der Niederschrift gelöscht" in meeting_page
     assert "KI-Entwurf der Niederschrift ist hier nicht mehr aufgeführt" in meeting_page
+    assert "Geprüfte Niederschrift ansehen (schreibgeschützt)" in meeting_page
+    assert "Niederschrift prüfen und bearbeiten" not in meeting_page
     assert "/outputs/niederschrift.docx" not in meeting_page  # the unreviewed draft
     assert "/outputs/transcript.docx" in meeting_page
     assert "/published/niederschrift.pdf" in meeting_page

@@ -100,6 +100,26 @@ def test_transcript_is_offered_while_the_minutes_are_written(service: Service) -
     assert late.content == early.content  # written once, not rewritten with the minutes
 
 
+def test_the_transcript_page_opened_too_early_says_it_is_still_being_made(
+    service: Service,
+) -> None:
+    """A bookmark or a reload before the speakers are assigned: the page says the transcript
+    is still being made (walk-through, problem 11), not "no access"; still nothing for a
+    Schriftführung of another body."""
+    _meeting, job = _queued_job(service)
+    early = service.client("cookie").get(f"/auftraege/{job['id']}/transkript")
+    assert early.status_code == 200
+    assert 'id="transcript-pending"' in early.text
+    assert "Das Transkript wird noch erstellt" in early.text
+    assert "keinen Zugriff" not in early.text and 'id="transkript"' not in early.text
+    other = service.client("schriftfuehrer2").get(f"/auftraege/{job['id']}/transkript")
+    assert other.status_code == 404
+    assert service.run_held() == ["done"]
+    ready = service.client("cookie").get(f"/auftraege/{job['id']}/transkript")
+    assert ready.status_code == 200
+    assert 'id="transcript-pending"' not in ready.text and 'id="transkript"' in ready.text
+
+
 @pytest.mark.parametrize("crash", [RuntimeError("LLM abgestürzt"), MemoryError()])
 def test_a_crash_in_the_minutes_stage_leaves_the_transcript_intact(
     service: Service, crash: BaseException

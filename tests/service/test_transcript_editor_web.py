@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from protokoll.config import Settings
@@ -24,10 +25,11 @@ from protokoll.domain.minutes import Minutes, SourceRange, SummarySentence
 from protokoll.domain.progress import ProgressHook
 from protokoll.domain.stage_results import DecodedAudio, DiarizationOutcome, TranscriptionResult
 from protokoll.domain.transcript import ModelUse, Segment, SpeakerTurn, Transcript, Word
-from tests.service.test_layout_web import LAYOUT_CHECK, REVIEW_REGIONS
 from tests.support.browser import (
     A11Y_CHECK,
     CHROMIUM,
+    LAYOUT_CHECK,
+    REVIEW_REGIONS,
     Service,
     Tab,
     browser,
@@ -190,6 +192,37 @@ def test_the_current_word_follows_the_audio_and_uncertain_words_are_marked(
     assert float(later.get_attribute("data-s") or 0) <= t + 0.05
     expect(page.locator("#seg-0")).to_have_class(re.compile(r"\bcurrent\b"))
     player(page, "p.pause()")
+    assert tab.script_errors() == []
+
+
+def _played(service: Service, meeting_id: str, role: str) -> int:
+    """How often the audit log says this user played the meeting's recording."""
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        login = {"username": USERS["admin"][0], "password": PASSWORD}
+        client.post("/api/auth/login", json=login).raise_for_status()
+        entries = client.get("/api/audit", params={"limit": 1000}).json()
+    return sum(
+        e["action"] == "recording.played"
+        and e["actor"] == USERS[role][0]
+        and e["meeting_id"] == meeting_id
+        for e in entries
+    )
+
+
+def test_opening_the_page_is_not_logged_as_listening(
+    browser: Browser, seeded: tuple[Service, str, str]
+) -> None:
+    """Walk-through, problem 3: "Aufnahme abgespielt" was logged when the review page merely
+    opened (the player fetched the file ahead). Only playing it is logged."""
+    service, meeting_id, _published = seeded
+    before = _played(service, meeting_id, "pruefer")
+    tab = review_tab(browser, service, meeting_id, "pruefer")
+    tab.page.wait_for_load_state("networkidle")
+    assert _played(service, meeting_id, "pruefer") == before
+    tab.page.locator("#seg-0 .seek").click()
+    tab.page.wait_for_function("() => !document.getElementById('player').paused")
+    player(tab.page, "p.pause()")
+    assert _played(service, meeting_id, "pruefer") == before + 1
     assert tab.script_errors() == []
 
 

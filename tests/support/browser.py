@@ -307,3 +307,45 @@ A11Y_CHECK = """() => {
   if (document.querySelector("[style], [onclick], script:not([src])")) problems.push("inline");
   return problems;
 }"""
+
+
+# the page's width, and every pair of the named regions that overlap (text on text)
+LAYOUT_CHECK = """(selectors) => {
+  const doc = document.documentElement;
+  const past = (el) => el.getBoundingClientRect().right > innerWidth + 1;
+  const boxes = [];
+  for (const sel of selectors) {
+    for (const el of document.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      if (r.width && r.height) {
+        boxes.push([sel, r.left, r.top + scrollY, r.right, r.bottom + scrollY]);
+      }
+    }
+  }
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, al, at, ar, ab] = boxes[i], [b, bl, bt, br, bb] = boxes[j];
+    if (al < br - 1 && bl < ar - 1 && at < bb - 1 && bt < ab - 1) overlaps.push(a + " / " + b);
+  }
+  // the innermost elements past the right edge (outside a scrolling box), for the message
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (!past(el) || [...el.children].some(past)) continue;
+    let scrolls = false;
+    for (let p = el.parentElement; p && !scrolls; p = p.parentElement) {
+      scrolls = ["auto", "scroll"].includes(getComputedStyle(p).overflowX);
+    }
+    if (!scrolls) wide.push(el.tagName.toLowerCase() + "." + el.className + "#" + el.id);
+  }
+  return {width: doc.scrollWidth, viewport: innerWidth, overlaps, wide: wide.slice(0, 8)};
+}"""
+
+# the review page's regions that must never overlap
+REVIEW_REGIONS = [
+    ".review-state",
+    ".transcript-pane",
+    "#sprecher",
+    "article.top-edit",
+    "#h-word",
+    "table.versions",
+]

@@ -534,6 +534,17 @@ def transcript_page(
     """The transcript to read in the browser, as soon as the speakers are assigned (the
     minutes may still be being written); only for those who may see the transcript."""
     job, meeting = svc.get_job(s, caller.user, job_id)
+    view = svc.job_view(job)
+    if (
+        not view["transcript_ready"]
+        and job.state in ("queued", "running")
+        and access.can_see_confidential(caller.user, meeting)
+    ):
+        # opened too early (a bookmark, a reload): say so, rather than "no access"
+        return render(
+            request, caller, "transcript.html", m=meeting, job=view, lines=[], downloads=[],
+            pending=True, nav="sitzungen",
+        )  # fmt: skip
     path = svc.output_path(ctx, caller.user, meeting, job, artifacts.TRANSCRIPT_JSON)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -546,8 +557,8 @@ def transcript_page(
         raise Gone("Das Transkript ist nicht lesbar; bitte die Verarbeitung wiederholen.") from None
     names = [n for n in artifacts.TRANSCRIPT_FILES if n != "diarization.rttm"]
     return render(
-        request, caller, "transcript.html", m=meeting, job=svc.job_view(job), lines=lines,
-        downloads=[(n, artifacts.LABELS[n]) for n in names], nav="sitzungen",
+        request, caller, "transcript.html", m=meeting, job=view, lines=lines,
+        downloads=[(n, artifacts.LABELS[n]) for n in names], pending=False, nav="sitzungen",
     )  # fmt: skip
 
 

@@ -469,7 +469,24 @@ def confirm_step_page(
         action_label=ACTION_LABELS[action], m=svc.meeting_view(s, caller.user, meeting),
         version=version.number, confirmed=CONFIRMED,
         consequences=_consequences(ctx, s, caller.user, meeting, action, step, version),
+        open_flags=_open_flags(review.minutes_of(version)),
     )  # fmt: skip
+
+
+def _open_flags(minutes: Minutes) -> list[dict[str, str]]:
+    """The review hints still in the version to be approved or published, per TOP, in the
+    words of the review page: the confirmation names them, so that nobody signs past a
+    warning such as "more votes than members present" without seeing it once more."""
+    names = minutes.speaker_names
+    found = [{"top": "", "anchor": "", "message": names_in(f.message, names)}
+             for f in minutes.flags]  # fmt: skip
+    for item in minutes.items:
+        for f in [*item.flags, *(f for s in item.summary for f in s.flags)]:
+            found.append(
+                {"top": item.number, "anchor": _anchor(item.number),
+                 "message": names_in(f.message, names)}
+            )  # fmt: skip
+    return found
 
 
 def _consequences(
