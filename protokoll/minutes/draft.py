@@ -481,11 +481,14 @@ class MinutesDrafter:
             )
         meeting = self.agenda.meeting
         end_time = _end_time(sentences, segmentation)
-        if not end_time:
+        unclear = None if end_time else _unclear_end(sentences, segmentation)
+        if unclear is not None:
+            flags.append(unclear)  # the chair said a time: never replace it by a computed one
+        elif not end_time:
             end_time, computed = end_from_closing(sentences, segmentation, meeting.start_time)
             if computed is not None:
                 flags.append(computed)
-        if not end_time:
+        if not end_time and unclear is None:
             flags.append(
                 Flag("ende_fehlt", "Das Ende der Sitzung wurde nicht genannt; bitte eintragen.")
             )
@@ -614,12 +617,44 @@ def _end_time(sentences: Sequence[Sentence], segmentation: Segmentation) -> str:
     closing = next((s for s in sentences if s.start_s == segmentation.closing_s), None)
     match = _END_TIME.search(closing.text) if closing else None
     if not match:
+        plain = _SPOKEN_HOUR.search(closing.text) if closing else None
+        if plain and not plain.group(2) and int(plain.group(1)) <= 23:
+            return f"{int(plain.group(1)):02d}:00"  # "schließe die Sitzung um 19 Uhr."
         return ""
     hour = match.group(1) or match.group(3)
     minute = match.group(2) or match.group(4)
     if int(hour) > 23 or int(minute) > 59:
         return ""
     return f"{int(hour):02d}:{minute}"
+
+
+# "um 19 Uhr" in the closing words, with whatever follows "Uhr" (minutes, or a garble)
+_SPOKEN_HOUR = re.compile(r"\bum\s+(\d{1,2})\s+Uhr\b([^.!?]*?\d[\d.,:]*)?")
+
+
+def _closing(sentences: Sequence[Sentence], segmentation: Segmentation) -> Sentence | None:
+    if segmentation.closing_s is None:
+        return None
+    return next((s for s in sentences if s.start_s == segmentation.closing_s), None)
+
+
+def _unclear_end(sentences: Sequence[Sentence], segmentation: Segmentation) -> Flag | None:
+    """The chair named the hour of the end but its minutes were not understood ("um 19 Uhr
+    2.20", heard for "neunzehn Uhr zweiundvierzig"): the end stays empty with a flag at the
+    passage. Computing it from the recording instead would contradict what was said."""
+    closing = _closing(sentences, segmentation)
+    match = _SPOKEN_HOUR.search(closing.text) if closing else None
+    if closing is None or match is None or int(match.group(1)) > 23:
+        return None
+    heard = (f"um {match.group(1)} Uhr" + (match.group(2) or "")).strip().rstrip(".,:")
+    return Flag(
+        "ende_unklar",
+        f"Das Ende wurde genannt, aber nicht sicher erkannt („{heard}“): die Stunde "
+        f"ist {int(match.group(1))} Uhr, die Minuten sind unklar. Bitte anhören und eintragen.",
+        start_s=closing.start_s,
+        end_s=closing.end_s,
+        text=closing.text,
+    )
 
 
 def end_from_closing(

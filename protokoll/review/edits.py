@@ -41,6 +41,60 @@ class ItemEdit:
     start_s: float | None = None  # a new start of the TOP (boundary set by a person)
 
 
+@dataclass(frozen=True)
+class SessionEdit:
+    """What the form "Sitzungsdaten" sends; ``None`` leaves a field as it is, "" empties it."""
+
+    start_time: str | None = None  # "HH:MM"
+    end_time: str | None = None
+    place: str | None = None
+    chair: str | None = None
+    recorder: str | None = None  # the Schriftführung
+
+
+# flags that a time or name set by a person settles
+_SETTLED_BY = {"end_time": ("ende_fehlt", "ende_berechnet", "ende_unklar")}
+_CLOCK_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*Uhr)?")
+
+
+def clock_time(text: str, what: str) -> str:
+    """``"19:42"``, ``"19.42"`` or ``"19:42 Uhr"`` → ``"19:42"``; "" stays ""; German error
+    otherwise."""
+    value = text.strip()
+    if not value:
+        return ""
+    match = _CLOCK_TIME.fullmatch(value)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise InputError(f"„{text}“ ist keine Uhrzeit für {what}; bitte z. B. 19:42 angeben.")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def edit_session(minutes: Minutes, edit: SessionEdit) -> Minutes:
+    """The minutes with the session's times, place, chair or Schriftführung as ``edit``
+    says; a flag that the new value settles (the end not said or not understood) goes."""
+    edited = copy.deepcopy(minutes)
+    changed: list[str] = []
+    for key, what in (("start_time", "den Beginn"), ("end_time", "das Ende")):
+        value = getattr(edit, key)
+        if value is not None:
+            value = clock_time(value, what)
+            if value != getattr(edited.meeting, key):
+                setattr(edited.meeting, key, value)
+                changed.append(key)
+    if edit.place is not None:
+        edited.meeting.place = _text(edit.place, "Ort").strip()[:200]
+    for key, what in (("chair", "Vorsitz"), ("recorder", "Schriftführung")):
+        value = getattr(edit, key)
+        if value is not None:
+            value = _text(value, what).strip()[:200]
+            if value != getattr(edited.attendance, key):
+                setattr(edited.attendance, key, value)
+                changed.append(key)
+    settled = {kind for key in changed for kind in _SETTLED_BY.get(key, ())}
+    edited.flags = [f for f in edited.flags if f.kind not in settled]
+    return edited
+
+
 def map_speakers(
     minutes: Minutes, names: Mapping[str, str], transcript_labels: Sequence[str] = ()
 ) -> Minutes:

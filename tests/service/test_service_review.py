@@ -134,6 +134,41 @@ def test_edits_make_new_versions_and_never_change_the_ai_draft(service: Service)
         s.execute(text("UPDATE minutes_versions SET content = '{}' WHERE number = 1"))
 
 
+def test_the_session_data_are_set_on_the_review_page_and_reach_the_document(
+    service: Service,
+) -> None:
+    """Walk-through of #17: the published minutes said "Ende: 18:04 Uhr" and "Schriftführung:
+    –" and the review page had no field for either. The form "Sitzungsdaten" sets them as a
+    new version; the Word document shows them; a wrong time is refused in German."""
+    meeting_id = meeting_with_draft(service)
+    client = service.client("cookie")
+    page = client.get(f"/sitzungen/{meeting_id}/pruefung").text
+    assert 'id="sitzung"' in page and 'name="end_time"' in page and 'name="recorder"' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    form = {"csrf_token": token.group(1), "base": "1", "start_time": "18:00",
+            "end_time": "19:42", "place": "Rathaus, Sitzungssaal", "chair": "",
+            "recorder": "Sabine Schreiber"}  # fmt: skip
+    saved = client.post(f"/sitzungen/{meeting_id}/pruefung/sitzung", data=form,
+                        follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303 and "hinweis=sitzung" in saved.headers["location"]
+    minutes = version_minutes(service, meeting_id, 2)
+    assert minutes["meeting"]["end_time"] == "19:42"
+    assert minutes["attendance"]["recorder"] == "Sabine Schreiber"
+    docx = client.get(f"/api/meetings/{meeting_id}/versions/2/documents/niederschrift.docx")
+    texts = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    assert any("19:42" in t for t in texts)
+    assert any("Sabine Schreiber" in t for t in texts)
+    wrong = client.post(
+        f"/sitzungen/{meeting_id}/pruefung/sitzung", data={**form, "base": "2", "end_time": "25:99"}
+    )
+    assert wrong.status_code == 422 and "keine Uhrzeit für das Ende" in wrong.text
+    assert get_review(service, meeting_id)["current"] == 2
+    # the API takes the same
+    edit(service, meeting_id, {"base": 2, "session": {"end_time": "19:45"}})
+    assert version_minutes(service, meeting_id, 3)["meeting"]["end_time"] == "19:45"
+
+
 def test_an_edit_on_an_old_version_is_refused(service: Service) -> None:
     meeting_id = meeting_with_draft(service)
     edit(service, meeting_id, {"base": 1, "speaker_names": {"SPEAKER_00": "Vorsitz"}})

@@ -47,6 +47,7 @@ REVIEW_NOTICES = {
     "gespeichert": "Die Änderung wurde als neue Fassung gespeichert.",
     "sprecher_zugeordnet": "Die Sprecherzuordnung wurde als neue Fassung gespeichert.",
     "transkript": "Die Korrektur des Transkripts wurde als neue Fassung gespeichert.",
+    "sitzung": "Die Sitzungsdaten wurden als neue Fassung gespeichert.",
     "word": "Das Word-Dokument wurde als neue Fassung übernommen.",
     "einreichen": "Die Niederschrift wurde zur Prüfung gegeben.",
     "zurueckgeben": "Die Niederschrift wurde zur Überarbeitung zurückgegeben.",
@@ -57,6 +58,14 @@ REVIEW_NOTICES = {
 CONFIRMED_STEPS = ("freigeben", "veroeffentlichen")
 CONFIRMED = "ja"
 NOTICES.update(REVIEW_NOTICES)
+# the form "Sitzungsdaten": field name = SessionEdit's attribute, label
+SESSION_FIELDS = {
+    "start_time": "Beginn",
+    "end_time": "Ende",
+    "place": "Ort",
+    "chair": "Vorsitz",
+    "recorder": "Schriftführung",
+}
 VOTE_FIELDS = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltungen"), ("biased", "Befangen"))
 
 
@@ -238,6 +247,24 @@ def _draft_context(
         "minutes": minutes,
         "lines": lines,
         "dividers": _dividers(lines, minutes),
+        "session": [
+            {
+                "key": key,
+                "label": label,
+                "value": getattr(
+                    minutes.attendance if key in ("chair", "recorder") else minutes.meeting, key
+                ),
+            }
+            for key, label in SESSION_FIELDS.items()
+        ],
+        "session_flags": [
+            {
+                "message": names_in(f.message, names),
+                "start": f.start_s,
+                "clock": edits.format_clock(f.start_s) if f.start_s is not None else "",
+            }
+            for f in minutes.flags
+        ],
         "uncertain_below": threshold,
         "items": items,
         "speakers": [
@@ -323,6 +350,18 @@ def map_speakers(
     return _save(
         request, caller, ctx, s, meeting_id, form, {"speaker_names": names},
         "sprecher_zugeordnet", "#sprecher",
+    )  # fmt: skip
+
+
+@router.post("/sitzungen/{meeting_id}/pruefung/sitzung")
+def edit_session(
+    meeting_id: str, request: Request, form: FormDep, caller: PageCaller, ctx: CtxDep, s: DbDep
+) -> Response:
+    """Beginn, Ende, Ort, Vorsitz and Schriftführung, as the reviewer sets them."""
+    checked(request, caller, form)
+    session = {key: field(form, key, 200) for key in SESSION_FIELDS if key in form}
+    return _save(
+        request, caller, ctx, s, meeting_id, form, {"session": session}, "sitzung", "#sitzung",
     )  # fmt: skip
 
 

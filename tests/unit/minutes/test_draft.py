@@ -287,16 +287,44 @@ def test_wortprotokoll_lines_name_the_speaker_by_label() -> None:
     assert all(s.text.split(":")[0].startswith("SPEAKER_") for s in item.summary)
 
 
-def test_end_time_from_the_closing_words_when_no_time_is_said() -> None:
-    """The chair closes the sample session audibly without a time: the end is the start
-    plus the closing words' time in the recording, flagged for checking (#17)."""
+def test_a_said_end_time_heard_garbled_is_left_empty_not_computed() -> None:
+    """The sample's chair closes "um neunzehn Uhr zweiundvierzig"; the recogniser heard
+    "um 19 Uhr 2.20". The draft used to compute 18:04 from the recording (start plus four
+    minutes) against what was said (walk-through of #17). Now the end stays empty and a
+    flag at the closing words says the hour was heard and the minutes were not."""
     minutes = _draft()
     assert minutes.meeting.start_time == "18:00"
-    assert minutes.meeting.end_time == "18:04"
-    flag = next(f for f in minutes.flags if f.kind == "ende_berechnet")
-    assert "18:04 Uhr" in flag.message and "Beginn 18:00 Uhr" in flag.message
-    assert flag.start_s is not None and flag.text
-    assert "ende_fehlt" not in {f.kind for f in minutes.flags}
+    assert minutes.meeting.end_time == ""
+    flag = next(f for f in minutes.flags if f.kind == "ende_unklar")
+    assert "„um 19 Uhr 2.20“" in flag.message and "die Stunde ist 19 Uhr" in flag.message
+    assert flag.start_s is not None and flag.text and "schließe die Sitzung" in flag.text
+    kinds = {f.kind for f in minutes.flags}
+    assert "ende_berechnet" not in kinds and "ende_fehlt" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("closing", "end", "kind"),
+    [
+        ("Ich schließe die Sitzung um 19:42 Uhr.", "19:42", None),
+        ("Ich schließe die Sitzung um 19 Uhr 42.", "19:42", None),
+        ("Ich schließe die Sitzung um 21 Uhr.", "21:00", None),
+        ("Ich schließe die Sitzung um 19 Uhr 2.20.", "", "ende_unklar"),
+        ("Ich schließe die Sitzung.", "19:30", "ende_berechnet"),
+    ],
+)
+def test_the_end_is_read_from_the_closing_words(closing: str, end: str, kind: str | None) -> None:
+    from protokoll.minutes.draft import _end_time, _unclear_end, end_from_closing
+    from protokoll.minutes.segmentation import Segmentation
+    from protokoll.minutes.sentences import Sentence
+
+    sentence = Sentence(9, 5400.0, 5429.0, "SPEAKER_00", closing)
+    found = Segmentation(spans=[], non_public_from_s=None, closing_s=5400.0)
+    said = _end_time([sentence], found)
+    unclear = None if said else _unclear_end([sentence], found)
+    computed = end_from_closing([sentence], found, "18:00") if not said and not unclear else None
+    assert (said or (computed[0] if computed else "")) == end
+    got = unclear.kind if unclear else computed[1].kind if computed and computed[1] else None
+    assert got == kind
 
 
 def test_end_from_closing_rounds_to_the_minute_and_wraps_midnight() -> None:

@@ -6,12 +6,15 @@ import copy
 
 import pytest
 
-from protokoll.domain.minutes import Minutes, SourceRange
+from protokoll.domain.minutes import Flag, Minutes, SourceRange
 from protokoll.domain.speakers import names_in
 from protokoll.errors import InputError
 from protokoll.review.edits import (
     ItemEdit,
+    SessionEdit,
+    clock_time,
     edit_item,
+    edit_session,
     format_clock,
     map_speakers,
     parse_clock,
@@ -160,3 +163,38 @@ def test_texts_edited_as_shown_are_stored_with_labels_and_keep_their_flags(
     assert [s.flags for s in edited.items[1].summary] == [s.flags for s in item.summary]
     changed = edit_item(minutes, item.number, ItemEdit(summary=["Sprecher 6 fragte erneut."]))
     assert changed.items[1].summary[0].text == "SPEAKER_05 fragte erneut."
+
+
+def test_the_session_data_are_set_and_settle_the_end_flags(minutes: Minutes) -> None:
+    """Walk-through of #17: Ende, Schriftführung (and Beginn, Ort, Vorsitz) can be set in the
+    review; a person's end time settles the flags about the end, not the others."""
+    minutes.flags = [
+        Flag("ende_unklar", "Das Ende wurde genannt, aber nicht sicher erkannt."),
+        Flag("andere", "Ein anderer Hinweis."),
+    ]
+    before = copy.deepcopy(minutes)
+    edited = edit_session(
+        minutes, SessionEdit(end_time="19.42 Uhr", recorder=" Sabine Schreiber ", place="")
+    )
+    assert minutes == before  # the base version is never changed
+    assert edited.meeting.end_time == "19:42"
+    assert edited.attendance.recorder == "Sabine Schreiber"
+    assert edited.meeting.place == ""
+    assert edited.meeting.start_time == minutes.meeting.start_time  # None: left as it is
+    assert [f.kind for f in edited.flags] == ["andere"]
+    # a name only leaves the end's flags alone
+    named = edit_session(minutes, SessionEdit(chair="Bürgermeisterin Berger"))
+    assert [f.kind for f in named.flags] == ["ende_unklar", "andere"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("19:42", "19:42"), ("7.05", "07:05"), ("19:42 Uhr", "19:42"), ("", "")]
+)
+def test_clock_times_are_read_as_people_write_them(text: str, expected: str) -> None:
+    assert clock_time(text, "das Ende") == expected
+
+
+@pytest.mark.parametrize("text", ["25:00", "19:60", "halb acht", "1942"])
+def test_a_wrong_clock_time_is_refused_in_german(text: str) -> None:
+    with pytest.raises(InputError, match="keine Uhrzeit für das Ende"):
+        clock_time(text, "das Ende")

@@ -40,6 +40,14 @@ class ItemEditBody(BaseModel):
     start_s: float | None = None
 
 
+class SessionEditBody(BaseModel):
+    start_time: str | None = Field(default=None, max_length=20, description="Beginn, HH:MM")
+    end_time: str | None = Field(default=None, max_length=20, description="Ende, HH:MM")
+    place: str | None = Field(default=None, max_length=200)
+    chair: str | None = Field(default=None, max_length=200, description="Vorsitz")
+    recorder: str | None = Field(default=None, max_length=200, description="Schriftführung")
+
+
 class VersionBody(BaseModel):
     base: int = Field(
         ge=1, le=MAX_DB_INT, description="Die Fassung, auf der die Änderung beruht (die aktuelle)."
@@ -50,6 +58,9 @@ class VersionBody(BaseModel):
     )
     items: dict[str, ItemEditBody] | None = Field(
         default=None, description="Änderungen je TOP (Schlüssel: TOP-Nummer)."
+    )
+    session: SessionEditBody | None = Field(
+        default=None, description="Sitzungsdaten: Beginn, Ende, Ort, Vorsitz, Schriftführung."
     )
     transcript: dict[str, str] | None = Field(
         default=None,
@@ -91,7 +102,12 @@ def apply_edits(
     """The new minutes from the request: a whole document, or mapping, TOP edits and
     corrections of the transcript (of ``segments``, as recognised)."""
     if body.minutes is not None:
-        if body.speaker_names is not None or body.items is not None or body.transcript:
+        if (
+            body.speaker_names is not None
+            or body.items is not None
+            or body.transcript
+            or body.session is not None
+        ):
             raise InputError("Bitte entweder die ganze Niederschrift oder Einzeländerungen senden.")
         try:
             minutes = Minutes.from_dict(body.minutes)
@@ -107,6 +123,8 @@ def apply_edits(
         minutes = edits.edit_item(
             minutes, number, edits.ItemEdit(**item.model_dump()), duration_s=duration_s
         )
+    if body.session is not None:
+        minutes = edits.edit_session(minutes, edits.SessionEdit(**body.session.model_dump()))
     if body.transcript:
         if not segments:
             raise NotFound("Zu dieser Fassung gibt es kein Transkript.")
