@@ -100,6 +100,8 @@ _NON_PUBLIC = re.compile(
     # Whisper glues and mangles it: "Nichtöffentlichen", "nicht offentlichen",
     # "Nichtwaffentlichen"; the public part's "öffentliche Sitzung" has no "nicht"
     r"nicht[\s-]*[^\W\d_]?[öoa]ffentlich\w*\s+(teil|sitzung|sitzungsteil|beratung|abschnitt)"
+    # "Wir kommen zum nicht-werfindlichen Teil": the only part of a session named "nicht-…"
+    r"|\bzum\s+nicht[\s-]+\w+\s+(teil|sitzungsteil|abschnitt)\b"
     r"|[öoa]ffentlichkeit\s+(ist\s+|wird\s+)?(\w+\s+)?ausgeschlossen"
     r"|ausschluss\s+der\s+[öoa]ffentlichkeit",
     re.IGNORECASE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -338,6 +339,21 @@ def test_non_public_item_numbers_like_n1() -> None:
     )
     seg = find_boundaries(sentences, items)
     assert starts(seg.spans) == {"1": 0.0, "N 1": 5.0}
+
+
+@pytest.mark.parametrize(
+    "heard",
+    ["Wir kommen zum nicht öffentlichen Teil der Sitzung.",
+     # the same words from the same recogniser on another CPU (AMD EPYC, not Xeon)
+     "Wir kommen zum nicht-werfindlichen Teil der Sitzung."],
+)  # fmt: skip
+def test_the_non_public_part_opens_where_it_is_announced_even_garbled(heard: str) -> None:
+    sentences = meeting()
+    sentences[11] = replace(sentences[11], text=heard)
+    sentences[12] = replace(sentences[12], text="Die Affentlichkeit ist ausgeschlossen.")
+    seg = find_boundaries(sentences, ITEMS)
+    assert seg.non_public_from_s == 55.0
+    assert starts(seg.spans)["4"] == 55.0
 
 
 def test_non_public_mention_at_the_opening_moves_nothing() -> None:
