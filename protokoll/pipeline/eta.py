@@ -6,7 +6,8 @@ machine's stages do not divide like that (a GPU transcribes far faster than the 
 the estimate then grows while the job runs. So the estimate is made per stage:
 
 - the running stage: its own pace, once it has reported some progress; before that, the
-  pace of the stages done so far, applied to its weight;
+  pace of the stages done so far, applied to its weight; once the next report is overdue
+  (the estimate would read 0 while the stage still works), its pace measured up to now;
 - the stages still to come: their weights at the pace of the stages done so far (the
   running one included);
 - what is shown is smoothed over time: it counts down with the clock and moves towards
@@ -91,7 +92,12 @@ class TimeLeft:
         pace = seconds / done
         if own_pace is not None:
             since = now - self._reported_at
-            left_now = max(0.0, own_pace * weight * (1.0 - fraction) - since)
+            left_now = own_pace * weight * (1.0 - fraction) - since
+            if left_now <= 0.0 and fraction < 1.0:
+                # overdue: the next report is later than the stage's pace promised (an LLM
+                # call on a long TOP). Rather than "0:00" until it comes, the pace measured up
+                # to now, which is slower than any report has shown (walk-through of #17)
+                left_now = elapsed / (weight * fraction) * weight * (1.0 - fraction)
         else:
             left_now = max(0.0, pace * weight - elapsed)
         later = self.stages[self.stages.index(current) + 1 :]

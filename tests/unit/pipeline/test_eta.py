@@ -108,3 +108,31 @@ def test_a_stage_without_progress_reports_uses_the_pace_so_far() -> None:
     assert estimate is not None
     # transcription: 0.06 at 1000 s per unit = 60 s, 30 s of it gone; then 0.09 → 90 s
     assert estimate == pytest.approx(30 + 90)
+
+
+def test_an_overdue_report_does_not_show_zero_while_the_stage_works() -> None:
+    """Walk-through of #17: the minutes stage reports once per TOP; after a quick first TOP
+    the long ones overran its pace and "noch ca. 0:00" stood for ten minutes. Now the time
+    left stays above zero while work remains, and follows the slower pace."""
+    clock = FakeClock()
+    stages = ["minutes"]
+    left = TimeLeft(stages, clock=clock)
+    left.update("minutes", 0.0)
+    tops = [60.0, 600.0, 600.0, 600.0]  # seconds per TOP, one report after each
+    total, done_s, shown = sum(tops), 0.0, []
+    for i, seconds in enumerate(tops):
+        began = clock.now
+        while clock.now + 5 <= began + seconds:
+            clock.now += 5
+            eta = left.eta_s()
+            true = total - done_s - (clock.now - began)
+            if i > 0 and eta is not None:
+                shown.append((i, eta, true))
+        clock.now = began + seconds
+        done_s += seconds
+        left.update("minutes", (i + 1) / len(tops))
+    zero_while_working = [true for _i, eta, true in shown if eta < 1.0 and true > 60]
+    assert zero_while_working == [], f"0:00 shown with {zero_while_working[:3]} s still to go"
+    # once a long TOP has set the pace, the estimate is off by less than one TOP (when the
+    # next report comes cannot be known better than that)
+    assert all(abs(eta - true) < 600 for i, eta, true in shown if i >= 2)
