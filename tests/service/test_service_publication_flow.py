@@ -173,6 +173,11 @@ def test_publication_confirmed_deletes_the_recording_and_locks_the_meeting(
     service: Service,
 ) -> None:
     meeting_id, recording_id = _draft(service)
+    corrected = service.client("schriftfuehrer").put(
+        f"/api/meetings/{meeting_id}/transcript/segments/0",
+        json={"base": 1, "text": "Die Niederschrift ist vollständig."},
+    )
+    assert corrected.status_code == 200, corrected.text
     _step(service, meeting_id, "einreichen", "schriftfuehrer")
     _step(service, meeting_id, "freigeben", "pruefer")
     page = _page(service, f"/sitzungen/{meeting_id}/pruefung/bestaetigen/veroeffentlichen")
@@ -195,11 +200,19 @@ def test_publication_confirmed_deletes_the_recording_and_locks_the_meeting(
                  "/wiederholen", "Sitzung löschen …"):  # fmt: skip
         assert gone not in meeting_page, gone
     assert "bei der Veröffentlichung der Niederschrift gelöscht" in meeting_page
-    assert "KI-Entwurf der Niederschrift ist hier nicht mehr aufgeführt" in meeting_page
+    assert "KI-Entwurf der Niederschrift und das unkorrigierte Transkript sind hier nicht" in (
+        meeting_page
+    )
     assert "Geprüfte Niederschrift ansehen (schreibgeschützt)" in meeting_page
     assert "Niederschrift prüfen und bearbeiten" not in meeting_page
     assert "/outputs/niederschrift.docx" not in meeting_page  # the unreviewed draft
-    assert "/outputs/transcript.docx" in meeting_page
+    # walk-through of #17, problem 6: the Wortprotokoll beside the published files was the
+    # job's, as recognised; now it is the published version's, with the corrections
+    assert "/outputs/transcript.docx" not in meeting_page
+    link = f"/api/meetings/{meeting_id}/versions/2/documents/transcript.docx"
+    assert link in meeting_page.split('id="corrected-transcript"', 1)[1]
+    wort = Document(io.BytesIO(owner.get(link).content))
+    assert any("Die Niederschrift ist vollständig." in p.text for p in wort.paragraphs)
     assert "/published/niederschrift.pdf" in meeting_page
     view = owner.get(f"/api/meetings/{meeting_id}").json()
     assert view["published"] is True and view["permissions"]["modify"] is False

@@ -358,10 +358,11 @@ def create_meeting(
     return redirect(f"/sitzungen/{meeting.id}?hinweis=angelegt")
 
 
-# a job's draft of the minutes: after publication only the published version is listed
+# a job's drafts: after publication only the published version is listed, and the
+# transcript as the published version corrected it (the job's files are as recognised)
 DRAFT_MINUTES_FILES = frozenset(
     {"niederschrift.docx", "niederschrift.oeffentlich.docx", "minutes.json",
-     "minutes.oeffentlich.json"}
+     "minutes.oeffentlich.json", "transcript.docx", "transcript.vtt", "transcript.json"}
 )  # fmt: skip
 
 
@@ -407,12 +408,14 @@ def meeting_page(
     published = publishing.published_files(ctx, meeting, confidential=confidential)
     own = ctx.of(meeting)
     plans = {r.id: retention.plan(own, r, published=locked) for r in svc.recordings_of(s, meeting)}
+    current = review.current_version(s, meeting.id) if locked and confidential else None
     return render(
         request, caller, "meeting.html", status=status, error=error, m=view, jobs=jobs,
         review_state=STATE_LABELS_REVIEW[state.state] if state else None, locked=locked,
         published_at=publishing.published_at(s, meeting) if locked else None,
         deletion_plans=plans,
         published=published, published_labels=publishing.PUBLISHED_LABELS,
+        published_version=current.number if current and current.job_id else None,
         perms=view["permissions"], busy=any(j["state"] in ACTIVE_STATES for j in jobs),
         members_text=_members_text(view), start_values=start_values or {}, nav="sitzungen",
     )  # fmt: skip
