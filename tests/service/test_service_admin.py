@@ -390,3 +390,26 @@ def test_each_admin_changes_only_their_own_municipality(service: Service) -> Non
     assert a.get(f"/verwaltung/benutzer/{b_user_id}").status_code == 404
     refused = a.post(f"/verwaltung/benutzer/{b_user_id}/rollen", data={"roles": ["pruefer"]})
     assert refused.status_code == 404
+
+
+def test_the_audit_page_shows_details_in_german() -> None:
+    """Walk-through of #17: the column "Angaben" showed raw keys and JSON ("edit_rate:
+    0.13504823151125403", "reason: veroeffentlichung", a dict of file hashes)."""
+    shown = audit_log.details_text(
+        {
+            "version": 3, "source": "web", "edit_rate": 0.13504823151125403,
+            "edit_rate_items": {"1": 0.0, "2": 0.25}, "reason": "veroeffentlichung",
+            "approved_by": ["Petra Prüfer"], "published": True,
+            "files": {"a.docx": "0" * 64, "b.pdf": "1" * 64, "c.json": "2" * 64},
+        }
+    )  # fmt: skip
+    assert shown == (
+        "Fassung: 3; Quelle: Browser; Änderungsanteil: 13,5 %; "
+        "Änderungsanteil je TOP: TOP 1: 0,0 %, TOP 2: 25,0 %; Grund: Veröffentlichung; "
+        "freigegeben von: Petra Prüfer; veröffentlicht: ja; Dateien: 3 Dateien"
+    )
+    assert "{" not in shown and "_" not in shown
+    assert audit_log.details_text({"unbekannt_key": 1.5}) == "unbekannt_key: 1,5"
+    # every action the service writes has a German name, job steps of the queue included
+    for action in ("job.claimed", "job.done", "job.reclaimed", "job.stopped"):
+        assert audit_log.action_label(action) != action

@@ -56,6 +56,10 @@ ACTION_LABELS = {
     "job.cancelled": "Verarbeitung abgebrochen",
     "job.failed": "Verarbeitung fehlgeschlagen",
     "job.retry_scheduled": "Verarbeitung wird erneut versucht",
+    "job.claimed": "Verarbeitung von einem Worker übernommen",
+    "job.reclaimed": "Verarbeitung nach Ausfall eines Workers neu übernommen",
+    "job.done": "Verarbeitung abgeschlossen",
+    "job.stopped": "Verarbeitung angehalten",
     "document.downloaded": "Dokument heruntergeladen",
     "minutes.version": "Neue Fassung der Niederschrift",
     "speakers.mapped": "Sprecher zugeordnet",
@@ -182,15 +186,73 @@ def entry_row(e: AuditEntry, meetings: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# the details' keys and values as the page shows them; the CSV keeps them as stored
+DETAIL_LABELS = {
+    "approved_by": "freigegeben von", "attempt": "Versuch", "base": "auf Fassung",
+    "body": "Gremium", "changed": "geändert", "corrected": "korrigiert", "date": "Datum",
+    "delay_s": "Wartezeit (s)", "device": "Gerät", "duration_s": "Dauer (s)",
+    "edit_rate": "Änderungsanteil", "edit_rate_items": "Änderungsanteil je TOP",
+    "error": "Fehler", "files": "Dateien", "format": "Format", "id": "Kennung",
+    "items": "TOPs", "lease_until": "reserviert bis", "mapped": "zugeordnet",
+    "model": "Modell", "municipality": "Kommune", "name": "Name", "one_time": "Einmalpasswort",
+    "params": "Einstellungen", "published": "veröffentlicht", "reason": "Grund",
+    "recording_id": "Aufnahme", "roles": "Rollen", "segments": "Abschnitte",
+    "settings": "Einstellungen", "sha256": "SHA-256", "size": "Größe (Bytes)",
+    "source": "Quelle", "stage": "Schritt", "state": "Stand", "target": "Ziel",
+    "title": "Titel", "tokens_revoked": "widerrufene API-Tokens", "username": "Benutzername",
+    "version": "Fassung", "worker": "Worker",
+}  # fmt: skip
+VALUE_LABELS = {
+    "veroeffentlichung": "Veröffentlichung", "aufbewahrungsfrist": "Aufbewahrungsfrist",
+    "ki": "KI", "web": "Browser", "word": "Word-Dokument", "api": "API", "csv": "CSV",
+}  # fmt: skip
+_SHARES = ("edit_rate", "edit_rate_items")  # fractions, shown as per cent
+_MAX_PARTS = 6
+
+
 def details_text(details: Any) -> str:
-    """The entry's details in one line: `key: value; …` (nested values as JSON)."""
+    """The entry's details in one German line: `Fassung: 3; Änderungsanteil: 13,5 %; …`.
+    Lists are joined, small mappings listed, large ones counted ("3 Dateien"); the raw
+    values stay in the CSV export and the entry's hash."""
     if not isinstance(details, dict):
-        return json.dumps(details, ensure_ascii=False)
-    parts = []
-    for key, value in details.items():
-        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        parts.append(f"{key}: {shown}")
+        return _value(details, share=False)
+    parts = [
+        f"{DETAIL_LABELS.get(key, key)}: {_value(value, share=key in _SHARES, key=key)}"
+        for key, value in details.items()
+    ]
     return "; ".join(parts)
+
+
+def _value(value: Any, *, share: bool, key: str = "") -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, (int, float)) and share:
+        return f"{value * 100:.1f}".replace(".", ",") + " %"
+    if isinstance(value, float):
+        return f"{value:.3g}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return VALUE_LABELS.get(value, value)
+    if isinstance(value, list):
+        return ", ".join(_value(v, share=share) for v in value) or "–"
+    if isinstance(value, dict):
+        if (
+            key == "files"
+            or len(value) > _MAX_PARTS
+            or any(isinstance(v, (dict, list)) for v in value.values())
+        ):
+            noun = "Dateien" if key == "files" else "Angaben"
+            return f"{len(value)} {noun}"
+        prefix = "TOP " if key == "edit_rate_items" else ""
+        return (
+            ", ".join(
+                f"{prefix}{DETAIL_LABELS.get(k, k)}: {_value(v, share=share)}"
+                for k, v in value.items()
+            )
+            or "–"
+        )
+    return json.dumps(value, ensure_ascii=False)
 
 
 def csv_lines(s: Session, admin: User, flt: AuditFilter) -> Iterator[str]:
