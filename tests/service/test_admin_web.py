@@ -209,6 +209,20 @@ def test_audit_browser_filters_pages_and_exports_csv(tab: Tab, service: Service)
     expect(page.get_by_text("Keine Einträge für diesen Filter.")).to_be_visible()
     page.get_by_role("link", name="Filter zurücksetzen").click()
     expect(page.get_by_label("Aktion")).to_have_value("")
+
+    # on a phone each entry is a block with its columns' names (walk-through of #17: six
+    # columns at 390 px left one character per line, the page ~24,800 px tall)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    first = rows.first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box is not None and box["width"] <= 390 and box["height"] < 260, box
+    label = first.locator("td.audit-details").evaluate(
+        "e => getComputedStyle(e, '::before').content"
+    )
+    assert label == '"Angaben: "'
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert tab.script_errors() == [], tab.console_errors
 
 
