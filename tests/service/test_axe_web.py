@@ -56,6 +56,26 @@ class Seeded:
     user_id: int
 
 
+# the words inside `selector` that the layout breaks across two lines (visible text only)
+BROKEN_WORDS = """(selector) => {
+  const broken = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (node.parentElement.closest("thead, caption, .visually-hidden")) continue;  // unseen
+      for (const m of node.textContent.matchAll(/[^\\s–·]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     root = tmp_path_factory.mktemp("axe")
@@ -232,6 +252,13 @@ def test_the_meeting_page_offers_the_transcript_while_the_minutes_are_written(
         expect(rows).to_have_count(2)
         expect(rows.first).to_contain_text("Transkript fertig")
         expect(rows.nth(1)).to_contain_text("Platz 1 in der Warteschlange")
+        # on a phone no word of the queue is broken across lines ("Sprechererken|nung" in
+        # the walk-through of #17): each row is a block, each cell named
+        tab.page.set_viewport_size({"width": 390, "height": 844})
+        tab.page.reload()
+        expect(rows).to_have_count(2)
+        assert tab.page.evaluate(BROKEN_WORDS, "table.queue") == []
+        assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
         assert tab.script_errors() == [], tab.console_errors
     finally:
         context.close()
