@@ -62,6 +62,15 @@ NOTICE_TEXT = (
     "vor Verwendung von einer verantwortlichen Person zu prüfen."
 )
 
+# the pipeline's stages as the facts table names them
+STAGE_NAMES = {
+    "asr": "Spracherkennung",
+    "transcription": "Spracherkennung",
+    "diarization": "Sprechererkennung",
+    "embedding": "Stimmmerkmale",
+    "minutes": "Niederschrift",
+}
+
 # A block's text starts a new paragraph after a pause this long or once this long.
 PARAGRAPH_PAUSE_S = 3.0
 PARAGRAPH_MAX_CHARS = 1200
@@ -203,7 +212,13 @@ def _facts(
             )
         )
     if transcript.models:
-        rows.append(("Modelle", "; ".join(f"{m.stage}: {m.name}" for m in transcript.models)))
+        rows.append(
+            (
+                "Modelle",
+                "; ".join(f"{STAGE_NAMES.get(m.stage, m.stage)}: {m.name}"
+                          for m in transcript.models),
+            )
+        )  # fmt: skip
     rows.append(("Erstellt am", datetime_de(created_at)))
     return rows
 
@@ -304,12 +319,14 @@ def _segment_pieces(seg: Segment, threshold: float) -> list[tuple[str, bool]]:
         text = " ".join(seg.text.split())
         return [(text, False)] if text else []
     pieces: list[tuple[str, bool]] = []
+    # Whisper words carry their leading space ("SPD", "-Fraktion" is one word on the page);
+    # other engines give bare tokens, spaced unless punctuation follows
+    carries_spaces = any(w.text[:1].isspace() for w in seg.words)
     for i, word in enumerate(seg.words):
         core = word.text.strip()
         if not core:
             continue
-        # Whisper words carry their leading space; other engines give bare tokens.
-        spaced = word.text[:1].isspace() or core[0] not in _NO_SPACE_BEFORE
+        spaced = word.text[:1].isspace() if carries_spaces else core[0] not in _NO_SPACE_BEFORE
         pieces.append((core if not spaced or i == 0 else " " + core, word.probability < threshold))
     if pieces and pieces[0][0].startswith(" "):
         pieces[0] = (pieces[0][0].lstrip(), pieces[0][1])

@@ -73,6 +73,8 @@ def test_facts_table(doc: DocxDocument) -> None:
     assert facts["Sprecher"] == "2"
     assert facts["Erstellt am"] == "13.03.2024, 09:30 Uhr"
     assert "faster-whisper-large-v3" in facts["Modelle"]
+    assert "asr" not in facts["Modelle"]  # the stage in German (walk-through of #17)
+    assert facts["Modelle"].startswith("Spracherkennung: ")
     # readers never see a diarization label (issue #17): "Sprecher 1 = Name"
     assert facts["Zuordnung"].startswith("Sprecher 1 = ")
     everything = _texts(doc) + [
@@ -233,3 +235,20 @@ def test_doubtful_speaker_attribution_is_marked_for_review(
     assert marked and all(t.startswith(name + " [") for t in marked)
     others = {speaker_display_name(s.speaker) for s in transcript.segments} - {name}
     assert others and not any(t.startswith(o + " [") for o in others for t in marked)
+
+
+def test_words_keep_the_recognisers_spacing(tmp_path: Path, transcript: Transcript) -> None:
+    """Walk-through of #17: the Word file read "SPD -Fraktion" and "14 -Jährstimmen" where
+    the page reads "SPD-Fraktion": Whisper's "-Fraktion" has no leading space, so none is
+    added. Bare tokens of other engines are still spaced."""
+    from protokoll.domain.transcript import Word
+
+    def only(words: list[str]) -> Transcript:
+        timed = tuple(Word(i * 0.5, i * 0.5 + 0.4, w, 0.9) for i, w in enumerate(words))
+        first = dataclasses.replace(transcript.segments[0], text="".join(words), words=timed)
+        return dataclasses.replace(transcript, segments=[first])
+
+    whisper = _texts(_write(only([" Die", " SPD", "-Fraktion", " stimmt", " zu."]), tmp_path))
+    assert any("Die SPD-Fraktion stimmt zu." in t for t in whisper)
+    bare = _texts(_write(only(["Die", "SPD", "stimmt", "zu", "."]), tmp_path))
+    assert any("Die SPD stimmt zu." in t for t in bare)
