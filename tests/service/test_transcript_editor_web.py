@@ -346,6 +346,9 @@ def test_a_correction_is_saved_as_a_version_and_a_second_tab_gets_a_conflict(
     page.locator("#seg-0 .text").click()
     editor = page.get_by_label("Text ab 00:00:00 korrigieren")
     expect(editor).to_be_focused()
+    # the player waits while someone corrects (walk-through of #17: it started by itself)
+    page.wait_for_timeout(500)
+    assert player(page, "p.paused") is True
     assert "meinem Damen" in editor.input_value()
     editor.fill(editor.input_value().replace("meinem Damen", "meine Damen"))
     assert page.evaluate(A11Y_CHECK) == []  # the editor is labelled

@@ -234,10 +234,13 @@
       line.addEventListener("click", function (event) {
         if (event.target.closest("textarea, .editor-actions, a")) return;
         const text = line.querySelector(".text");
-        if (editable && text && text.contains(event.target)) {
-          openEditor(line);
-        }
         seek(start(line));
+        if (editable && text && text.contains(event.target)) {
+          // correcting: the player waits at the line (Strg+Leertaste plays); starting it
+          // while someone types distracts (walk-through of #17)
+          openEditor(line);
+          return;
+        }
         play();
       });
     });
