@@ -22,6 +22,7 @@ from protokoll.domain.minutes import Flag, Minutes
 from protokoll.domain.progress import ProgressHook
 from protokoll.domain.transcript import Transcript
 from protokoll.service.infra.tables import AuditEntry, Recording
+from tests.support.letterhead import letterhead_docx
 from tests.support.pdf import needs_office
 from tests.support.service import (
     FakeStages,
@@ -43,8 +44,11 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service
 
 @pytest.fixture
 def keep_recording(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service]:
+    (tmp_path / "kopf.docx").write_bytes(letterhead_docx("Gemeinde Lindenau – Der Bürgermeister"))
     (tmp_path / "config.toml").write_text(
-        '[review]\ndelete_recording = "nie"\nrecording_retention_days = 30\n', encoding="utf-8"
+        '[review]\ndelete_recording = "nie"\nrecording_retention_days = 30\n'
+        f'[minutes]\ntemplate = "{tmp_path / "kopf.docx"}"\n',
+        encoding="utf-8",
     )
     svc = make_service(tmp_path, monkeypatch)
     try:
@@ -183,6 +187,8 @@ def test_publication_confirmed_deletes_the_recording_and_locks_the_meeting(
     page = _page(service, f"/sitzungen/{meeting_id}/pruefung/bestaetigen/veroeffentlichen")
     assert "lässt sich nicht zurücknehmen" in page and "schreibgeschützt" in page
     assert "Die Aufnahme wird dabei endgültig gelöscht" in page
+    # walk-through of #17, problem 7: the shipped template has no letterhead; say so here
+    assert "ohne Briefkopf der Kommune" in page
     owner = service.client("schriftfuehrer")
     response = owner.post(
         f"/sitzungen/{meeting_id}/pruefung/schritt/veroeffentlichen",
@@ -285,7 +291,11 @@ def test_without_deletion_at_publication_the_pages_name_the_retention_date(
     before = _page(svc, f"/sitzungen/{meeting_id}")
     assert re.search(r"Die Aufnahme wird am \d{2}\.\d{2}\.\d{4} gelöscht \(Aufbewahrungsfrist\)",
                      before)  # fmt: skip
-    svc.publish(meeting_id)
+    _step(svc, meeting_id, "einreichen", "schriftfuehrer")
+    _step(svc, meeting_id, "freigeben", "pruefer")
+    confirm = _page(svc, f"/sitzungen/{meeting_id}/pruefung/bestaetigen/veroeffentlichen")
+    assert "ohne Briefkopf" not in confirm  # this installation has its own letterhead
+    _step(svc, meeting_id, "veroeffentlichen", "schriftfuehrer")
     assert svc.client("pruefer").get(f"/api/meetings/{meeting_id}/audio").status_code == 200
     assert "Aufbewahrungsfrist" in _page(svc, f"/sitzungen/{meeting_id}/pruefung", "pruefer")
 

@@ -577,6 +577,12 @@ def _consequences(
         "schreibgeschützt: keine neue Verarbeitung, keine weiteren Aufnahmen, keine Änderung "
         "der Tagesordnung; löschen kann sie nur noch die Verwaltung, mit Begründung.",
     ]  # fmt: skip
+    if own.settings.minutes.template is None:
+        lines.append(
+            "Die Niederschrift erscheint ohne Briefkopf der Kommune: es gilt die mitgelieferte "
+            "Vorlage. Einen eigenen Briefkopf lädt die Verwaltung unter „Vorlage“ hoch; das "
+            "geht nur vor der Veröffentlichung."
+        )
     if recordings and own.settings.review.delete_recording == "veroeffentlichung":
         lines.append(
             "Die Aufnahme wird dabei endgültig gelöscht; Transkript, Fassungen und Dokumente "
