@@ -137,8 +137,8 @@ ARTIFACTS: tuple[Artifact, ...] = (
     Artifact("transcript.json", "Transkript (JSON)", "application/json", False,
              _transcript_json, "transcript"),
     Artifact("transcript.vtt", "Untertitel (WebVTT)", "text/vtt", False, _vtt, "transcript"),
-    Artifact("diarization.rttm", "Sprecherwechsel (RTTM)", "text/plain", False, _rttm,
-             "transcript"),
+    Artifact("diarization.rttm", "Sprecherwechsel (RTTM, für Auswertungsprogramme)", "text/plain",
+             False, _rttm, "transcript"),
 )  # fmt: skip
 BY_NAME: dict[str, Artifact] = {a.name: a for a in ARTIFACTS}
 LABELS: dict[str, str] = {a.name: a.label for a in ARTIFACTS}

@@ -413,3 +413,12 @@ def test_the_audit_page_shows_details_in_german() -> None:
     # every action the service writes has a German name, job steps of the queue included
     for action in ("job.claimed", "job.done", "job.reclaimed", "job.stopped"):
         assert audit_log.action_label(action) != action
+
+
+def test_the_register_page_names_missing_values_as_its_form_does(service: Service) -> None:
+    """Walk-through of #17: "es fehlen: [ai_register] organization, …" stood above a form
+    whose fields read "Organisation" etc. The page names them as the form does."""
+    page = service.client("admin").get("/verwaltung/ki-register")
+    assert page.status_code == 200
+    assert "[ai_register]" not in page.text
+    assert "es fehlen (werden weggelassen, bitte unten eintragen): „Organisation“" in page.text

@@ -10,6 +10,7 @@ checks that the caller is an administrator and acts within their own municipalit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -233,7 +234,7 @@ def register_page(
     current = own.settings.ai_register.model_dump(mode="json")
     return render(
         request, caller, "register.html", status=status, error=error, entry=entry,
-        rows=figure_rows(entry["kennzahlen"]), targets=states,
+        rows=figure_rows(entry["kennzahlen"]), targets=states, register_text=register_text,
         values=values if values is not None else current, labels=register_settings.FIELD_LABELS,
         choices=register_settings.CHOICES,
         themes=THEMES, nav="register",
@@ -270,6 +271,29 @@ def save_register_settings(
             request, caller, ctx, s, status=status_for(exc), error=str(exc), values=shown
         )
     return redirect("/verwaltung/ki-register?hinweis=register_angaben#angaben")
+
+
+_SETTING = re.compile(r"\[ai_register\]\s+(\w+)")
+_SETTING_LIST = re.compile(r"In der Konfiguration fehlen im Abschnitt \[ai_register\]: ([\w, ]+)")
+_TEXT_SETTING = re.compile(r"\[ai_register\.texts\.(\w+)\]\s+(\w+)")
+
+
+def register_text(text: str) -> str:
+    """A register message as the admin's page says it: settings named as the form below
+    names them ("Organisation"), not by configuration key ("[ai_register] organization";
+    walk-through of #17). The CLI keeps the keys, where they are what one edits."""
+
+    def label(key: str) -> str:
+        return "„" + register_settings.FIELD_LABELS.get(key, key) + "“"
+
+    text = _SETTING_LIST.sub(
+        lambda m: "Es fehlen die Angaben " + ", ".join(label(k.strip()) for k in
+                                                       m.group(1).split(",")),
+        text,
+    )  # fmt: skip
+    text = _TEXT_SETTING.sub(lambda m: f"der Text „{m.group(2)}“ ({m.group(1)})", text)
+    text = _SETTING.sub(lambda m: label(m.group(1)), text)
+    return text.replace(" in der Konfiguration", "")
 
 
 def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
