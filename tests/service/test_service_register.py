@@ -109,4 +109,5 @@ def test_the_register_page_offers_each_target_with_its_state(bare: Service) -> N
     assert 'href="/api/register/de/datei"' in html and "ki-register.de.json" in html
     # NL and UK cannot be built without the contact address: said, no download link
     assert 'href="/api/register/nl/datei"' not in html and "Nicht möglich." in html
-    assert "[ai_register] contact_email" in html
+    # named as the form names it, not by configuration key (walk-through of #17)
+    assert "„Kontakt (E-Mail)“" in html and "[ai_register]" not in html
