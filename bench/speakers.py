@@ -94,22 +94,37 @@ def real_sessions() -> list[Session]:
 class Protokoll:
     """The diarization stage's pipeline, its first pass cached per file."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, speech_bias: float | None = None, split_pause_s: float | None = None
+    ) -> None:
         # lazy: the pipeline builders import torch and pyannote.audio
         from protokoll.pipeline.build import build_diarizer, model_store
 
-        settings = load_settings(None, {"PROTOKOLL_DIARIZATION__DEVICE": "cpu"})
+        env = {"PROTOKOLL_DIARIZATION__DEVICE": "cpu"}
+        if speech_bias is not None:
+            env["PROTOKOLL_DIARIZATION__SPEECH_BIAS"] = str(speech_bias)
+        if split_pause_s is not None:
+            env["PROTOKOLL_DIARIZATION__SPLIT_PAUSE_S"] = str(split_pause_s)
+        settings = load_settings(None, env)
         self.settings = settings.diarization
+        # the first pass depends on the segmentation's leaning and the split: cache apart
+        bias, split = self.settings.speech_bias, self.settings.split_pause_s
+        self.features_dir = "features" + (f"-bias{bias:g}" if bias else "")
+        self.features_dir += f"-split{split:g}" if split else ""
         diarizer = build_diarizer(settings, model_store(settings))
         self.pipeline = diarizer._build()  # type: ignore[union-attr]
 
     def features(self, session: Session) -> list[BlockFeatures]:
-        path = cache_dir() / "bench-speakers" / "features" / f"{session.uri}.pkl"
+        path = cache_dir() / "bench-speakers" / self.features_dir / f"{session.uri}.pkl"
         if path.exists():
             return list(pickle.loads(path.read_bytes()))
         source = AudioSource.from_array(session.audio)
         blocks = extract_blocks(
-            self.pipeline, source, block_s=self.settings.block_minutes * 60, progress=lambda _: None
+            self.pipeline,
+            source,
+            block_s=self.settings.block_minutes * 60,
+            progress=lambda _: None,
+            split_pause_s=self.settings.split_pause_s,
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(blocks))
@@ -246,15 +261,27 @@ def main() -> None:
     parser.add_argument(
         "--alternatives", action="store_true", help="also the clustering alternatives (dev)"
     )
+    parser.add_argument(
+        "--speech-bias",
+        type=float,
+        help="segmentation leaning towards speech, in place of config.toml's (dev only)",
+    )
+    parser.add_argument(
+        "--split-pause",
+        type=float,
+        help="split local tracks at pauses of this length, in place of config.toml's (dev only)",
+    )
     parser.add_argument("--out", type=Path, default=Path("out") / "bench-speakers")
     args = parser.parse_args()
 
     voices = all_voices()
-    system = Protokoll()
+    system = Protokoll(args.speech_bias, args.split_pause)
     params = ClusteringParams(**system.settings.clustering.model_dump())
     results: dict[str, Any] = {
         "machine": f"{platform.processor() or platform.machine()}, {platform.node()}",
         "params": asdict(params),
+        "speech_bias": system.settings.speech_bias,
+        "split_pause_s": system.settings.split_pause_s,
     }
     for split in args.split:
         files = real_sessions() if split == "real" else sessions(split, voices[split])

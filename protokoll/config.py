@@ -114,6 +114,13 @@ class DiarizationSettings(_Section):
     min_cluster_size: int = Field(default=8, ge=1, le=50)
     # sliding-window step as a share of the 10 s segmentation window (pyannote's default: 0.1)
     segmentation_step: float = Field(default=0.4, gt=0, le=1)
+    # log-probability taken from segmentation-3.0's "nobody speaks" class before its
+    # decision: quiet far seats are heard as speech (protokoll/speakers/speech_bias.py)
+    speech_bias: float = Field(default=0.0, ge=0, le=5)
+    # with clustering_method = "protokoll": a local speaker's track is split at its longest
+    # pause of at least this many seconds into a free slot, each side with its own
+    # embedding (protokoll/speakers/local_split.py); 0 switches it off
+    split_pause_s: float = Field(default=0.0, ge=0, le=5)
     embedding_batch_size: int = Field(default=16, ge=1)
     segmentation_batch_size: int = Field(default=16, ge=1)
     # segmentation and embeddings run per block of this length; one clustering over all

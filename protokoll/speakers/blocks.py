@@ -41,10 +41,12 @@ from protokoll.speakers.clustering import (
     SpeakerClusters,
     cluster_speakers,
 )
+from protokoll.speakers.local_split import split_at_pauses
 
 log = logging.getLogger(__name__)
 
 MARGIN_S = 10.0  # one segmentation window of context on each side of a block
+MIN_SIDE_S = 1.0  # speech on each side of a pause before a local track is split there
 # share of the progress bar: first pass, clustering, last pass
 _PASS1, _CLUSTER = 0.85, 0.9
 
@@ -88,9 +90,16 @@ def block_spans(duration_s: float, block_s: float) -> list[tuple[float, float]]:
 
 
 def first_pass(
-    pipeline: Any, source: AudioSource, core: tuple[float, float], progress: Progress
+    pipeline: Any,
+    source: AudioSource,
+    core: tuple[float, float],
+    progress: Progress,
+    split_pause_s: float = 0.0,
 ) -> BlockFeatures:
-    """Segmentation, speaker count and embeddings of one block (core plus margins)."""
+    """Segmentation, speaker count and embeddings of one block (core plus margins).
+
+    With `split_pause_s`, a local speaker's track is split at its longest pause of at
+    least that length into a free local slot (`local_split.py`) before the embeddings."""
     # lazy: torch takes seconds and hundreds of MB to import; only model stages need it
     import torch
     from pyannote.core import SlidingWindowFeature
@@ -111,7 +120,9 @@ def first_pass(
         segmentations = pipeline.get_segmentations(file, hook=hook)
         powerset = pipeline._segmentation.model.specifications.powerset
         if powerset:
-            binarized = segmentations
+            frame_s = segmentations.sliding_window.duration / segmentations.data.shape[1]
+            split = split_at_pauses(segmentations.data, frame_s, split_pause_s, MIN_SIDE_S)
+            binarized = SlidingWindowFeature(split, segmentations.sliding_window)
         else:
             # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
             from pyannote.audio.utils.signal import binarize
@@ -131,7 +142,9 @@ def first_pass(
             dim = pipeline._embedding.dimension
             embeddings = np.full((num_windows, local, dim), np.nan, dtype=np.float32)
     window = segmentations.sliding_window
-    kept = segmentations.data.astype(np.uint8 if powerset else np.float16)
+    kept = (binarized if powerset else segmentations).data.astype(
+        np.uint8 if powerset else np.float16
+    )
     assert isinstance(count, SlidingWindowFeature)
     return BlockFeatures(
         offset_s=start_s,
@@ -338,7 +351,12 @@ def join_at_cuts(turns: list[SpeakerTurn], cuts: set[float]) -> list[SpeakerTurn
 
 
 def extract_blocks(
-    pipeline: Any, source: AudioSource, *, block_s: float, progress: Progress
+    pipeline: Any,
+    source: AudioSource,
+    *,
+    block_s: float,
+    progress: Progress,
+    split_pause_s: float = 0.0,
 ) -> list[BlockFeatures]:
     """The first pass over the whole recording, block by block."""
     total = source.duration_s
@@ -348,7 +366,7 @@ def extract_blocks(
         def block_progress(share: float, core: tuple[float, float] = core) -> None:
             progress(_PASS1 * (core[0] + share * (core[1] - core[0])) / total)
 
-        blocks.append(first_pass(pipeline, source, core, block_progress))
+        blocks.append(first_pass(pipeline, source, core, block_progress, split_pause_s))
         block_progress(1.0)
         release_memory()
     return blocks
@@ -400,9 +418,12 @@ def diarize_blockwise(
     min_speakers: int | None,
     max_speakers: int | None,
     progress: Progress,
+    split_pause_s: float = 0.0,
 ) -> tuple[list[SpeakerTurn], list[SpeakerTurn], int]:
     """Turns, exclusive turns (labels C000, C001, ...) and the number of blocks."""
-    blocks = extract_blocks(pipeline, source, block_s=block_s, progress=progress)
+    blocks = extract_blocks(
+        pipeline, source, block_s=block_s, progress=progress, split_pause_s=split_pause_s
+    )
     embeddings, segmentations = training_set(blocks, max_clustering_windows)
     centroids = cluster_centroids(pipeline, embeddings, segmentations, min_speakers, max_speakers)
     del embeddings, segmentations

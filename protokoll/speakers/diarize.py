@@ -39,6 +39,7 @@ from protokoll.speakers.blocks import (
     speech_turns,
 )
 from protokoll.speakers.clustering import ClusteringParams
+from protokoll.speakers.speech_bias import lean_towards_speech
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,7 @@ class PyannoteDiarizer:
         except Exception as exc:  # pyannote raises many kinds of errors on bad weights
             raise ModelError(f"Die Sprechererkennung konnte nicht geladen werden: {exc}") from exc
         pipeline.to(torch.device(self.device))
+        lean_towards_speech(pipeline, s.speech_bias)
         return pipeline
 
     def diarize(
@@ -275,7 +277,11 @@ class PyannoteDiarizer:
         speaker's turns with a warning: never an empty result where someone spoke."""
         s = self.settings
         blocks = extract_blocks(
-            self._pipeline, source, block_s=s.block_minutes * 60, progress=progress
+            self._pipeline,
+            source,
+            block_s=s.block_minutes * 60,
+            progress=progress,
+            split_pause_s=s.split_pause_s,
         )
         params = ClusteringParams(**s.clustering.model_dump())
         try:

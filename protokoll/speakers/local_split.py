@@ -1,0 +1,76 @@
+"""Give each stretch of a local speaker's track between pauses its own embedding.
+
+segmentation-3.0 labels up to three *local* speakers per 10 s window, and the
+pipeline computes one embedding per local speaker and window. When two alike
+voices follow each other within a window, the model may track both as one local
+speaker: their only embedding is then a blend, and no clustering can tell them
+apart. Here a track is cut at its pauses into pieces (a piece with too little
+speech joins its neighbour across the shorter pause), and every piece after the
+first moves to a local slot of its own, up to `slots` per window. Each piece gets
+an embedding; pieces of one person are put together again by the clustering. The
+number of people talking per frame does not change, and the embedding cost grows
+little: CAM++ runs on the active frames only (`campplus.py`).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+
+def pieces(active: np.ndarray, min_gap: int, min_side: int) -> list[tuple[int, int]]:
+    """(start, end) frames of a track's pieces between pauses of at least `min_gap` frames."""
+    frames = np.flatnonzero(active)
+    if frames.size == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(frames) - 1 >= min_gap) + 1
+    bounds = [0, *cuts.tolist(), int(frames.size)]
+    spans = [[int(frames[a]), int(frames[b - 1]) + 1, b - a] for a, b in itertools.pairwise(bounds)]
+    while len(spans) > 1:  # the shortest piece below `min_side` joins a neighbour
+        k = min(range(len(spans)), key=lambda i: spans[i][2])
+        if spans[k][2] >= min_side:
+            break
+        if k == 0:
+            j = 1
+        elif k == len(spans) - 1:
+            j = k - 1
+        else:
+            before = spans[k][0] - spans[k - 1][1]
+            after = spans[k + 1][0] - spans[k][1]
+            j = k - 1 if before <= after else k + 1
+        a, b = sorted((k, j))
+        spans[a] = [spans[a][0], spans[b][1], spans[a][2] + spans[b][2]]
+        del spans[b]
+    return [(start, end) for start, end, _ in spans]
+
+
+def split_at_pauses(
+    segmentations: np.ndarray,
+    frame_s: float,
+    min_gap_s: float,
+    min_side_s: float,
+    slots: int = 6,
+) -> np.ndarray:
+    """(windows, frames, local) activity -> (windows, frames, `slots`), tracks cut at pauses."""
+    if min_gap_s <= 0:
+        return segmentations
+    windows, frames, local = segmentations.shape
+    out = np.zeros((windows, frames, max(slots, local)), dtype=segmentations.dtype)
+    out[:, :, :local] = segmentations
+    min_gap = max(1, round(min_gap_s / frame_s))
+    min_side = max(1, round(min_side_s / frame_s))
+    for window in out:
+        used = window.any(axis=0)
+        free = [k for k in range(window.shape[1]) if not used[k]]
+        # the longest tracks first: they are the likeliest to hold two voices
+        for k in np.argsort(-window.sum(axis=0), kind="stable"):
+            if not used[k]:
+                continue
+            for start, end in pieces(window[:, k] > 0, min_gap, min_side)[1:]:
+                if not free:
+                    break
+                slot = free.pop(0)
+                window[start:end, slot] = window[start:end, k]
+                window[start:end, k] = 0
+    return out
