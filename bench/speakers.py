@@ -124,6 +124,7 @@ class Protokoll:
             source,
             block_s=self.settings.block_minutes * 60,
             progress=lambda _: None,
+            speech_bias=self.settings.speech_bias,
             split_pause_s=self.settings.split_pause_s,
         )
         path.parent.mkdir(parents=True, exist_ok=True)

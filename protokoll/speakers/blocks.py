@@ -42,6 +42,7 @@ from protokoll.speakers.clustering import (
     cluster_speakers,
 )
 from protokoll.speakers.local_split import split_at_pauses
+from protokoll.speakers.speech_bias import decide, powerset_scores
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,14 @@ def first_pass(
     source: AudioSource,
     core: tuple[float, float],
     progress: Progress,
+    speech_bias: float = 0.0,
     split_pause_s: float = 0.0,
 ) -> BlockFeatures:
     """Segmentation, speaker count and embeddings of one block (core plus margins).
 
-    With `split_pause_s`, a local speaker's track is split at its longest pause of at
-    least that length into a free local slot (`local_split.py`) before the embeddings."""
+    `speech_bias` leans the segmentation's decision towards speech (`speech_bias.py`);
+    with `split_pause_s`, a local speaker's track is cut at its pauses of at least that
+    length into free local slots (`local_split.py`) before the embeddings."""
     # lazy: torch takes seconds and hundreds of MB to import; only model stages need it
     import torch
     from pyannote.core import SlidingWindowFeature
@@ -117,12 +120,15 @@ def first_pass(
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        segmentations = pipeline.get_segmentations(file, hook=hook)
-        powerset = pipeline._segmentation.model.specifications.powerset
-        if powerset:
-            frame_s = segmentations.sliding_window.duration / segmentations.data.shape[1]
-            split = split_at_pauses(segmentations.data, frame_s, split_pause_s, MIN_SIDE_S)
-            binarized = SlidingWindowFeature(split, segmentations.sliding_window)
+        with powerset_scores(pipeline) as powerset:
+            segmentations = pipeline.get_segmentations(file, hook=hook)
+        window = segmentations.sliding_window
+        if powerset is not None:
+            plain = decide(segmentations.data, powerset)
+            leaning = decide(segmentations.data, powerset, speech_bias) if speech_bias else plain
+            frame_s = window.duration / plain.shape[1]
+            split = split_at_pauses(leaning, frame_s, split_pause_s, MIN_SIDE_S, plain=plain)
+            binarized = SlidingWindowFeature(split, window)
         else:
             # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
             from pyannote.audio.utils.signal import binarize
@@ -141,7 +147,7 @@ def first_pass(
         else:  # no speech in this block: nothing to embed
             dim = pipeline._embedding.dimension
             embeddings = np.full((num_windows, local, dim), np.nan, dtype=np.float32)
-    window = segmentations.sliding_window
+    powerset = powerset is not None
     kept = (binarized if powerset else segmentations).data.astype(
         np.uint8 if powerset else np.float16
     )
@@ -356,6 +362,7 @@ def extract_blocks(
     *,
     block_s: float,
     progress: Progress,
+    speech_bias: float = 0.0,
     split_pause_s: float = 0.0,
 ) -> list[BlockFeatures]:
     """The first pass over the whole recording, block by block."""
@@ -366,7 +373,9 @@ def extract_blocks(
         def block_progress(share: float, core: tuple[float, float] = core) -> None:
             progress(_PASS1 * (core[0] + share * (core[1] - core[0])) / total)
 
-        blocks.append(first_pass(pipeline, source, core, block_progress, split_pause_s))
+        blocks.append(
+            first_pass(pipeline, source, core, block_progress, speech_bias, split_pause_s)
+        )
         block_progress(1.0)
         release_memory()
     return blocks
@@ -418,11 +427,17 @@ def diarize_blockwise(
     min_speakers: int | None,
     max_speakers: int | None,
     progress: Progress,
+    speech_bias: float = 0.0,
     split_pause_s: float = 0.0,
 ) -> tuple[list[SpeakerTurn], list[SpeakerTurn], int]:
     """Turns, exclusive turns (labels C000, C001, ...) and the number of blocks."""
     blocks = extract_blocks(
-        pipeline, source, block_s=block_s, progress=progress, split_pause_s=split_pause_s
+        pipeline,
+        source,
+        block_s=block_s,
+        progress=progress,
+        speech_bias=speech_bias,
+        split_pause_s=split_pause_s,
     )
     embeddings, segmentations = training_set(blocks, max_clustering_windows)
     centroids = cluster_centroids(pipeline, embeddings, segmentations, min_speakers, max_speakers)

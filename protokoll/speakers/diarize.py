@@ -39,7 +39,6 @@ from protokoll.speakers.blocks import (
     speech_turns,
 )
 from protokoll.speakers.clustering import ClusteringParams
-from protokoll.speakers.speech_bias import lean_towards_speech
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +185,6 @@ class PyannoteDiarizer:
         except Exception as exc:  # pyannote raises many kinds of errors on bad weights
             raise ModelError(f"Die Sprechererkennung konnte nicht geladen werden: {exc}") from exc
         pipeline.to(torch.device(self.device))
-        lean_towards_speech(pipeline, s.speech_bias)
         return pipeline
 
     def diarize(
@@ -281,6 +279,7 @@ class PyannoteDiarizer:
             source,
             block_s=s.block_minutes * 60,
             progress=progress,
+            speech_bias=s.speech_bias,
             split_pause_s=s.split_pause_s,
         )
         params = ClusteringParams(**s.clustering.model_dump())

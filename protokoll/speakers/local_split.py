@@ -4,7 +4,7 @@ segmentation-3.0 labels up to three *local* speakers per 10 s window, and the
 pipeline computes one embedding per local speaker and window. When two alike
 voices follow each other within a window, the model may track both as one local
 speaker: their only embedding is then a blend, and no clustering can tell them
-apart. Here a track is cut at its pauses into pieces (a piece with too little
+apart. Here a track is cut in the middle of its pauses into pieces (a piece with too little
 speech joins its neighbour across the shorter pause), and every piece after the
 first moves to a local slot of its own, up to `slots` per window. Each piece gets
 an embedding; pieces of one person are put together again by the clustering. The
@@ -51,23 +51,31 @@ def split_at_pauses(
     min_gap_s: float,
     min_side_s: float,
     slots: int = 6,
+    plain: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(windows, frames, local) activity -> (windows, frames, `slots`), tracks cut at pauses."""
+    """(windows, frames, local) activity -> (windows, frames, `slots`), tracks cut at pauses.
+
+    `plain` is the same windows' activity where the pauses are to be found (the
+    segmentation's plain decision when `segmentations` leans towards speech); each
+    track is cut in the middle of its pauses there."""
     if min_gap_s <= 0:
         return segmentations
+    plain = segmentations if plain is None else plain
     windows, frames, local = segmentations.shape
     out = np.zeros((windows, frames, max(slots, local)), dtype=segmentations.dtype)
     out[:, :, :local] = segmentations
     min_gap = max(1, round(min_gap_s / frame_s))
     min_side = max(1, round(min_side_s / frame_s))
-    for window in out:
+    for w, window in enumerate(out):
         used = window.any(axis=0)
         free = [k for k in range(window.shape[1]) if not used[k]]
         # the longest tracks first: they are the likeliest to hold two voices
         for k in np.argsort(-window.sum(axis=0), kind="stable"):
-            if not used[k]:
+            if not used[k] or k >= local:
                 continue
-            for start, end in pieces(window[:, k] > 0, min_gap, min_side)[1:]:
+            spans = pieces(plain[w, :, k] > 0, min_gap, min_side)
+            cuts = [(end + start) // 2 for (_, end), (start, _) in itertools.pairwise(spans)]
+            for start, end in zip(cuts, [*cuts[1:], frames], strict=False):
                 if not free:
                     break
                 slot = free.pop(0)

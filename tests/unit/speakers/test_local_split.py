@@ -56,3 +56,13 @@ def test_without_a_free_slot_the_rest_of_the_track_stays() -> None:
     assert np.array_equal(out, window)
     single = _window(a)
     assert split_at_pauses(single, FRAME_S, 0.0, 1.0) is single
+
+
+def test_pauses_come_from_the_plain_decision_when_the_leaning_one_bridged_them() -> None:
+    leaning = _window(_track((1.0, 8.7)))  # the pause between the voices heard as speech
+    plain = _window(_track((1.0, 4.5), (5.2, 8.7)))
+    out = split_at_pauses(leaning, FRAME_S, 0.5, 1.0, slots=6, plain=plain)
+    cut = (45 + 52) // 2  # the middle of the plain pause
+    assert out[0, :, 0].tolist() == _track((1.0, cut * FRAME_S)).tolist()
+    assert out[0, :, 1].tolist() == _track((cut * FRAME_S, 8.7)).tolist()
+    assert np.array_equal(out.sum(axis=2), leaning.sum(axis=2))
