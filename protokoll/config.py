@@ -88,9 +88,9 @@ class ClusteringSettings(_Section):
     """protokoll's speaker clustering (`speakers/clustering.py`); thresholds for CAM++."""
 
     threshold: float = Field(default=0.45, gt=0, lt=2)
-    join_distance: float = Field(default=0.5, ge=0, lt=2)
+    join_distance: float = Field(default=0.4, ge=0, lt=2)
     merge_distance: float = Field(default=0.30, ge=0, lt=2)
-    min_speaker_speech_s: float = Field(default=8.0, ge=0)
+    min_speaker_speech_s: float = Field(default=16.0, ge=0)
     min_embedding_speech_s: float = Field(default=1.0, ge=0)
 
 
@@ -114,10 +114,11 @@ class DiarizationSettings(_Section):
     min_cluster_size: int = Field(default=8, ge=1, le=50)
     # sliding-window step as a share of the 10 s segmentation window (pyannote's default: 0.1)
     segmentation_step: float = Field(default=0.4, gt=0, le=1)
-    # with clustering_method = "protokoll" (chosen with its thresholds on the dev split):
-    # log-probability taken from segmentation-3.0's "nobody speaks" class before its
-    # decision, so quiet far seats are heard as speech (protokoll/speakers/speech_bias.py)
-    speech_bias: float = Field(default=2.0, ge=0, le=5)
+    # with clustering_method = "protokoll": log-probability taken from segmentation-3.0's
+    # "nobody speaks" class before its decision, so quiet far seats are heard as speech
+    # (protokoll/speakers/speech_bias.py); off by default: it hears music as a speaker
+    # and costs time (docs/speakers.md)
+    speech_bias: float = Field(default=0.0, ge=0, le=5)
     # and a local speaker's track cut at its pauses of at least this many seconds, each
     # piece with its own embedding (protokoll/speakers/local_split.py); 0 switches it off
     split_pause_s: float = Field(default=0.3, ge=0, le=5)

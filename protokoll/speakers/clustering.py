@@ -38,9 +38,9 @@ import numpy as np
 @dataclass(frozen=True)
 class ClusteringParams:
     threshold: float = 0.45  # cosine distance at which the dendrogram is cut
-    join_distance: float = 0.5  # a small cluster joins a speaker closer than this
+    join_distance: float = 0.4  # a small cluster joins a speaker closer than this
     merge_distance: float = 0.30  # speakers closer than this are one speaker
-    min_speaker_speech_s: float = 8.0  # clean speech that makes a cluster a speaker outright
+    min_speaker_speech_s: float = 16.0  # clean speech that makes a cluster a speaker outright
     min_embedding_speech_s: float = 1.0  # clean speech an embedding needs to be clustered
 
 
