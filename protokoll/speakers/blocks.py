@@ -147,10 +147,10 @@ def first_pass(
         else:  # no speech in this block: nothing to embed
             dim = pipeline._embedding.dimension
             embeddings = np.full((num_windows, local, dim), np.nan, dtype=np.float32)
-    powerset = powerset is not None
-    kept = (binarized if powerset else segmentations).data.astype(
-        np.uint8 if powerset else np.float16
-    )
+    if powerset is not None:
+        kept = binarized.data.astype(np.uint8)
+    else:
+        kept = segmentations.data.astype(np.float16)
     assert isinstance(count, SlidingWindowFeature)
     return BlockFeatures(
         offset_s=start_s,
@@ -427,18 +427,9 @@ def diarize_blockwise(
     min_speakers: int | None,
     max_speakers: int | None,
     progress: Progress,
-    speech_bias: float = 0.0,
-    split_pause_s: float = 0.0,
 ) -> tuple[list[SpeakerTurn], list[SpeakerTurn], int]:
     """Turns, exclusive turns (labels C000, C001, ...) and the number of blocks."""
-    blocks = extract_blocks(
-        pipeline,
-        source,
-        block_s=block_s,
-        progress=progress,
-        speech_bias=speech_bias,
-        split_pause_s=split_pause_s,
-    )
+    blocks = extract_blocks(pipeline, source, block_s=block_s, progress=progress)
     embeddings, segmentations = training_set(blocks, max_clustering_windows)
     centroids = cluster_centroids(pipeline, embeddings, segmentations, min_speakers, max_speakers)
     del embeddings, segmentations

@@ -71,7 +71,7 @@ def split_at_pauses(
         free = [k for k in range(window.shape[1]) if not used[k]]
         # the longest tracks first: they are the likeliest to hold two voices
         for k in np.argsort(-window.sum(axis=0), kind="stable"):
-            if not used[k] or k >= local:
+            if not used[k]:
                 continue
             spans = pieces(plain[w, :, k] > 0, min_gap, min_side)
             cuts = [(end + start) // 2 for (_, end), (start, _) in itertools.pairwise(spans)]
