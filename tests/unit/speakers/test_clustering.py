@@ -26,6 +26,7 @@ PARAMS = ClusteringParams(
     merge_distance=0.3,
     min_speaker_speech_s=8.0,
     min_embedding_speech_s=1.0,
+    min_own_speech_s=6.0,
 )
 
 
@@ -71,6 +72,16 @@ def test_a_short_cluster_close_to_a_speaker_joins_it() -> None:
     w = np.concatenate([np.full(40, 4.0), np.full(2, 1.0)])
     labels = cluster_embeddings(x, w, PARAMS)
     assert len(set(labels)) == 1
+
+
+def test_a_far_short_cluster_stays_a_speaker_only_with_enough_speech() -> None:
+    # a voice unlike everyone's: with 9 s of clean speech (3 windows) it is someone who
+    # spoke once; with 4 s (a fragment of a longer turn, or a blend at a turn change)
+    # it is not a speaker of its own and goes to the nearest voice
+    centres = _voices(4, seed=8)
+    base = [(c, 20, 4.0) for c in centres[:3]]
+    assert len(set(_cluster([*base, (centres[3], 3, 3.0)]))) == 4
+    assert len(set(_cluster([*base, (centres[3], 2, 2.0)]))) == 3
 
 
 def test_the_member_count_bounds_but_does_not_set_the_number() -> None:
