@@ -123,12 +123,20 @@ def first_pass(
         with powerset_scores(pipeline) as powerset:
             segmentations = pipeline.get_segmentations(file, hook=hook)
         window = segmentations.sliding_window
+        voiced = None
         if powerset is not None:
             plain = decide(segmentations.data, powerset)
             leaning = decide(segmentations.data, powerset, speech_bias) if speech_bias else plain
             frame_s = window.duration / plain.shape[1]
-            split = split_at_pauses(leaning, frame_s, split_pause_s, MIN_SIDE_S, plain=plain)
-            binarized = SlidingWindowFeature(split, window)
+            # leaning only turns "nobody" frames into speech, so plain lies inside it:
+            # 2 = heard plainly, 1 = heard only by leaning; both move to the same slots
+            heard = split_at_pauses(
+                leaning + plain, frame_s, split_pause_s, MIN_SIDE_S, plain=plain
+            )
+            binarized = SlidingWindowFeature((heard > 0).astype(np.uint8), window)
+            # a voice is learnt from plainly heard frames only; the leaning decides who
+            # talks when, and a stretch heard only by leaning (music) gets no voice
+            voiced = SlidingWindowFeature((heard > 1).astype(np.uint8), window)
         else:
             # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
             from pyannote.audio.utils.signal import binarize
@@ -142,7 +150,10 @@ def first_pass(
         num_windows, _, local = binarized.data.shape
         if np.nanmax(count.data) > 0:
             embeddings = pipeline.get_embeddings(
-                file, binarized, exclude_overlap=pipeline.embedding_exclude_overlap, hook=hook
+                file,
+                binarized if voiced is None else voiced,
+                exclude_overlap=pipeline.embedding_exclude_overlap,
+                hook=hook,
             )
         else:  # no speech in this block: nothing to embed
             dim = pipeline._embedding.dimension
