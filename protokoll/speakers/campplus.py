@@ -126,7 +126,7 @@ class CamPlusPlus(Model):
 
 
 class OnnxCampplus:
-    """CAM++ exported to ONNX in memory and run by ONNX Runtime on the CPU."""
+    """CAM++ exported to ONNX (through a temporary file) and run by ONNX Runtime on the CPU."""
 
     def __init__(self, network: torch.nn.Module, threads: int) -> None:
         # lazy: onnxruntime is only needed for CPU diarization
