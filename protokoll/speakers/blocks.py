@@ -41,7 +41,7 @@ from protokoll.speakers.clustering import (
     SpeakerClusters,
     cluster_speakers,
 )
-from protokoll.speakers.local_split import split_at_pauses
+from protokoll.speakers.local_split import heard_and_voiced
 from protokoll.speakers.speech_bias import decide, powerset_scores
 
 log = logging.getLogger(__name__)
@@ -123,20 +123,13 @@ def first_pass(
         with powerset_scores(pipeline) as powerset:
             segmentations = pipeline.get_segmentations(file, hook=hook)
         window = segmentations.sliding_window
-        voiced = None
         if powerset is not None:
             plain = decide(segmentations.data, powerset)
             leaning = decide(segmentations.data, powerset, speech_bias) if speech_bias else plain
             frame_s = window.duration / plain.shape[1]
-            # leaning only turns "nobody" frames into speech, so plain lies inside it:
-            # 2 = heard plainly, 1 = heard only by leaning; both move to the same slots
-            heard = split_at_pauses(
-                leaning + plain, frame_s, split_pause_s, MIN_SIDE_S, plain=plain
-            )
-            binarized = SlidingWindowFeature((heard > 0).astype(np.uint8), window)
-            # a voice is learnt from plainly heard frames only; the leaning decides who
-            # talks when, and a stretch heard only by leaning (music) gets no voice
-            voiced = SlidingWindowFeature((heard > 1).astype(np.uint8), window)
+            heard, voiced = heard_and_voiced(plain, leaning, frame_s, split_pause_s, MIN_SIDE_S)
+            binarized = SlidingWindowFeature(heard, window)
+            voices = SlidingWindowFeature(voiced, window)
         else:
             # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
             from pyannote.audio.utils.signal import binarize
@@ -144,6 +137,7 @@ def first_pass(
             binarized = binarize(
                 segmentations, onset=pipeline.segmentation.threshold, initial_state=False
             )
+            voices = binarized
         count = pipeline.speaker_count(
             binarized, pipeline._segmentation.model.receptive_field, warm_up=(0.0, 0.0)
         )
@@ -151,7 +145,7 @@ def first_pass(
         if np.nanmax(count.data) > 0:
             embeddings = pipeline.get_embeddings(
                 file,
-                binarized if voiced is None else voiced,
+                voices,
                 exclude_overlap=pipeline.embedding_exclude_overlap,
                 hook=hook,
             )

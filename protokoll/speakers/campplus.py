@@ -8,11 +8,11 @@ segmentation model; frames where the speaker is not active are left out
 before pooling, which is what pyannote's own embedding models do with them.
 
 On the CPU the network runs in ONNX Runtime (exported from the same weights when
-first used, into a temporary file; the embeddings agree with PyTorch's to 1e-6). CAM++ is
-some 600 small operations, and PyTorch's eager CPU path spends most of its time
-between them: ONNX Runtime computes the same embedding three to five times
-faster, which is most of the diarization's time (docs/speakers.md). Should the
-export fail, PyTorch computes them, with a warning in the log.
+first used, through a temporary file; the embeddings agree with PyTorch's to 1e-6).
+CAM++ is some 600 small operations, and PyTorch's eager CPU path loses much of its
+time between them: on 10 minutes of session the embeddings took 16 s instead of
+23 s, and the 1-hour diarization RTF went from 0.041 to 0.027 (docs/speakers.md).
+Should the export fail, PyTorch computes them, with a warning in the log.
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ class CamPlusPlus(Model):
             state = torch.load(str(weights_path), map_location="cpu", weights_only=True)
             self.campplus.load_state_dict(state)
         self.campplus.eval()
-        self.use_onnx = True  # on the CPU; False keeps PyTorch (tests compare the two)
+        # on the CPU; False keeps PyTorch (tests compare the two; a failed export sets it)
+        self.use_onnx = True
         self._onnx: OnnxCampplus | None = None
-        self._onnx_failed = False
         # the last window's fbank: pyannote asks for every local speaker of a window
         # in turn, on the same waveform
         self._last: tuple[torch.Tensor, torch.Tensor] | None = None
@@ -113,16 +113,15 @@ class CamPlusPlus(Model):
 
     def _network(self, device: torch.device) -> Any:
         """The function (frames, 80) -> (192,) that runs CAM++ on `device`."""
-        if device.type != "cpu" or not self.use_onnx or self._onnx_failed:
-            return lambda feat: self.campplus(feat[None])[0]
-        if self._onnx is None:
+        if device.type == "cpu" and self.use_onnx and self._onnx is None:
             try:
                 self._onnx = OnnxCampplus(self.campplus, torch.get_num_threads())
             except Exception as exc:  # any export or runtime failure
-                self._onnx_failed = True
+                self.use_onnx = False
                 log.warning("CAM++ in ONNX Runtime unavailable, PyTorch computes it: %s", exc)
-                return lambda feat: self.campplus(feat[None])[0]
-        return self._onnx
+        if device.type == "cpu" and self.use_onnx and self._onnx is not None:
+            return self._onnx
+        return lambda feat: self.campplus(feat[None])[0]
 
 
 class OnnxCampplus:

@@ -82,3 +82,21 @@ def split_at_pauses(
                 window[start:end, slot] = window[start:end, k]
                 window[start:end, k] = 0
     return out
+
+
+def heard_and_voiced(
+    plain: np.ndarray,
+    leaning: np.ndarray,
+    frame_s: float,
+    min_gap_s: float,
+    min_side_s: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both decisions cut at `plain`'s pauses into the same slots, as (heard, voiced).
+
+    `heard` (the leaning decision) says who talks when; `voiced` (the plain decision)
+    holds the frames a voice is learnt from, so a stretch heard only by leaning (music,
+    say) gets no embedding of its own. Leaning only turns "nobody" frames into speech,
+    so plain lies inside it: summed, 2 is heard plainly and 1 only by leaning, and the
+    cut moves both together."""
+    both = split_at_pauses(leaning + plain, frame_s, min_gap_s, min_side_s, plain=plain)
+    return (both > 0).astype(np.uint8), (both > 1).astype(np.uint8)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from protokoll.speakers.local_split import pieces, split_at_pauses
+from protokoll.speakers.local_split import heard_and_voiced, pieces, split_at_pauses
 
 FRAME_S = 0.1  # ten frames per second keeps the arrays readable
 
@@ -66,3 +66,23 @@ def test_pauses_come_from_the_plain_decision_when_the_leaning_one_bridged_them()
     assert out[0, :, 0].tolist() == _track((1.0, cut * FRAME_S)).tolist()
     assert out[0, :, 1].tolist() == _track((cut * FRAME_S, 8.7)).tolist()
     assert np.array_equal(out.sum(axis=2), leaning.sum(axis=2))
+
+
+def test_a_voice_is_learnt_only_where_the_plain_decision_hears_it() -> None:
+    # plainly heard: two turns with a pause; leaning also hears the pause's end and a
+    # stretch of music at 9-10 s that plain left to "nobody"
+    plain = _window(_track((1.0, 4.5), (5.2, 8.7)))
+    leaning = _window(_track((1.0, 4.5), (4.9, 8.7), (9.0, 10.0)))
+    heard, voiced = heard_and_voiced(plain, leaning, FRAME_S, min_gap_s=0.5, min_side_s=1.0)
+    assert heard.shape == voiced.shape == (1, 100, 6)
+    # the same cut (in the middle of the plain pause) for both, the same slots
+    assert voiced[0, :, 0].tolist() == _track((1.0, 4.5)).tolist()
+    assert voiced[0, :, 1].tolist() == _track((5.2, 8.7)).tolist()
+    assert heard[0, :, 0].tolist() == _track((1.0, 4.5)).tolist()
+    assert heard[0, :, 1].tolist() == _track((4.9, 8.7), (9.0, 10.0)).tolist()
+    # the music is heard (who talks when) but gives no voice (no frames to embed)
+    assert heard[0, 90:, :].any() and not voiced[0, 90:, :].any()
+    # without leaning both are the plain decision cut at its pauses
+    same, also = heard_and_voiced(plain, plain, FRAME_S, min_gap_s=0.5, min_side_s=1.0)
+    expected = split_at_pauses(plain, FRAME_S, 0.5, 1.0)
+    assert (same == expected).all() and (also == expected).all()
