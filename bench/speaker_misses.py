@@ -1,0 +1,126 @@
+"""Where the speaker benchmark's missed speech lies (dev split only).
+
+    python bench/speaker_misses.py                     # the 8 dev sets + 8 dev councils
+    python bench/speaker_misses.py --seat-levels room  # the old sessions
+
+Per session, with the configured default on the cached first pass of `bench/speakers.py`:
+missed speech and false alarm (shares of the reference speech, 10 ms frames, no collar);
+how much of the missed speech segmentation-3.0 heard at all (any local speaker active)
+and how much Silero VAD (shipped with faster-whisper) would hear; how much speech
+Silero misses on its own; and the voices missed most (share of their turns' time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.speaker_sessions import SEAT_LEVELS, Session
+from bench.speaker_voices import SAMPLE_RATE_HZ, all_voices
+from bench.speakers import Protokoll, dev_councils, sessions
+from protokoll.domain.transcript import SpeakerTurn
+from protokoll.speakers.blocks import speech_turns
+from protokoll.speakers.clustering import ClusteringParams
+
+FRAME_S = 0.01
+
+
+def frames(turns: list[SpeakerTurn], n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    for t in turns:
+        out[int(t.start_s / FRAME_S) : int(t.end_s / FRAME_S)] = True
+    return out
+
+
+def silero(audio: np.ndarray, n: int) -> np.ndarray:
+    # lazy: faster-whisper's VAD loads onnxruntime
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
+    spans = get_speech_timestamps(audio, options, sampling_rate=SAMPLE_RATE_HZ)
+    return frames(
+        [SpeakerTurn(s["start"] / SAMPLE_RATE_HZ, s["end"] / SAMPLE_RATE_HZ, "") for s in spans],
+        n,
+    )
+
+
+@dataclass
+class Misses:
+    """Counts of 10 ms frames."""
+
+    total: int = 0  # reference speech
+    missed: int = 0
+    false_alarm: int = 0
+    heard_by_segmentation: int = 0  # missed frames where segmentation-3.0 heard speech
+    heard_by_silero: int = 0  # missed frames where Silero VAD hears speech
+    silero_missed: int = 0  # reference speech Silero VAD does not hear
+    worst: list[tuple[str, float, int]] = field(default_factory=list)
+
+    def add(self, other: Misses) -> None:
+        for name in ("total", "missed", "false_alarm", "heard_by_segmentation",
+                     "heard_by_silero", "silero_missed"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def line(self) -> str:
+        total, missed = max(self.total, 1), max(self.missed, 1)
+        return (
+            f"missed {self.missed / total:.3f}, false alarm {self.false_alarm / total:.3f}"
+            f" | of the missed: segmentation heard {self.heard_by_segmentation / missed:.3f},"
+            f" Silero hears {self.heard_by_silero / missed:.3f}"
+            f" | Silero alone misses {self.silero_missed / total:.3f}"
+        )
+
+
+def misses(session: Session, system: Protokoll, params: ClusteringParams) -> Misses:
+    n = int(session.audio.size / SAMPLE_RATE_HZ / FRAME_S) + 1
+    blocks = system.features(session)
+    hyp = frames(system.turns(blocks, "protokoll", params, session.audio), n)
+    ref = frames(session.turns, n)
+    heard = frames(speech_turns(blocks), n)
+    vad = silero(session.audio, n)
+    missed = ref & ~hyp
+    per_voice: dict[str, list[int]] = {}
+    for t in session.turns:
+        a, b = int(t.start_s / FRAME_S), int(t.end_s / FRAME_S)
+        cell = per_voice.setdefault(t.speaker, [0, 0])
+        cell[0] += b - a
+        cell[1] += int(missed[a:b].sum())
+    worst = sorted(per_voice.items(), key=lambda kv: -kv[1][1] / max(kv[1][0], 1))[:4]
+    return Misses(
+        total=int(ref.sum()),
+        missed=int(missed.sum()),
+        false_alarm=int((hyp & ~ref).sum()),
+        heard_by_segmentation=int((missed & heard).sum()),
+        heard_by_silero=int((missed & vad).sum()),
+        silero_missed=int((ref & ~vad).sum()),
+        worst=[(v, round(m / max(t, 1), 2), round(t * FRAME_S)) for v, (t, m) in worst],
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seat-levels", choices=SEAT_LEVELS, default="gain")
+    parser.add_argument("--dev-councils", type=int, default=8)
+    args = parser.parse_args()
+    voices = all_voices()["dev"]
+    files = sessions("dev", voices, args.seat_levels)
+    files += dev_councils(voices, args.dev_councils, args.seat_levels)
+    system = Protokoll()
+    params = ClusteringParams(**system.settings.clustering.model_dump())
+    pooled = Misses()
+    for session in files:
+        found = misses(session, system, params)
+        pooled.add(found)
+        print(f"{session.uri:18s} {found.line()} | most missed (voice, share, s): {found.worst}")
+    print(f"pooled: {pooled.line()}")
+
+
+if __name__ == "__main__":
+    main()
