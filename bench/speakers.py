@@ -138,7 +138,10 @@ class Protokoll:
     """The diarization stage's pipeline, its first pass cached per file."""
 
     def __init__(
-        self, speech_bias: float | None = None, split_pause_s: float | None = None
+        self,
+        speech_bias: float | None = None,
+        split_pause_s: float | None = None,
+        embedding_max_s: float | None = None,
     ) -> None:
         # lazy: the pipeline builders import torch and pyannote.audio
         from protokoll.pipeline.build import build_diarizer, model_store
@@ -148,12 +151,16 @@ class Protokoll:
             env["PROTOKOLL_DIARIZATION__SPEECH_BIAS"] = str(speech_bias)
         if split_pause_s is not None:
             env["PROTOKOLL_DIARIZATION__SPLIT_PAUSE_S"] = str(split_pause_s)
+        if embedding_max_s is not None:
+            env["PROTOKOLL_DIARIZATION__EMBEDDING_MAX_S"] = str(embedding_max_s)
         settings = load_settings(None, env)
         self.settings = settings.diarization
         # the first pass depends on the segmentation's leaning and the split: cache apart
         bias, split = self.settings.speech_bias, self.settings.split_pause_s
         self.features_dir = "features" + (f"-bias{bias:g}" if bias else "")
         self.features_dir += f"-split{split:g}" if split else ""
+        cap = self.settings.embedding_max_s
+        self.features_dir += f"-emb{cap:g}" if cap else ""
         diarizer = build_diarizer(settings, model_store(settings))
         self.pipeline = diarizer._build()  # type: ignore[union-attr]
 
@@ -329,6 +336,11 @@ def main() -> None:
         help="split local tracks at pauses of this length, in place of config.toml's (dev only)",
     )
     parser.add_argument(
+        "--embedding-max-s",
+        type=float,
+        help="embed at most this much of a local speaker's speech per window (dev only)",
+    )
+    parser.add_argument(
         "--dev-councils",
         type=int,
         default=0,
@@ -345,7 +357,7 @@ def main() -> None:
     args = parser.parse_args()
 
     voices = all_voices()
-    system = Protokoll(args.speech_bias, args.split_pause)
+    system = Protokoll(args.speech_bias, args.split_pause, args.embedding_max_s)
     params = ClusteringParams(**system.settings.clustering.model_dump())
     results: dict[str, Any] = {
         "machine": f"{platform.processor() or platform.machine()}, {platform.node()}",

@@ -124,6 +124,9 @@ class DiarizationSettings(_Section):
     # piece with its own embedding (protokoll/speakers/local_split.py): keeps alike
     # voices that follow each other apart (docs/speakers.md); 0 switches it off
     split_pause_s: float = Field(default=0.3, ge=0, le=5)
+    # with clustering_method = "protokoll": a local speaker's speech in a window is embedded
+    # from its middle, at most this long (0: all of it); CAM++'s time grows with the length
+    embedding_max_s: float = Field(default=0.0, ge=0, le=10)
     embedding_batch_size: int = Field(default=16, ge=1)
     segmentation_batch_size: int = Field(default=16, ge=1)
     # segmentation and embeddings run per block of this length; one clustering over all

@@ -37,7 +37,7 @@ _LENGTH_STEP = 25  # embedded lengths are multiples of this many frames
 
 
 class CamPlusPlus(Model):
-    def __init__(self, weights_path: Path | str | None = None) -> None:
+    def __init__(self, weights_path: Path | str | None = None, max_frames: int = 0) -> None:
         super().__init__(sample_rate=SAMPLE_RATE_HZ, num_channels=1)
         # lazy: speakerlab imports torch (seconds); only the CAM++ model needs it
         from speakerlab.models.campplus.DTDNN import CAMPPlus
@@ -47,6 +47,9 @@ class CamPlusPlus(Model):
             state = torch.load(str(weights_path), map_location="cpu", weights_only=True)
             self.campplus.load_state_dict(state)
         self.campplus.eval()
+        # a local speaker's active frames are embedded from their middle, at most this many
+        # (0: all of them); CAM++'s time grows with the frames, its accuracy far less
+        self.max_frames = max_frames
         # on the CPU; False keeps PyTorch (tests compare the two; a failed export sets it)
         self.use_onnx = True
         self._onnx: OnnxCampplus | None = None
@@ -100,7 +103,9 @@ class CamPlusPlus(Model):
             )
             if int(mask.sum()) >= _MIN_FRAMES:
                 active = feat[mask]
-                selected[i] = _steady_length(active - active.mean(dim=0, keepdim=True))
+                selected[i] = _steady_length(
+                    active - active.mean(dim=0, keepdim=True), self.max_frames
+                )
         # one window at a time, and only a few distinct lengths: CPU convolutions keep
         # buffers per input shape, and on a long session shapes that keep changing
         # made the resident size creep up block by block (the cache that holds every
@@ -156,10 +161,12 @@ class OnnxCampplus:
         return torch.from_numpy(self.session.run(None, {"feats": array})[0][0])
 
 
-def _steady_length(feat: torch.Tensor) -> torch.Tensor:
+def _steady_length(feat: torch.Tensor, max_frames: int = 0) -> torch.Tensor:
     """The middle of `feat`, shortened to a multiple of `_LENGTH_STEP` frames (at most
-    0.24 s less speech): about 40 distinct lengths instead of one per window."""
+    0.24 s less speech): about 40 distinct lengths instead of one per window; and to at
+    most `max_frames` frames where that is set (> 0)."""
     n = len(feat)
-    keep = max(_MIN_FRAMES, n // _LENGTH_STEP * _LENGTH_STEP)
+    most = n if max_frames <= 0 else min(n, max_frames)
+    keep = max(_MIN_FRAMES, most // _LENGTH_STEP * _LENGTH_STEP)
     skip = (n - keep) // 2
     return feat[skip : skip + keep]

@@ -160,7 +160,10 @@ class PyannoteDiarizer:
                 # lazy: campplus imports torch and pyannote.audio (seconds, hundreds of MB)
                 from protokoll.speakers.campplus import CamPlusPlus
 
-                emb_model = CamPlusPlus(self._embedding.path / self._embedding.entry.files[0].path)
+                emb_model = CamPlusPlus(
+                    self._embedding.path / self._embedding.entry.files[0].path,
+                    max_frames=round(s.embedding_max_s * 100),
+                )
                 pipeline = SpeakerDiarization(
                     segmentation=seg_model,
                     embedding=emb_model,

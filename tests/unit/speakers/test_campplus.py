@@ -124,6 +124,9 @@ def test_steady_length_keeps_the_middle() -> None:
     assert len(kept) == 425 and float(kept[0, 0]) == 6.0  # 12 frames cut, 6 on each side
     assert len(_steady_length(feat[:23])) == 20  # the minimum stays embeddable
     assert len(_steady_length(feat[:400])) == 400
+    capped = _steady_length(feat, max_frames=300)  # at most 3 s, from the middle
+    assert len(capped) == 300 and float(capped[0, 0]) == 68.0
+    assert len(_steady_length(feat[:210], max_frames=300)) == 200
 
 
 def test_without_weights_every_item_is_embedded(model: CamPlusPlus) -> None:
