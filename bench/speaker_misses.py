@@ -2,12 +2,15 @@
 
     python bench/speaker_misses.py                     # the 8 dev sets + 8 dev councils
     python bench/speaker_misses.py --seat-levels room  # the old sessions
+    python bench/speaker_misses.py --levels            # members' levels, both variants
 
 Per session, with the configured default on the cached first pass of `bench/speakers.py`:
 missed speech and false alarm (shares of the reference speech, 10 ms frames, no collar);
 how much of the missed speech segmentation-3.0 heard at all (any local speaker active)
 and how much Silero VAD (shipped with faster-whisper) would hear; how much speech
 Silero misses on its own; and the voices missed most (share of their turns' time).
+With `--levels`, only each dev session's member levels at the microphone relative to
+the chair (before the noise), as the sessions are built with each seat-level variant.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.speaker_sessions import SEAT_LEVELS, Session
+from bench.speaker_sessions import SEAT_LEVELS, Session, member_levels_db
 from bench.speaker_voices import SAMPLE_RATE_HZ, all_voices
-from bench.speakers import Protokoll, dev_councils, sessions
+from bench.speakers import DEV_COUNCIL_SEED, SEED_BASE, SETS, Protokoll, dev_councils, sessions
 from protokoll.domain.transcript import SpeakerTurn
 from protokoll.speakers.blocks import speech_turns
 from protokoll.speakers.clustering import ClusteringParams
@@ -108,8 +111,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seat-levels", choices=SEAT_LEVELS, default="gain")
     parser.add_argument("--dev-councils", type=int, default=8)
+    parser.add_argument("--levels", action="store_true", help="only the members' levels")
     args = parser.parse_args()
     voices = all_voices()["dev"]
+    if args.levels:
+        plans = [
+            (name, size, SEED_BASE["dev"] + k, cond) for k, (name, size, cond) in enumerate(SETS)
+        ]
+        plans += [
+            (f"council-{k}", 15, DEV_COUNCIL_SEED + k, "hall")
+            for k in range(1, args.dev_councils + 1)
+        ]
+        for name, size, seed, condition in plans:
+            for variant in SEAT_LEVELS:
+                levels = member_levels_db(voices, size, seed, condition, variant)
+                print(f"{name:10s} {variant:4s} members {levels[0]:+.0f} to {levels[-1]:+.0f} dB")
+        return
     files = sessions("dev", voices, args.seat_levels)
     files += dev_councils(voices, args.dev_councils, args.seat_levels)
     system = Protokoll()

@@ -10,14 +10,16 @@ About a quarter of the turn changes overlap by 0.3–1 s.
 Seat levels (`seat_levels`):
 
 * `gain` (the benchmark's sessions): every voice is brought to the chair's speech
-  level and every seat's room response to the chair's energy, so a member reaches the
-  microphone 0 to 15 dB below the chair, by the drawn gain alone, as in a chamber
-  where each seat has a desk microphone. Far seats still sound more reverberant.
-* `room`: the voices keep their recordings' levels (about ±10 dB apart) and the
-  room's distance loss comes on top of the gain, as with a single microphone at the
-  chair's desk: members arrive from about 30 dB below the chair to 15 dB above it
-  (measured on the dev sessions), the quietest under the noise. Sessions built
-  before 2026-12-04 (third stop) were built this way; it stays as a stress variant.
+  level and every seat's room response to the chair's energy, so the drawn gain sets
+  a member's level at the microphone, 0 to 15 dB below the chair (measured on the dev
+  sessions: 19 dB below to 3 dB above, as an excerpt's level differs a little from its
+  recording's), as in a chamber where each seat has a desk microphone. Far seats
+  still sound more reverberant.
+* `room`: the voices keep their recordings' levels and the room's distance loss comes
+  on top of the gain, as with a single microphone at the chair's desk: members arrive
+  from 37 dB below the chair to 7 dB above it (the dev sessions), the quietest under
+  the noise. Sessions built before 2026-12-04 (third stop) were built this way; it
+  stays as a stress variant. `python bench/speaker_misses.py --levels` measures both.
 
 Room conditions (`condition`):
 
@@ -150,8 +152,12 @@ def build_council(
     condition: str,
     uri: str,
     seat_levels: str = "gain",
+    levels_db: dict[str, list[float]] | None = None,
 ) -> Session:
-    """A session of `n_speakers` distinct voices from `voices` (the chair is the first)."""
+    """A session of `n_speakers` distinct voices from `voices` (the chair is the first).
+
+    `levels_db`, if given, receives each turn's level at the microphone (dB, before the
+    noise), per voice id."""
     # lazy: scipy.signal is only needed to build sessions
     from scipy.signal import fftconvolve
 
@@ -201,6 +207,9 @@ def build_council(
             pos -= int(rng.uniform(0.3, 1.0) * SAMPLE_RATE_HZ)  # overlap at the change
             pos = max(pos, int(turns[-1].start_s * SAMPLE_RATE_HZ) + SAMPLE_RATE_HZ)
         pieces.append((pos, clean))
+        if levels_db is not None:
+            level = 10 * np.log10(np.mean(clean.astype(np.float64) ** 2) + 1e-20)
+            levels_db.setdefault(voice.id, []).append(float(level))
         turns.append(SpeakerTurn(pos / SAMPLE_RATE_HZ, (pos + dry_n) / SAMPLE_RATE_HZ, voice.id))
         pos += dry_n + int(rng.uniform(0.2, 1.2) * SAMPLE_RATE_HZ)
 
@@ -218,3 +227,15 @@ def build_council(
         audio = audio + noise.astype(np.float32)
     audio *= 0.5 / max(1e-6, float(np.max(np.abs(audio))))
     return Session(uri, audio.astype(np.float32), turns)
+
+
+def member_levels_db(
+    voices: list[Voice], n_speakers: int, seed: int, condition: str, seat_levels: str = "gain"
+) -> list[float]:
+    """Each member's mean level at the microphone relative to the chair's (dB), sorted."""
+    levels: dict[str, list[float]] = {}
+    session = build_council(voices, n_speakers, seed, condition, "levels", seat_levels, levels)
+    chair = float(np.mean(levels[session.turns[0].speaker]))
+    return sorted(
+        float(np.mean(v)) - chair for k, v in levels.items() if k != session.turns[0].speaker
+    )

@@ -351,7 +351,7 @@ def main() -> None:
         choices=SEAT_LEVELS,
         default="gain",
         help="gain: members 0 to -15 dB below the chair (the benchmark); room: the room's "
-        "distance loss on top (up to about -30 dB, the sessions measured before 2026-12-04)",
+        "distance loss on top (down to -37 dB, the sessions measured before 2026-12-04)",
     )
     parser.add_argument("--out", type=Path, default=Path("out") / "bench-speakers")
     args = parser.parse_args()
