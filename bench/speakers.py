@@ -52,6 +52,7 @@ from protokoll.speakers.blocks import (
     cluster_centroids,
     extract_blocks,
     session_centroids,
+    speaker_count,
     speech_turns,
     training_set,
 )
@@ -134,6 +135,21 @@ def real_sessions() -> list[Session]:
     return [Session(f"real-{e.uri}", e.audio, e.turns) for e in ami_excerpts()]
 
 
+def recount(block: BlockFeatures, ties_up: bool = True) -> BlockFeatures:
+    """The block's speaker count again from its kept segmentations (the first pass keeps
+    what the count was made from), so cached features serve both rounding rules."""
+    # lazy: pyannote.core comes with the diarization stage's imports
+    from pyannote.core import SlidingWindow, SlidingWindowFeature
+
+    window = SlidingWindow(start=0.0, duration=block.duration_s, step=block.step_s)
+    frames = SlidingWindow(
+        start=block.count_start_s, duration=block.count_duration_s, step=block.count_step_s
+    )
+    heard = SlidingWindowFeature(block.segmentations.astype(np.float32), window)
+    count = speaker_count(heard, frames, ties_up)
+    return replace(block, count=np.nan_to_num(count.data).astype(np.int8))
+
+
 class Protokoll:
     """The diarization stage's pipeline, its first pass cached per file."""
 
@@ -142,6 +158,7 @@ class Protokoll:
         speech_bias: float | None = None,
         split_pause_s: float | None = None,
         embedding_max_s: float | None = None,
+        count_ties_up: bool | None = None,
     ) -> None:
         # lazy: the pipeline builders import torch and pyannote.audio
         from protokoll.pipeline.build import build_diarizer, model_store
@@ -153,6 +170,8 @@ class Protokoll:
             env["PROTOKOLL_DIARIZATION__SPLIT_PAUSE_S"] = str(split_pause_s)
         if embedding_max_s is not None:
             env["PROTOKOLL_DIARIZATION__EMBEDDING_MAX_S"] = str(embedding_max_s)
+        if count_ties_up is not None:
+            env["PROTOKOLL_DIARIZATION__COUNT_TIES_UP"] = str(count_ties_up).lower()
         settings = load_settings(None, env)
         self.settings = settings.diarization
         # the first pass depends on the segmentation's leaning and the split: cache apart
@@ -167,7 +186,8 @@ class Protokoll:
     def features(self, session: Session) -> list[BlockFeatures]:
         path = cache_dir() / "bench-speakers" / self.features_dir / f"{session.uri}.pkl"
         if path.exists():
-            return list(pickle.loads(path.read_bytes()))
+            blocks = list(pickle.loads(path.read_bytes()))
+            return [recount(b) for b in blocks] if self.settings.count_ties_up else blocks
         source = AudioSource.from_array(session.audio)
         blocks = extract_blocks(
             self.pipeline,
@@ -178,8 +198,8 @@ class Protokoll:
             split_pause_s=self.settings.split_pause_s,
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps(blocks))
-        return blocks
+        path.write_bytes(pickle.dumps(blocks))  # cached as pyannote counts; recounted on use
+        return [recount(b) for b in blocks] if self.settings.count_ties_up else blocks
 
     @staticmethod
     def fallback(blocks: list[BlockFeatures], audio: np.ndarray | None) -> list[SpeakerTurn]:
@@ -336,6 +356,12 @@ def main() -> None:
         help="split local tracks at pauses of this length, in place of config.toml's (dev only)",
     )
     parser.add_argument(
+        "--count-ties-up",
+        action="store_true",
+        default=None,
+        help="a frame half of whose windows hear speech is speech (dev only)",
+    )
+    parser.add_argument(
         "--embedding-max-s",
         type=float,
         help="embed at most this much of a local speaker's speech per window (dev only)",
@@ -357,7 +383,7 @@ def main() -> None:
     args = parser.parse_args()
 
     voices = all_voices()
-    system = Protokoll(args.speech_bias, args.split_pause, args.embedding_max_s)
+    system = Protokoll(args.speech_bias, args.split_pause, args.embedding_max_s, args.count_ties_up)
     params = ClusteringParams(**system.settings.clustering.model_dump())
     results: dict[str, Any] = {
         "machine": f"{platform.processor() or platform.machine()}, {platform.node()}",

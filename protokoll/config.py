@@ -127,6 +127,9 @@ class DiarizationSettings(_Section):
     # with clustering_method = "protokoll": a local speaker's speech in a window is embedded
     # from its middle, at most this long (0: all of it); CAM++'s time grows with the length
     embedding_max_s: float = Field(default=0.0, ge=0, le=10)
+    # with clustering_method = "protokoll": a frame half of whose windows hear speech is
+    # speech (pyannote rounds such a tie to silence); protokoll/speakers/blocks.py
+    count_ties_up: bool = True
     embedding_batch_size: int = Field(default=16, ge=1)
     segmentation_batch_size: int = Field(default=16, ge=1)
     # segmentation and embeddings run per block of this length; one clustering over all

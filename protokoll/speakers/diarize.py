@@ -247,6 +247,8 @@ class PyannoteDiarizer:
         params["clustering_method"] = s.clustering_method
         if s.clustering_method == "protokoll":
             params["clustering"] = s.clustering.model_dump()
+            params["split_pause_s"] = s.split_pause_s
+            params["count_ties_up"] = s.count_ties_up
         elif self._pretrained is None:
             params["clustering_threshold"] = s.clustering_threshold
             params["min_cluster_size"] = s.min_cluster_size
@@ -284,6 +286,7 @@ class PyannoteDiarizer:
             progress=progress,
             speech_bias=s.speech_bias,
             split_pause_s=s.split_pause_s,
+            ties_up=s.count_ties_up,
         )
         params = ClusteringParams(**s.clustering.model_dump())
         try:

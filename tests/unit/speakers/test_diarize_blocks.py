@@ -109,3 +109,23 @@ def test_joining_keeps_every_second_of_speech(cuts: set[float]) -> None:
         t = turns[-1].end_s
     total = sum(x.duration_s for x in turns)
     assert sum(x.duration_s for x in join_at_cuts(turns, cuts)) == pytest.approx(total)
+
+
+def test_a_frame_half_of_whose_windows_hear_speech_is_speech_with_ties_up() -> None:
+    from pyannote.core import SlidingWindow, SlidingWindowFeature
+
+    from protokoll.speakers.blocks import speaker_count
+
+    # three windows of 2 s at a 1 s step, two frames each, two local speakers; the frame
+    # 1-2 s lies under windows 0 and 1, the frame 2-3 s under windows 1 and 2
+    heard = np.zeros((3, 2, 2), dtype=np.uint8)
+    heard[0, 1, 0] = 1  # 1-2 s: window 0 hears one speaker, window 1 nobody -> 0.5
+    heard[1, 1, :] = 1  # 2-3 s: window 1 hears two, window 2 one -> 1.5
+    heard[2, 0, 0] = 1
+    window = SlidingWindow(start=0.0, duration=2.0, step=1.0)
+    frames = SlidingWindow(start=0.0, duration=1.0, step=1.0)
+    feature = SlidingWindowFeature(heard, window)
+    pyannote_way = speaker_count(feature, frames).data[:, 0]
+    ties_up = speaker_count(feature, frames, ties_up=True).data[:, 0]
+    assert list(pyannote_way[:4]) == [0, 0, 2, 0]  # np.rint: 0.5 -> 0, 1.5 -> 2
+    assert list(ties_up[:4]) == [0, 1, 2, 0]
