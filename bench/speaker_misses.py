@@ -3,12 +3,14 @@
     python bench/speaker_misses.py                     # the 8 dev sets + 8 dev councils
     python bench/speaker_misses.py --seat-levels room  # the old sessions
     python bench/speaker_misses.py --levels            # members' levels, both variants
+    python bench/speaker_misses.py --no-ties-up        # with pyannote's rounding
 
 Per session, with the configured default on the cached first pass of `bench/speakers.py`:
 missed speech and false alarm (shares of the reference speech, 10 ms frames, no collar);
-how much of the missed speech segmentation-3.0 heard at all (any local speaker active)
-and how much Silero VAD (shipped with faster-whisper) would hear; how much speech
-Silero misses on its own; and the voices missed most (share of their turns' time).
+how much of the missed speech the speaker count let through, how much half of its
+windows heard (a tie, which `count_ties_up` makes speech), and how much Silero VAD
+(shipped with faster-whisper) would hear; how much speech Silero misses on its own; and
+the voices missed most (share of their turns' time). `--no-ties-up`: pyannote's count.
 With `--levels`, only each dev session's member levels at the microphone relative to
 the chair (before the noise), as the sessions are built with each seat-level variant.
 """
@@ -27,7 +29,15 @@ if __package__ in (None, ""):
 
 from bench.speaker_sessions import SEAT_LEVELS, Session, member_levels_db
 from bench.speaker_voices import SAMPLE_RATE_HZ, all_voices
-from bench.speakers import DEV_COUNCIL_SEED, SEED_BASE, SETS, Protokoll, dev_councils, sessions
+from bench.speakers import (
+    DEV_COUNCIL_SEED,
+    SEED_BASE,
+    SETS,
+    Protokoll,
+    dev_councils,
+    recount,
+    sessions,
+)
 from protokoll.domain.transcript import SpeakerTurn
 from protokoll.speakers.blocks import speech_turns
 from protokoll.speakers.clustering import ClusteringParams
@@ -62,20 +72,22 @@ class Misses:
     missed: int = 0
     false_alarm: int = 0
     heard_by_segmentation: int = 0  # missed frames where segmentation-3.0 heard speech
+    heard_by_half: int = 0  # missed frames that half of their windows heard (a tie)
     heard_by_silero: int = 0  # missed frames where Silero VAD hears speech
     silero_missed: int = 0  # reference speech Silero VAD does not hear
     worst: list[tuple[str, float, int]] = field(default_factory=list)
 
     def add(self, other: Misses) -> None:
         for name in ("total", "missed", "false_alarm", "heard_by_segmentation",
-                     "heard_by_silero", "silero_missed"):  # fmt: skip
+                     "heard_by_half", "heard_by_silero", "silero_missed"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def line(self) -> str:
         total, missed = max(self.total, 1), max(self.missed, 1)
         return (
             f"missed {self.missed / total:.3f}, false alarm {self.false_alarm / total:.3f}"
-            f" | of the missed: segmentation heard {self.heard_by_segmentation / missed:.3f},"
+            f" | of the missed: the count let through {self.heard_by_segmentation / missed:.3f},"
+            f" half the windows heard {self.heard_by_half / missed:.3f},"
             f" Silero hears {self.heard_by_silero / missed:.3f}"
             f" | Silero alone misses {self.silero_missed / total:.3f}"
         )
@@ -87,6 +99,7 @@ def misses(session: Session, system: Protokoll, params: ClusteringParams) -> Mis
     hyp = frames(system.turns(blocks, "protokoll", params, session.audio), n)
     ref = frames(session.turns, n)
     heard = frames(speech_turns(blocks), n)
+    half = frames(speech_turns([recount(b, ties_up=True) for b in blocks]), n)
     vad = silero(session.audio, n)
     missed = ref & ~hyp
     per_voice: dict[str, list[int]] = {}
@@ -101,6 +114,7 @@ def misses(session: Session, system: Protokoll, params: ClusteringParams) -> Mis
         missed=int(missed.sum()),
         false_alarm=int((hyp & ~ref).sum()),
         heard_by_segmentation=int((missed & heard).sum()),
+        heard_by_half=int((missed & half).sum()),
         heard_by_silero=int((missed & vad).sum()),
         silero_missed=int((ref & ~vad).sum()),
         worst=[(v, round(m / max(t, 1), 2), round(t * FRAME_S)) for v, (t, m) in worst],
@@ -112,6 +126,9 @@ def main() -> None:
     parser.add_argument("--seat-levels", choices=SEAT_LEVELS, default="gain")
     parser.add_argument("--dev-councils", type=int, default=8)
     parser.add_argument("--levels", action="store_true", help="only the members' levels")
+    parser.add_argument(
+        "--no-ties-up", action="store_true", help="pyannote's count (ties to silence)"
+    )
     args = parser.parse_args()
     voices = all_voices()["dev"]
     if args.levels:
@@ -129,7 +146,7 @@ def main() -> None:
         return
     files = sessions("dev", voices, args.seat_levels)
     files += dev_councils(voices, args.dev_councils, args.seat_levels)
-    system = Protokoll()
+    system = Protokoll(count_ties_up=False if args.no_ties_up else None)
     params = ClusteringParams(**system.settings.clustering.model_dump())
     pooled = Misses()
     for session in files:

@@ -369,7 +369,7 @@ def speaker_count(heard: Any, frames: Any, ties_up: bool = False) -> Any:
     and the other does not is silence, while one of two windows hearing a second speaker
     over the first gives two. With `ties_up` half rounds up: what half the windows hear
     is speech. At the 4 s window step most frames lie under two windows, and on the dev
-    sessions (`bench/speaker_misses.py`) about a third of the missed speech was such a tie.
+    sessions 45% of the missed speech was such a tie (`bench/speaker_misses.py`).
     """
     # lazy: pyannote.audio imports torch and lightning (seconds); only diarization needs it
     from pyannote.audio.core.inference import Inference
