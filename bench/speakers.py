@@ -92,41 +92,36 @@ def _tag(seat_levels: str) -> str:
     return "" if seat_levels == "room" else "-lv"
 
 
+def _council(
+    voices: list[Voice],
+    split: str,
+    name: str,
+    size: int,
+    seed: int,
+    condition: str,
+    seat_levels: str,
+) -> Session:
+    """One benchmark session, built once and cached (`<split><tag>/<name>.pkl`)."""
+    tag = _tag(seat_levels)
+    return _cached(
+        cache_dir() / "bench-speakers" / f"{split}{tag}" / f"{name}.pkl",
+        functools.partial(
+            build_council, voices, size, seed, condition, f"{split}-{name}{tag}", seat_levels
+        ),
+    )
+
+
 def dev_councils(voices: list[Voice], count: int, seat_levels: str = "gain") -> list[Session]:
     """`count` more 15-speaker dev sessions in the chamber (seeds 3001, ...)."""
-    tag = _tag(seat_levels)
     return [
-        _cached(
-            cache_dir() / "bench-speakers" / f"dev{tag}" / f"council-{k}.pkl",
-            functools.partial(
-                build_council,
-                voices,
-                15,
-                DEV_COUNCIL_SEED + k,
-                "hall",
-                f"dev-council-{k}{tag}",
-                seat_levels,
-            ),
-        )
+        _council(voices, "dev", f"council-{k}", 15, DEV_COUNCIL_SEED + k, "hall", seat_levels)
         for k in range(1, count + 1)
     ]
 
 
 def sessions(split: str, voices: list[Voice], seat_levels: str = "gain") -> list[Session]:
-    tag = _tag(seat_levels)
     return [
-        _cached(
-            cache_dir() / "bench-speakers" / f"{split}{tag}" / f"{name}.pkl",
-            functools.partial(
-                build_council,
-                voices,
-                size,
-                SEED_BASE[split] + k,
-                condition,
-                f"{split}-{name}{tag}",
-                seat_levels,
-            ),
-        )
+        _council(voices, split, name, size, SEED_BASE[split] + k, condition, seat_levels)
         for k, (name, size, condition) in enumerate(SETS)
     ]
 
@@ -357,9 +352,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--count-ties-up",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="a frame half of whose windows hear speech is speech (dev only)",
+        help="a frame half of whose windows hear speech is speech, in place of config's",
     )
     parser.add_argument(
         "--embedding-max-s",

@@ -49,3 +49,16 @@ def test_onnx_runtime_embeds_real_speech_as_pytorch_does() -> None:
     cosine = torch.nn.functional.cosine_similarity(onnx, reference)
     print(f"CAM++ ONNX Runtime against PyTorch, real weights: min cosine {float(cosine.min()):.7f}")
     assert float(cosine.min()) > 0.99999
+
+
+def test_the_embedding_cap_setting_reaches_the_model() -> None:
+    # lazy: the pipeline builder imports pyannote.audio
+    from protokoll.pipeline.build import build_diarizer
+    from protokoll.speakers.diarize import PyannoteDiarizer
+
+    settings = load_settings(ROOT / "config.toml", {"PROTOKOLL_DIARIZATION__EMBEDDING_MAX_S": "3"})
+    diarizer = build_diarizer(settings, model_store(settings, ROOT))
+    assert isinstance(diarizer, PyannoteDiarizer)
+    model = diarizer._build()._embedding.model_
+    assert isinstance(model, CamPlusPlus)
+    assert model.max_frames == 300

@@ -71,6 +71,26 @@ def test_each_window_is_embedded_alone_with_few_distinct_lengths(model: CamPlusP
     assert len(lengths) == 6 and all(n % 25 == 0 for n in lengths)
 
 
+def test_a_capped_model_embeds_at_most_max_frames_of_a_speaker() -> None:
+    torch.manual_seed(2)
+    capped = CamPlusPlus(max_frames=150).eval()
+    capped.use_onnx = False
+    rng = np.random.default_rng(6)
+    waves = torch.from_numpy(rng.normal(0, 0.1, (2, 1, 4 * SAMPLE_RATE_HZ)).astype(np.float32))
+    weights = torch.stack([_weights(slice(0, FRAMES)), _weights(slice(0, 100))])
+    lengths: list[int] = []
+    hook = capped.campplus.register_forward_pre_hook(
+        lambda _m, args: lengths.append(args[0].shape[1])
+    )
+    try:
+        with torch.inference_mode():
+            out = capped(waves, weights=weights)
+    finally:
+        hook.remove()
+    assert torch.isfinite(out).all()
+    assert lengths == [150, 50]  # 4 s cut to 1.5 s; 0.68 s, under the cap, kept (to 0.5 s)
+
+
 def test_onnx_runtime_gives_pytorchs_embeddings_and_each_window_one_fbank() -> None:
     torch.manual_seed(1)
     onnx = CamPlusPlus().eval()
