@@ -130,9 +130,11 @@ def real_sessions() -> list[Session]:
     return [Session(f"real-{e.uri}", e.audio, e.turns) for e in ami_excerpts()]
 
 
-def recount(block: BlockFeatures, ties_up: bool = True) -> BlockFeatures:
+def recount(
+    block: BlockFeatures, ties_up: bool = True, overlap_down: bool = False
+) -> BlockFeatures:
     """The block's speaker count again from its kept segmentations (the first pass keeps
-    what the count was made from), so cached features serve both rounding rules."""
+    what the count was made from), so cached features serve every rounding rule."""
     # lazy: pyannote.core comes with the diarization stage's imports
     from pyannote.core import SlidingWindow, SlidingWindowFeature
 
@@ -141,7 +143,7 @@ def recount(block: BlockFeatures, ties_up: bool = True) -> BlockFeatures:
         start=block.count_start_s, duration=block.count_duration_s, step=block.count_step_s
     )
     heard = SlidingWindowFeature(block.segmentations.astype(np.float32), window)
-    count = speaker_count(heard, frames, ties_up)
+    count = speaker_count(heard, frames, ties_up, overlap_down)
     return replace(block, count=np.nan_to_num(count.data).astype(np.int8))
 
 
@@ -154,6 +156,7 @@ class Protokoll:
         split_pause_s: float | None = None,
         embedding_max_s: float | None = None,
         count_ties_up: bool | None = None,
+        count_overlap_down: bool | None = None,
     ) -> None:
         # lazy: the pipeline builders import torch and pyannote.audio
         from protokoll.pipeline.build import build_diarizer, model_store
@@ -167,6 +170,8 @@ class Protokoll:
             env["PROTOKOLL_DIARIZATION__EMBEDDING_MAX_S"] = str(embedding_max_s)
         if count_ties_up is not None:
             env["PROTOKOLL_DIARIZATION__COUNT_TIES_UP"] = str(count_ties_up).lower()
+        if count_overlap_down is not None:
+            env["PROTOKOLL_DIARIZATION__COUNT_OVERLAP_DOWN"] = str(count_overlap_down).lower()
         settings = load_settings(None, env)
         self.settings = settings.diarization
         # the first pass depends on the segmentation's leaning and the split: cache apart
@@ -182,7 +187,7 @@ class Protokoll:
         path = cache_dir() / "bench-speakers" / self.features_dir / f"{session.uri}.pkl"
         if path.exists():
             blocks = list(pickle.loads(path.read_bytes()))
-            return [recount(b) for b in blocks] if self.settings.count_ties_up else blocks
+            return self._recounted(blocks)
         source = AudioSource.from_array(session.audio)
         blocks = extract_blocks(
             self.pipeline,
@@ -194,7 +199,12 @@ class Protokoll:
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(blocks))  # cached as pyannote counts; recounted on use
-        return [recount(b) for b in blocks] if self.settings.count_ties_up else blocks
+        return self._recounted(blocks)
+
+    def _recounted(self, blocks: list[BlockFeatures]) -> list[BlockFeatures]:
+        """The count with the configured rounding (the cache keeps pyannote's)."""
+        s = self.settings
+        return [recount(b, s.count_ties_up, s.count_overlap_down) for b in blocks]
 
     @staticmethod
     def fallback(blocks: list[BlockFeatures], audio: np.ndarray | None) -> list[SpeakerTurn]:
@@ -357,6 +367,13 @@ def main() -> None:
         help="a frame half of whose windows hear speech is speech, in place of config's",
     )
     parser.add_argument(
+        "--count-overlap-down",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a second speaker only where the windows' mean count reaches two, in place of "
+        "config's",
+    )
+    parser.add_argument(
         "--embedding-max-s",
         type=float,
         help="embed at most this much of a local speaker's speech per window (dev only)",
@@ -378,7 +395,13 @@ def main() -> None:
     args = parser.parse_args()
 
     voices = all_voices()
-    system = Protokoll(args.speech_bias, args.split_pause, args.embedding_max_s, args.count_ties_up)
+    system = Protokoll(
+        args.speech_bias,
+        args.split_pause,
+        args.embedding_max_s,
+        args.count_ties_up,
+        args.count_overlap_down,
+    )
     params = ClusteringParams(**system.settings.clustering.model_dump())
     results: dict[str, Any] = {
         "machine": f"{platform.processor() or platform.machine()}, {platform.node()}",

@@ -130,6 +130,9 @@ class DiarizationSettings(_Section):
     # with clustering_method = "protokoll": a frame half of whose windows hear speech is
     # speech (pyannote rounds such a tie to silence); protokoll/speakers/blocks.py
     count_ties_up: bool = True
+    # with clustering_method = "protokoll": a second speaker counts only where the windows'
+    # mean count reaches two (pyannote rounds 1.5 to two); protokoll/speakers/blocks.py
+    count_overlap_down: bool = True
     embedding_batch_size: int = Field(default=16, ge=1)
     segmentation_batch_size: int = Field(default=16, ge=1)
     # segmentation and embeddings run per block of this length; one clustering over all

@@ -249,6 +249,7 @@ class PyannoteDiarizer:
             params["clustering"] = s.clustering.model_dump()
             params["split_pause_s"] = s.split_pause_s
             params["count_ties_up"] = s.count_ties_up
+            params["count_overlap_down"] = s.count_overlap_down
         elif self._pretrained is None:
             params["clustering_threshold"] = s.clustering_threshold
             params["min_cluster_size"] = s.min_cluster_size
@@ -287,6 +288,7 @@ class PyannoteDiarizer:
             speech_bias=s.speech_bias,
             split_pause_s=s.split_pause_s,
             ties_up=s.count_ties_up,
+            overlap_down=s.count_overlap_down,
         )
         params = ClusteringParams(**s.clustering.model_dump())
         try:

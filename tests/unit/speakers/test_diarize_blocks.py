@@ -129,3 +129,23 @@ def test_a_frame_half_of_whose_windows_hear_speech_is_speech_with_ties_up() -> N
     ties_up = speaker_count(feature, frames, ties_up=True).data[:, 0]
     assert list(pyannote_way[:4]) == [0, 0, 2, 0]  # np.rint: 0.5 -> 0, 1.5 -> 2
     assert list(ties_up[:4]) == [0, 1, 2, 0]
+
+
+def test_a_second_speaker_that_only_some_windows_hear_is_not_counted_with_overlap_down() -> None:
+    from pyannote.core import SlidingWindow, SlidingWindowFeature
+
+    from protokoll.speakers.blocks import speaker_count
+
+    # three windows of 2 s at a 1 s step, two frames each, two local speakers
+    heard = np.zeros((3, 2, 2), dtype=np.uint8)
+    heard[0, 1, 0] = 1  # 1-2 s: window 0 hears one speaker, window 1 nobody -> 0.5
+    heard[1, 1, :] = 1  # 2-3 s: window 1 hears two, window 2 one -> 1.5
+    heard[2, 0, 0] = 1
+    heard[0, 0, :] = 1  # 0-1 s: the only window over it hears two -> 2.0
+    window = SlidingWindow(start=0.0, duration=2.0, step=1.0)
+    frames = SlidingWindow(start=0.0, duration=1.0, step=1.0)
+    feature = SlidingWindowFeature(heard, window)
+    ties_up = speaker_count(feature, frames, ties_up=True).data[:, 0]
+    down = speaker_count(feature, frames, ties_up=True, overlap_down=True).data[:, 0]
+    assert list(ties_up[:4]) == [2, 1, 2, 0]  # 1.5 -> 2: half the windows hear a second
+    assert list(down[:4]) == [2, 1, 1, 0]  # only where every window hears two
