@@ -204,6 +204,7 @@ VOTE_FLAG_KINDS = frozenset(
     {
         "stimmen_nicht_genannt",
         "ergebnis_nicht_erkannt",
+        "ergebnis_widerspruechlich",
         "ergebnis_ki",
         "widerspruch",
         "zahl_unbelegt",
@@ -213,6 +214,8 @@ VOTE_FLAG_KINDS = frozenset(
     }
 )
 RESOLUTION_FLAG_KINDS = frozenset({"beschluss_fehlt", "beschluss_ki", "beschluss_widerspruch"})
+# flags about the result itself, anchored at the result rather than at the counts
+_RESULT_FLAG_KINDS = ("ergebnis_nicht_erkannt", "ergebnis_widerspruechlich", "ergebnis_ki")
 
 STYLE_RESOLUTION = "Beschlusstext"
 STYLE_TIME_MARK = "Zeitmarke"
@@ -751,7 +754,10 @@ class _NiederschriftBuilder:
             else:
                 anchors.heading.append(flag)
         kinds = {f.kind for f in item.flags}
-        if item.result is None and "ergebnis_nicht_erkannt" not in kinds:
+        if item.result is None and not kinds & {
+            "ergebnis_nicht_erkannt",
+            "ergebnis_widerspruechlich",
+        }:
             anchors.vote.append(
                 Flag("ergebnis_nicht_erkannt", "Kein Abstimmungsergebnis erkannt; bitte ergänzen.")
             )
@@ -774,7 +780,7 @@ class _NiederschriftBuilder:
         if counts_shown(item):
             result_run.add_break(WD_BREAK.LINE)
             runs.append(paragraph.add_run(format_votes(item)))
-        result_flags = [f for f in flags if f.kind in ("ergebnis_nicht_erkannt", "ergebnis_ki")]
+        result_flags = [f for f in flags if f.kind in _RESULT_FLAG_KINDS]
         for flag in flags:
             target = runs[:1] if flag in result_flags or len(runs) == 1 else runs[1:]
             self._flag(target, flag, item.number)

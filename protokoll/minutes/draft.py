@@ -60,6 +60,7 @@ from protokoll.minutes.votes import (
     extract_motions,
     extract_resolution,
     extract_result,
+    result_conflict,
     unreadable_flags,
 )
 
@@ -198,8 +199,11 @@ class MinutesDrafter:
                 out.flags.append(_llm_failed("Abstimmungsergebnis", exc))
         out.result, out.result_evidence = result, result_ev
         vote_flags = check_votes(out.result, out.votes)
-        if suggestion is not None:
+        conflict = result_conflict(own)
+        if suggestion is not None or conflict is not None:
             vote_flags = [f for f in vote_flags if f.kind != "ergebnis_nicht_erkannt"]
+        if conflict is not None:
+            vote_flags.insert(0, conflict)
         out.flags += vote_flags
         out.flags += unreadable_flags(counts)
         present = len(self.agenda.present_members) or None
@@ -711,7 +715,8 @@ def mark_dropped(item: MinutesItem, evidence: Evidence) -> None:
 # what an item taken off the agenda at the start cannot have been
 _NOT_FOR_DROPPED = frozenset(
     {"top_nicht_gefunden", "reihenfolge", "grenze_unsicher", "nichtoeffentlich_vorher",
-     "ergebnis_nicht_erkannt", "ergebnis_ki", "stimmen_nicht_genannt", "beschluss_fehlt",
+     "ergebnis_nicht_erkannt", "ergebnis_widerspruechlich", "ergebnis_ki",
+     "stimmen_nicht_genannt", "beschluss_fehlt",
      "beschluss_ki", "ki_leer", "beitrag_fehlt"}
 )  # fmt: skip
 

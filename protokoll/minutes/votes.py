@@ -133,9 +133,25 @@ _MISHEARD_BIAS = (
 )  # fmt: skip
 
 
+# "vertagen" heard as the real word "vertragen" ("den Antrag zu vertragen"): read as
+# "vertagen" only where an item or a motion is what is put off; "Vertragung" and "ist ...
+# vertragt" are no German words
+_ITEM_NOUN = (
+    r"(?:antrag|punkt|tagesordnungspunkt|top|beratung|angelegenheit|thema|vorlage|sache|"
+    r"entscheidung|beschlussfassung|abstimmung)"
+)
+_MISHEARD_DEFERRAL = (
+    (re.compile(r"\b(" + _ITEM_NOUN + r"\b(?:\s+[\w.,]+){0,5}?\s+zu\s+)vertragen\b",
+                re.IGNORECASE), r"\1vertagen"),
+    (re.compile(r"\b([Vv])ertragung\b"), r"\1ertagung"),
+    (re.compile(r"\b((?:ist|wird|werden|sind|wurde|wurden)\b(?:\s+\w+){0,3}?\s+)vertragt\b",
+                re.IGNORECASE), r"\1vertagt"),
+)  # fmt: skip
+
+
 def fix_misheard(text: str) -> str:
     """Case-preserving repairs of keywords the recogniser turns into other real words."""
-    for pattern, replacement in _MISHEARD_BIAS:
+    for pattern, replacement in (*_MISHEARD_BIAS, *_MISHEARD_DEFERRAL):
         text = pattern.sub(replacement, text)
     return text
 
@@ -668,6 +684,7 @@ _AMENDED = re.compile(
 # an amendment ("Änderungsantrag der SPD"), voted on before the matter itself
 _AMENDMENT = re.compile(r"\b(änderungs|ergänzungs)antr\w*")
 _PLAIN_ACCEPTED = ("beschlossen", "einstimmig beschlossen", "mehrheitlich beschlossen")
+_DECIDED_VALUES = (*_PLAIN_ACCEPTED, "geändert beschlossen", "abgelehnt")
 # the chair stating that no decision is taken: "Ein Beschluss ist dazu nicht zu fassen",
 # "Zur Anfrage ist kein Beschluss zu fassen", "Ein Beschluss ist nicht erforderlich"
 # ("Beschlüsse sind hier nicht zu fassen", "Eine Beschlussfassung ist nicht vorgesehen",
@@ -718,16 +735,65 @@ def _accepted_result(text: str) -> str:
     return "beschlossen"
 
 
+# outcomes that cannot follow a vote on the matter in the same item
+_AFTER_DECISION_IMPOSSIBLE = ("vertagt", "zurückgezogen", "zur Kenntnis genommen")
+
+
+@dataclass
+class _ResultScan:
+    result: str | None = None
+    evidence: Evidence | None = None
+    # a vote on the matter, then debate by someone else, then an outcome that cannot follow
+    # a decision: the call of the next item was most likely not heard
+    conflict: tuple[Evidence, Evidence] | None = None
+
+
+def _evidence_of(sentence: Sentence) -> Evidence:
+    return Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
+
+
 def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence | None]:
     """The item's result from the last sentence that states one.
 
     A motion ("Wir beantragen Vertagung") or a question states no result. A vote on
     deferral that is accepted ("Der Antrag auf Vertagung ist einstimmig angenommen",
     or "Wer ist für die Vertagung? ... Der Antrag ist angenommen") gives "vertagt";
-    a rejected one gives nothing, and the vote on the matter follows.
+    a rejected one gives nothing, and the vote on the matter follows. A vote on the
+    matter followed, after someone else spoke, by "vertagt", "zurückgezogen" or "zur
+    Kenntnis genommen" gives no result (`result_conflict` flags it):
+    one of the two belongs to an item whose call was not heard, and which one cannot be
+    told.
     """
+    scan = _scan_result(sentences)
+    if scan.conflict is not None:
+        return None, None
+    return scan.result, scan.evidence
+
+
+def result_conflict(sentences: Sequence[Sentence]) -> Flag | None:
+    """A flag where the item holds a decision and, after more debate, an outcome that
+    cannot follow one (see `extract_result`), pointing at both passages."""
+    conflict = _scan_result(sentences).conflict
+    if conflict is None:
+        return None
+    decided, later = conflict
+    return Flag(
+        "ergebnis_widerspruechlich",
+        f"Zwei Ergebnisse in diesem Punkt: erst eine Abstimmung („{decided.text[:120]}“), "
+        f"nach weiterer Aussprache „{later.text[:120]}“. Vermutlich wurde der Aufruf des "
+        "nächsten Tagesordnungspunkts nicht erkannt. Ergebnis und Grenze bitte anhand der "
+        "Aufnahme prüfen; es wurde keines eingetragen.",
+        start_s=decided.start_s,
+        end_s=later.end_s,
+        text=later.text,
+    )
+
+
+def _scan_result(sentences: Sequence[Sentence]) -> _ResultScan:
     result: str | None = None
     evidence: Evidence | None = None
+    decided_at: int | None = None  # a vote on the matter itself (not an amendment)
+    conflict: tuple[Evidence, Evidence] | None = None
     since_special: int | None = None  # sentences since "vertagt"/"zurückgezogen"
     deferral_open = False  # a vote on deferral was asked, its outcome not yet said
     amendment_open = False  # a vote on an amendment was taken, its outcome not yet said
@@ -794,23 +860,30 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
         if value is None:
             continue
         deferral_open = False
+        if (
+            value in _AFTER_DECISION_IMPOSSIBLE
+            and decided_at is not None
+            and conflict is None
+            and any(s.speaker != sentences[decided_at].speaker for s in sentences[decided_at:at])
+        ):
+            conflict = (_evidence_of(sentences[decided_at]), _evidence_of(sentence))
+        if value in _DECIDED_VALUES and amendment_at != at:
+            decided_at = at
         result, result_at = value, at
         since_special = 0 if value in ("vertagt", "zurückgezogen") else None
-        evidence = Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
+        evidence = _evidence_of(sentence)
     if result is None:
         closed = next(
             (s for s in sentences if _QUESTION_TIME_CLOSED.search(_normalize(s.text))), None
         )
         if closed is not None and not any(_VOTE_TAKING.search(s.text) for s in sentences):
-            return "ohne Beschluss", Evidence(
-                closed.text, closed.start_s, closed.end_s, closed.speaker
-            )
+            return _ResultScan("ohne Beschluss", _evidence_of(closed))
     if result in _PLAIN_ACCEPTED and amendment_at is not None and result_at > amendment_at:
         result = "geändert beschlossen"  # the matter, adopted after an amendment to it
     elif amendment_at is not None and result_at == amendment_at:
         # only the amendment's adoption was understood, not the vote on the matter after it
-        return None, None
-    return result, evidence
+        return _ResultScan(conflict=conflict)
+    return _ResultScan(result, evidence, conflict)
 
 
 # ---- resolution and motions ----------------------------------------------------------
