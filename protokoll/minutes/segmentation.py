@@ -58,6 +58,8 @@ _DEFERRAL = re.compile(
 _CALL_CUE = re.compile(
     r"\b(rufe|rufen|aufrufen|aufgerufen|aufruf|kommen|komme|kommt|gehen|gehe|weiter|"
     r"nächste\w*|behandeln|beraten|übergehen|folgt|folgen|beginnen)\b"
+    # the agenda word itself, misheard too ("Tagisordnung stumpft eins, Einwohner...")
+    r"|\btag\w{0,3}ordnung\w*"
 )
 _NEXT_ITEM = re.compile(
     r"\bnächste[nr]?\s+(tagesordnungs|ordnungs)?pun[kg]t|\bnächsten?\s+top\b|"

@@ -676,6 +676,9 @@ _NOTED = re.compile(
     # the verb lost ("der Ortschaftsrat ... die Bekanntgaben zur Kenntnis."), but not the
     # administration giving ("Ich gebe zur Kenntnis, dass ...")
     r"|^(?!.*\b(?:gebe|geben|gibt|bringe|bringen|bringt)\b).*\bzur\s+kenntnis\s*$"
+    # the formula with "zur Kenntnis" heard as "zu erkennen" ("Der Rat nimmt die
+    # Bekanntgaben zu erkennen"): only after a body that takes note
+    r"|\b" + _RESOLUTION_BODY + r"\s+nimmt\b(?:\s+\w+){0,6}?\s+zu\s+erkennen\b"
 )
 _AMENDED = re.compile(
     r"\bgeändert\w*\s+(beschlossen|fassung|angenommen|vorlage|beschlussvorschlag)\b"

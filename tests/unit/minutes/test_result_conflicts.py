@@ -1,7 +1,10 @@
-"""An item's result where the recogniser lost or changed a word that decides it (#16):
-"vertagen" heard as the real word "vertragen", and a vote on the matter followed, after
-more debate, by the next item's "vertagt" because that item's call was not heard. Each
-case is written in wording of our own; the first two fail on the rules before them."""
+"""An item's result and start where the recogniser lost or changed the words that decide
+them (#16): "vertagen" heard as the real word "vertragen"; a vote on the matter followed,
+after more debate, by the next item's "vertagt" because that item's call was not heard;
+an item with a one-word title called with a misheard agenda word; "zur Kenntnis" heard
+as "zu erkennen". Each case is written
+in wording of our own; the deferral, the conflict and the call fail on the rules before
+them."""
 
 from __future__ import annotations
 
@@ -101,3 +104,34 @@ def test_results_that_follow_each_other_rightly_are_kept(
     own = sents(*lines)
     assert extract_result(own)[0] == result
     assert result_conflict(own) is None
+
+
+def test_a_one_word_title_called_with_a_misheard_agenda_word_starts_its_item() -> None:
+    from protokoll.domain.agenda import AgendaItem
+    from protokoll.minutes.segmentation import find_boundaries
+
+    items = [
+        AgendaItem(number="1", title="Einwohnerfragestunde"),
+        AgendaItem(number="2", title="Bericht zur Sanierung der Sporthalle am Lindenweg"),
+    ]
+    lines = sents(
+        "Guten Abend, ich eröffne die Sitzung und stelle die Beschlussfähigkeit fest.",
+        "Tagisordnung stumpft eins, Einwohnerfragestunde, Herr Brandt hat sich gemeldet.",
+        ("SPEAKER_03", "Wann wird der Gehweg in der Mühlenstraße wieder freigegeben?"),
+        "Ich rufe Tagesordnungspunkt 2 auf, den Bericht zur Sanierung der Sporthalle.",
+    )
+    spans = {s.number: s for s in find_boundaries(lines, items).spans}
+    assert spans["1"].start_s == lines[1].start_s
+    assert spans["2"].start_s == lines[3].start_s
+
+
+@pytest.mark.parametrize(
+    ("said", "result"),
+    [
+        ("Der Ortsrat nimmt die Mitteilungen der Verwaltung zu erkennen.", "zur Kenntnis genommen"),
+        # not without a body taking note
+        ("Man nimmt an, dass eine Besserung zu erkennen ist.", None),
+    ],
+)
+def test_taking_note_heard_as_zu_erkennen(said: str, result: str | None) -> None:
+    assert extract_result(sents(said))[0] == result
