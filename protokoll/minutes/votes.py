@@ -158,10 +158,11 @@ def fix_misheard(text: str) -> str:
 
 def _joined_keywords(text: str) -> str:
     """Lower case, with the vote keywords in one word: "Ja-Stimmen" and "Jahre Stimmen"
-    (how the recogniser often writes it) become "jastimmen"."""
+    (how the recogniser often writes it) become "jastimmen", "gegen Probe" "gegenprobe"."""
     text = fix_misheard(unicodedata.normalize("NFKC", text)).lower()
     text = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", "", text)
-    return re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme)\b", r"\1\2", text)
+    # "Gegenprobe" heard as two words ("Danke, gegen Probe, das sind zwei")
+    return re.sub(r"\b(ja|jahre|nein|gegen)\s+(stimmen|stimme|probe)\b", r"\1\2", text)
 
 
 def _normalize(text: str) -> str:

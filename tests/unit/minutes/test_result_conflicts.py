@@ -1,10 +1,10 @@
-"""An item's result and start where the recogniser lost or changed the words that decide
-them (#16): "vertagen" heard as the real word "vertragen"; a vote on the matter followed,
-after more debate, by the next item's "vertagt" because that item's call was not heard;
-an item with a one-word title called with a misheard agenda word; "zur Kenntnis" heard
-as "zu erkennen". Each case is written
-in wording of our own; the deferral, the conflict and the call fail on the rules before
-them."""
+"""An item's result, start and counts where the recogniser lost or changed the words that
+decide them (#16): "vertagen" heard as the real word "vertragen"; a vote on the matter
+followed, after more debate, by the next item's "vertagt" because that item's call was
+not heard; an item with a one-word title called with a misheard agenda word; "zur
+Kenntnis" heard as "zu erkennen"; "Gegenprobe" heard as "gegen Probe", whose answer was
+taken as the yes count. Each case is written in wording of our own and fails on the
+rules before it."""
 
 from __future__ import annotations
 
@@ -135,3 +135,14 @@ def test_a_one_word_title_called_with_a_misheard_agenda_word_starts_its_item() -
 )
 def test_taking_note_heard_as_zu_erkennen(said: str, result: str | None) -> None:
     assert extract_result(sents(said))[0] == result
+
+
+def test_gegenprobe_heard_as_two_words_is_still_the_question_for_no() -> None:
+    from protokoll.minutes.votes import extract_counts
+
+    own = sents(
+        "Wer stimmt der Vorlage zu? Ich bitte um das Handzeichen.",
+        "Danke, gegen Probe, das sind drei Enthaltungen, keine, damit mehrheitlich beschlossen.",
+    )
+    votes = extract_counts(own).votes
+    assert (votes.yes, votes.no, votes.abstain) == (None, 3, 0)
