@@ -4,7 +4,8 @@ followed, after more debate, by the next item's "vertagt" because that item's ca
 not heard; an item with a one-word title called with a misheard agenda word; "zur
 Kenntnis" heard as "zu erkennen"; "Gegenprobe" heard as "gegen Probe", whose answer was
 taken as the yes count. Each case is written in wording of our own and fails on the
-rules before it."""
+rules before it; the cases where nothing may change (results that rightly follow each
+other, the real words "vertragen" and "erkennen") guard the other side."""
 
 from __future__ import annotations
 
