@@ -205,6 +205,7 @@ VOTE_FLAG_KINDS = frozenset(
         "stimmen_nicht_genannt",
         "ergebnis_nicht_erkannt",
         "ergebnis_widerspruechlich",
+        "ergebnis_aus_art",
         "ergebnis_ki",
         "widerspruch",
         "zahl_unbelegt",
@@ -215,7 +216,12 @@ VOTE_FLAG_KINDS = frozenset(
 )
 RESOLUTION_FLAG_KINDS = frozenset({"beschluss_fehlt", "beschluss_ki", "beschluss_widerspruch"})
 # flags about the result itself, anchored at the result rather than at the counts
-_RESULT_FLAG_KINDS = ("ergebnis_nicht_erkannt", "ergebnis_widerspruechlich", "ergebnis_ki")
+_RESULT_FLAG_KINDS = (
+    "ergebnis_nicht_erkannt",
+    "ergebnis_widerspruechlich",
+    "ergebnis_aus_art",
+    "ergebnis_ki",
+)
 
 STYLE_RESOLUTION = "Beschlusstext"
 STYLE_TIME_MARK = "Zeitmarke"

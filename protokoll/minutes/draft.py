@@ -60,6 +60,7 @@ from protokoll.minutes.votes import (
     extract_motions,
     extract_resolution,
     extract_result,
+    question_item_without_vote,
     result_conflict,
     unreadable_flags,
 )
@@ -185,6 +186,20 @@ class MinutesDrafter:
         out.speakers = list(dict.fromkeys(s.speaker for s in own if s.speaker is not None))
 
         result, result_ev = extract_result(own)
+        conflict = result_conflict(own)
+        if result is None and conflict is None:
+            asked = question_item_without_vote(item.title, own)
+            if asked is not None:
+                result, result_ev = "ohne Beschluss", asked
+                out.flags.append(
+                    Flag(
+                        "ergebnis_aus_art",
+                        "„ohne Beschluss“ aus der Art des Punkts (Fragen, keine Abstimmung); "
+                        "bitte prüfen.",
+                        start_s=asked.start_s,
+                        end_s=asked.end_s,
+                    )
+                )
         counts = extract_counts(own)
         out.votes, out.vote_evidence = counts.votes, counts.evidence
         suggestion = None
@@ -199,7 +214,6 @@ class MinutesDrafter:
                 out.flags.append(_llm_failed("Abstimmungsergebnis", exc))
         out.result, out.result_evidence = result, result_ev
         vote_flags = check_votes(out.result, out.votes)
-        conflict = result_conflict(own)
         if suggestion is not None or conflict is not None:
             vote_flags = [f for f in vote_flags if f.kind != "ergebnis_nicht_erkannt"]
         if conflict is not None:

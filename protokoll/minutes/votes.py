@@ -797,6 +797,7 @@ def _scan_result(sentences: Sequence[Sentence]) -> _ResultScan:
     result: str | None = None
     evidence: Evidence | None = None
     decided_at: int | None = None  # a vote on the matter itself (not an amendment)
+    vote_taken = False  # the chair has taken a vote in the item ("Wer ist dafür?")
     conflict: tuple[Evidence, Evidence] | None = None
     since_special: int | None = None  # sentences since "vertagt"/"zurückgezogen"
     deferral_open = False  # a vote on deferral was asked, its outcome not yet said
@@ -805,6 +806,7 @@ def _scan_result(sentences: Sequence[Sentence]) -> _ResultScan:
     result_at = -1
     for at, sentence in enumerate(sentences):
         text = _by_ear(_normalize(sentence.text))
+        vote_taken = vote_taken or bool(_VOTE_TAKING.search(sentence.text))
         if _AMENDMENT.search(text) and (
             _VOTE_TAKING.search(sentence.text) or sentence.text.rstrip().endswith("?")
         ):
@@ -871,8 +873,8 @@ def _scan_result(sentences: Sequence[Sentence]) -> _ResultScan:
             and any(s.speaker != sentences[decided_at].speaker for s in sentences[decided_at:at])
         ):
             conflict = (_evidence_of(sentences[decided_at]), _evidence_of(sentence))
-        if value in _DECIDED_VALUES and amendment_at != at:
-            decided_at = at
+        if value in _DECIDED_VALUES and amendment_at != at and vote_taken:
+            decided_at = at  # not a decision reported in debate ("Der Kreistag hat ...")
         result, result_at = value, at
         since_special = 0 if value in ("vertagt", "zurückgezogen") else None
         evidence = _evidence_of(sentence)
@@ -888,6 +890,23 @@ def _scan_result(sentences: Sequence[Sentence]) -> _ResultScan:
         # only the amendment's adoption was understood, not the vote on the matter after it
         return _ResultScan(conflict=conflict)
     return _ResultScan(result, evidence, conflict)
+
+
+# an item for questions ("Einwohnerfragestunde", "Anfragen aus dem Gemeinderat", "Anfrage
+# der SPD-Fraktion zu ...", "Verschiedenes und Anfragen"): it takes no decision
+_QUESTION_ITEM = re.compile(r"\banfrage\w*|fragestunde\b|\bfragen\b|\bverschiedenes\b", re.I)
+
+
+def question_item_without_vote(title: str, sentences: Sequence[Sentence]) -> Evidence | None:
+    """Where an item for questions (by its agenda title) holds no vote at all: its first
+    sentence, as the evidence for "ohne Beschluss"; else None. A report or announcements
+    ("Bericht", "Mitteilungen", "Bekanntgaben") are taken note of, so they are not
+    matched; a question item in which a vote is taken is left to the rules above."""
+    if not sentences or not _QUESTION_ITEM.search(title):
+        return None
+    if any(_VOTE_TAKING.search(s.text) or _VOTE_CUE.search(s.text) for s in sentences):
+        return None
+    return _evidence_of(sentences[0])
 
 
 # ---- resolution and motions ----------------------------------------------------------

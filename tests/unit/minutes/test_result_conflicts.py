@@ -3,7 +3,8 @@ decide them (#16): "vertagen" heard as the real word "vertragen"; a vote on the 
 followed, after more debate, by the next item's "vertagt" because that item's call was
 not heard; an item with a one-word title called with a misheard agenda word; "zur
 Kenntnis" heard as "zu erkennen"; "Gegenprobe" heard as "gegen Probe", whose answer was
-taken as the yes count. Each case is written in wording of our own and fails on the
+taken as the yes count; an item for questions in which nothing was voted on ("ohne
+Beschluss" by the kind of item). Each case is written in wording of our own and fails on the
 rules before it; the cases where nothing may change (results that rightly follow each
 other, the real words "vertragen" and "erkennen") guard the other side."""
 
@@ -147,3 +148,45 @@ def test_gegenprobe_heard_as_two_words_is_still_the_question_for_no() -> None:
     )
     votes = extract_counts(own).votes
     assert (votes.yes, votes.no, votes.abstain) == (None, 3, 0)
+
+
+def test_a_decision_reported_in_debate_is_no_vote_before_a_withdrawal() -> None:
+    own = sents(
+        ("SPEAKER_04", "Inzwischen hat der Kreistag ein Sozialticket für alle beschlossen."),
+        ("SPEAKER_03", "Damit ist das Anliegen doch erledigt."),
+        ("SPEAKER_04", "Das sehen wir auch so, wir ziehen unseren Antrag deshalb zurück."),
+        "Danke, der Antrag ist zurückgezogen, eine Abstimmung entfällt.",
+    )
+    assert extract_result(own)[0] == "zurückgezogen"
+    assert result_conflict(own) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "lines", "found"),
+    [
+        (
+            "Verschiedenes und Anfragen aus dem Ortsrat",
+            ["Frau Jansen, bitte.", ("SPEAKER_02", "Wann wird die Ampel repariert?")],
+            True,
+        ),
+        ("Einwohnerfragestunde", [("SPEAKER_05", "Wer mäht den Spielplatz?")], True),
+        # a report is taken note of, not a question item
+        ("Mitteilungen der Verwaltung", ["Die Kita öffnet im Mai."], False),
+        # a question item in which a vote is taken is left to the rules
+        (
+            "Anfrage der CDU-Fraktion zum Winterdienst",
+            ["Wer ist für eine Prüfung durch die Verwaltung? Das ist einstimmig."],
+            False,
+        ),
+    ],
+)
+def test_a_question_item_without_a_vote_takes_no_decision(
+    title: str, lines: list[str | tuple[str, str]], found: bool
+) -> None:
+    from protokoll.minutes.votes import question_item_without_vote
+
+    own = sents(*lines)
+    evidence = question_item_without_vote(title, own)
+    assert (evidence is not None) == found
+    if evidence is not None:
+        assert evidence.start_s == own[0].start_s
