@@ -59,9 +59,8 @@ from protokoll.minutes.votes import (
     extract_counts,
     extract_motions,
     extract_resolution,
-    extract_result,
     question_item_without_vote,
-    result_conflict,
+    read_result,
     unreadable_flags,
 )
 
@@ -97,10 +96,6 @@ RESOLUTION_SCHEMA: dict[str, Any] = {
     },
     "required": ["text", "zeilen"],
 }
-
-
-def _evidence(sentence: Sentence) -> Evidence:
-    return Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -185,8 +180,7 @@ class MinutesDrafter:
         # labels, in order of first appearance (docs/minutes-schema.md); readers see names
         out.speakers = list(dict.fromkeys(s.speaker for s in own if s.speaker is not None))
 
-        result, result_ev = extract_result(own)
-        conflict = result_conflict(own)
+        result, result_ev, conflict = read_result(own)
         if result is None and conflict is None:
             asked = question_item_without_vote(item.title, own)
             if asked is not None:

@@ -35,7 +35,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from protokoll.domain.agenda import AgendaItem
-from protokoll.domain.minutes import Boundary, Evidence, Flag
+from protokoll.domain.minutes import Boundary, Flag
 from protokoll.minutes.numbers_de import parse_number
 from protokoll.minutes.sentences import Sentence
 
@@ -363,10 +363,6 @@ def _item_number(number: str) -> tuple[int, int | None, str] | None:
     return int(match.group(1)), int(match.group(2)) if match.group(2) else None, prefix
 
 
-def _evidence(sentence: Sentence) -> Evidence:
-    return Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
-
-
 # ---- finding the starts --------------------------------------------------------------
 
 
@@ -568,7 +564,7 @@ def find_boundaries(sentences: Sequence[Sentence], items: Sequence[AgendaItem]) 
         if choice is not None:
             used.add(choice.sentence.index)
             starts[item.number] = Boundary(
-                choice.sentence.start_s, choice.method, _evidence(choice.sentence)
+                choice.sentence.start_s, choice.method, choice.sentence.evidence()
             )
     _next_item_starts(items, sentences, starts, used)
     return _segmentation(items, starts, sentences)
@@ -594,7 +590,7 @@ def _next_item_starts(
                 and _NEXT_ITEM.search(sentence.text.lower())
             ):
                 used.add(sentence.index)
-                starts[item.number] = Boundary(sentence.start_s, "reihenfolge", _evidence(sentence))
+                starts[item.number] = Boundary(sentence.start_s, "reihenfolge", sentence.evidence())
                 break
 
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from protokoll.domain.minutes import Evidence
 from protokoll.domain.transcript import Segment
 
 _SENTENCE_END = (".", "?", "!")
@@ -51,6 +52,10 @@ class Sentence:
     speaker: str | None
     text: str
     mean_probability: float = 1.0
+
+    def evidence(self) -> Evidence:
+        """This sentence as the passage a finding rests on."""
+        return Evidence(self.text, self.start_s, self.end_s, self.speaker)
 
 
 def _ends_sentence(word: str, following: str | None) -> bool:

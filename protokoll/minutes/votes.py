@@ -624,21 +624,14 @@ def extract_counts(sentences: Sequence[Sentence]) -> VoteFinding:
         if category not in chosen.counts
     ]
     finding = VoteFinding(
-        unreadable=[
-            (category, Evidence(s.text, s.start_s, s.end_s, s.speaker))
-            for category, s in unreadable
-        ],
+        unreadable=[(category, s.evidence()) for category, s in unreadable],
         votes=Votes(
             yes=chosen.counts.get(YES),
             no=chosen.counts.get(NO),
             abstain=chosen.counts.get(ABSTAIN),
             biased=chosen.counts.get(BIASED),
         ),
-        evidence=[
-            Evidence(s.text, s.start_s, s.end_s, s.speaker)
-            for pos, s in enumerate(sentences)
-            if pos in chosen.sentences
-        ],
+        evidence=[s.evidence() for pos, s in enumerate(sentences) if pos in chosen.sentences],
     )
     return finding
 
@@ -752,10 +745,6 @@ class _ResultScan:
     conflict: tuple[Evidence, Evidence] | None = None
 
 
-def _evidence_of(sentence: Sentence) -> Evidence:
-    return Evidence(sentence.text, sentence.start_s, sentence.end_s, sentence.speaker)
-
-
 def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence | None]:
     """The item's result from the last sentence that states one.
 
@@ -768,28 +757,37 @@ def extract_result(sentences: Sequence[Sentence]) -> tuple[str | None, Evidence 
     one of the two belongs to an item whose call was not heard, and which one cannot be
     told.
     """
-    scan = _scan_result(sentences)
-    if scan.conflict is not None:
-        return None, None
-    return scan.result, scan.evidence
+    result, evidence, _ = read_result(sentences)
+    return result, evidence
 
 
 def result_conflict(sentences: Sequence[Sentence]) -> Flag | None:
     """A flag where the item holds a decision and, after more debate, an outcome that
     cannot follow one (see `extract_result`), pointing at both passages."""
-    conflict = _scan_result(sentences).conflict
-    if conflict is None:
-        return None
-    decided, later = conflict
-    return Flag(
-        "ergebnis_widerspruechlich",
-        f"Zwei Ergebnisse in diesem Punkt: erst eine Abstimmung („{decided.text[:120]}“), "
-        f"nach weiterer Aussprache „{later.text[:120]}“. Vermutlich wurde der Aufruf des "
-        "nächsten Tagesordnungspunkts nicht erkannt. Ergebnis und Grenze bitte anhand der "
-        "Aufnahme prüfen; es wurde keines eingetragen.",
-        start_s=decided.start_s,
-        end_s=later.end_s,
-        text=later.text,
+    return read_result(sentences)[2]
+
+
+def read_result(
+    sentences: Sequence[Sentence],
+) -> tuple[str | None, Evidence | None, Flag | None]:
+    """`extract_result` and `result_conflict` from one reading of the item."""
+    scan = _scan_result(sentences)
+    if scan.conflict is None:
+        return scan.result, scan.evidence, None
+    decided, later = scan.conflict
+    return (
+        None,
+        None,
+        Flag(
+            "ergebnis_widerspruechlich",
+            f"Zwei Ergebnisse in diesem Punkt: erst eine Abstimmung („{decided.text[:120]}“), "
+            f"nach weiterer Aussprache „{later.text[:120]}“. Vermutlich wurde der Aufruf des "
+            "nächsten Tagesordnungspunkts nicht erkannt. Ergebnis und Grenze bitte anhand der "
+            "Aufnahme prüfen; es wurde keines eingetragen.",
+            start_s=decided.start_s,
+            end_s=later.end_s,
+            text=later.text,
+        ),
     )
 
 
@@ -872,18 +870,18 @@ def _scan_result(sentences: Sequence[Sentence]) -> _ResultScan:
             and conflict is None
             and any(s.speaker != sentences[decided_at].speaker for s in sentences[decided_at:at])
         ):
-            conflict = (_evidence_of(sentences[decided_at]), _evidence_of(sentence))
+            conflict = (sentences[decided_at].evidence(), sentence.evidence())
         if value in _DECIDED_VALUES and amendment_at != at and vote_taken:
             decided_at = at  # not a decision reported in debate ("Der Kreistag hat ...")
         result, result_at = value, at
         since_special = 0 if value in ("vertagt", "zurückgezogen") else None
-        evidence = _evidence_of(sentence)
+        evidence = sentence.evidence()
     if result is None:
         closed = next(
             (s for s in sentences if _QUESTION_TIME_CLOSED.search(_normalize(s.text))), None
         )
         if closed is not None and not any(_VOTE_TAKING.search(s.text) for s in sentences):
-            return _ResultScan("ohne Beschluss", _evidence_of(closed))
+            return _ResultScan("ohne Beschluss", closed.evidence())
     if result in _PLAIN_ACCEPTED and amendment_at is not None and result_at > amendment_at:
         result = "geändert beschlossen"  # the matter, adopted after an amendment to it
     elif amendment_at is not None and result_at == amendment_at:
@@ -906,7 +904,7 @@ def question_item_without_vote(title: str, sentences: Sequence[Sentence]) -> Evi
         return None
     if any(_VOTE_TAKING.search(s.text) or _VOTE_CUE.search(s.text) for s in sentences):
         return None
-    return _evidence_of(sentences[0])
+    return sentences[0].evidence()
 
 
 # ---- resolution and motions ----------------------------------------------------------
@@ -953,7 +951,7 @@ def extract_resolution(sentences: Sequence[Sentence]) -> tuple[str | None, Evide
 def extract_motions(sentences: Sequence[Sentence]) -> list[Evidence]:
     """Sentences that make a motion ("wir beantragen ...", "Antrag auf ..."), not the vote on it."""
     return [
-        Evidence(s.text, s.start_s, s.end_s, s.speaker)
+        s.evidence()
         for s in sentences
         if _MOTION.search(s.text)
         and not _DECISION_WORDS.search(s.text)

@@ -12,18 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from protokoll.minutes.sentences import Sentence
 from protokoll.minutes.votes import extract_result, fix_misheard, result_conflict
-
-CHAIR = "SPEAKER_00"
-
-
-def sents(*lines: str | tuple[str, str]) -> list[Sentence]:
-    out = []
-    for i, line in enumerate(lines):
-        speaker, text = (CHAIR, line) if isinstance(line, str) else line
-        out.append(Sentence(i, i * 5.0, i * 5.0 + 4.0, speaker, text))
-    return out
+from tests.support.sentences import sents
 
 
 def test_a_deferral_heard_as_vertragen_is_vertagt() -> None:

@@ -12,7 +12,6 @@ import pytest
 from protokoll.domain.agenda import AgendaItem
 from protokoll.minutes.phonetic import cologne, sounds_like
 from protokoll.minutes.segmentation import compound_coverage, dropped_at_opening, find_boundaries
-from protokoll.minutes.sentences import Sentence
 from protokoll.minutes.votes import (
     check_consistency,
     declared_bias,
@@ -20,17 +19,7 @@ from protokoll.minutes.votes import (
     extract_result,
     unreadable_flags,
 )
-
-CHAIR = "SPEAKER_00"
-
-
-def sents(*lines: str | tuple[str, str], step: float = 5.0) -> list[Sentence]:
-    out = []
-    for i, line in enumerate(lines):
-        speaker, text = (CHAIR, line) if isinstance(line, str) else line
-        out.append(Sentence(i, i * step, i * step + step - 1.0, speaker, text))
-    return out
-
+from tests.support.sentences import sents
 
 ITEMS = [
     AgendaItem(number="1", title="Genehmigung der Niederschrift vom 3. November 2026"),

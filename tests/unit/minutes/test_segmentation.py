@@ -17,17 +17,7 @@ from protokoll.minutes.segmentation import (
     title_coverage,
 )
 from protokoll.minutes.sentences import Sentence
-
-CHAIR = "SPEAKER_00"
-
-
-def sents(*lines: str | tuple[str, str], step: float = 5.0) -> list[Sentence]:
-    """Sentences `step` seconds apart; a line is text (the chair) or (speaker, text)."""
-    out = []
-    for i, line in enumerate(lines):
-        speaker, text = (CHAIR, line) if isinstance(line, str) else line
-        out.append(Sentence(i, i * step, i * step + step - 1.0, speaker, text))
-    return out
+from tests.support.sentences import sents
 
 
 def item(number: str, title: str, public: bool = True) -> AgendaItem:
